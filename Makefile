@@ -1,0 +1,56 @@
+# Two entry points: `make demo` and `make test`. Everything else is a step of those.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PG_URL ?= postgres://postgres@127.0.0.1:5432/relance
+PYTEST_ARGS ?=
+
+.PHONY: demo test install sysdeps sysdeps-test postgres lint format test-sqlite test-pg messages bench
+
+sysdeps:
+	@bash scripts/sysdeps.sh runtime
+
+sysdeps-test:
+	@bash scripts/sysdeps.sh test
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/python -m pip install -q --upgrade "pip>=23.2"
+	$(BIN)/python -m pip install -q -c constraints.txt -e '.[dev]'
+	touch $@
+
+messages: install
+	$(BIN)/python manage.py compilemessages --ignore=.venv -v 0
+
+demo: sysdeps install messages
+	$(BIN)/python manage.py migrate --noinput -v 0
+	$(BIN)/python manage.py load_demo
+	@bash scripts/serve_demo.sh
+
+postgres:
+	@bash scripts/start_postgres.sh
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+test-sqlite: install messages
+	env -u DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS)
+
+test-pg: install messages postgres
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest $(PYTEST_ARGS)
+
+test: sysdeps-test install lint
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-pg
+
+bench: install postgres
+	$(BIN)/python bench/scan.py --invoices 100000

@@ -1,0 +1,19 @@
+from .company import Company, Membership, Role
+from .customer import Customer, PaymentMethod
+from .document import Document, DocumentKind, DocumentState, Invoice, Quote
+from .payment import Allocation, Payment
+
+__all__ = [
+    "Allocation",
+    "Company",
+    "Customer",
+    "Document",
+    "DocumentKind",
+    "DocumentState",
+    "Invoice",
+    "Membership",
+    "Payment",
+    "PaymentMethod",
+    "Quote",
+    "Role",
+]

@@ -1,0 +1,73 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ..validators import validate_bic, validate_iban, validate_siren, validate_siret, validate_vat
+
+
+class Company(models.Model):
+    """The tenant: every other row belongs to exactly one company."""
+
+    name = models.CharField(_("nom"), max_length=200)
+    legal_name = models.CharField(_("raison sociale"), max_length=200, blank=True)
+    address = models.TextField(_("adresse"), blank=True, help_text=_("Rue, code postal, ville"))
+    country = models.CharField(_("pays"), max_length=2, default="FR")
+    siren = models.CharField("SIREN", max_length=9, blank=True, validators=[validate_siren])
+    siret = models.CharField("SIRET", max_length=14, blank=True, validators=[validate_siret])
+    vat_number = models.CharField(
+        _("n° de TVA"), max_length=20, blank=True, validators=[validate_vat]
+    )
+    iban = models.CharField("IBAN", max_length=34, blank=True, validators=[validate_iban])
+    bic = models.CharField("BIC", max_length=11, blank=True, validators=[validate_bic])
+    email = models.EmailField(_("e-mail d'expédition"), blank=True)
+    phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
+    currency = models.CharField(_("devise"), max_length=3, default="EUR")
+    language = models.CharField(_("langue"), max_length=5, default="fr")
+    timezone = models.CharField(
+        _("fuseau horaire"),
+        max_length=64,
+        default="Europe/Paris",
+        help_text=_("« Aujourd'hui » pour les relances se décide dans ce fuseau."),
+    )
+    legal_mentions = models.TextField(
+        _("mentions légales"),
+        blank=True,
+        help_text=_(
+            "Imprimées en pied des factures et des lettres (pénalités, indemnité de 40 €)."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("société")
+        verbose_name_plural = _("sociétés")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def display_name(self) -> str:
+        return self.legal_name or self.name
+
+
+class Role(models.TextChoices):
+    VIEWER = "viewer", _("lecture seule")
+    COLLECTOR = "collector", _("chargé de recouvrement")
+    ADMIN = "admin", _("administrateur")
+
+
+class Membership(models.Model):
+    """Ties a login to its company and says what it may do there."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership"
+    )
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("rôle"), max_length=10, choices=Role.choices, default=Role.COLLECTOR)
+
+    class Meta:
+        verbose_name = _("membre")
+        verbose_name_plural = _("membres")
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.company} ({self.role})"

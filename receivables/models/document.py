@@ -1,0 +1,161 @@
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from .base import CompanyQuerySet, CompanyScoped, money_field
+from .customer import PaymentMethod
+
+
+class DocumentKind(models.TextChoices):
+    INVOICE = "invoice", _("facture")
+    CREDIT_NOTE = "credit_note", _("avoir")
+    QUOTE = "quote", _("devis")
+
+
+class DocumentState(models.TextChoices):
+    DRAFT = "draft", _("brouillon")
+    OPEN = "open", _("ouverte")
+    PAID = "paid", _("payée")
+    CANCELLED = "cancelled", _("annulée")
+    # quotes
+    ACCEPTED = "accepted", _("accepté")
+    REFUSED = "refused", _("refusé")
+    EXPIRED = "expired", _("expiré")
+
+
+class Document(CompanyScoped):
+    """An invoice, a credit note or a quote: one table so the worklist, the scan and
+    reminders treat them alike. For a quote, `due_date` is its validity date."""
+
+    kind = models.CharField(_("type"), max_length=12, choices=DocumentKind.choices)
+    number = models.CharField(_("numéro"), max_length=50)
+    issue_date = models.DateField(_("date"))
+    due_date = models.DateField(_("échéance"), help_text=_("Pour un devis : date de validité."))
+    payment_method = models.CharField(
+        _("mode pmt"),
+        max_length=20,
+        choices=PaymentMethod.choices,
+        default=PaymentMethod.UNSPECIFIED,
+    )
+    customer = models.ForeignKey(
+        "receivables.Customer",
+        on_delete=models.PROTECT,
+        related_name="documents",
+        verbose_name=_("client"),
+    )
+    description = models.CharField(_("nature"), max_length=300, blank=True)
+    amount = money_field(_("montant TTC"))
+    currency = models.CharField(_("devise"), max_length=3, default="EUR")
+    state = models.CharField(
+        _("état"), max_length=10, choices=DocumentState.choices, default=DocumentState.OPEN
+    )
+    pdf = models.FileField(_("PDF"), upload_to="documents/%Y/%m/", blank=True)
+    external_id = models.CharField(_("identifiant externe"), max_length=100, blank=True)
+    paid_amount = money_field(
+        _("réglé"),
+        default=Decimal("0"),
+        editable=False,
+        help_text=_("Somme des règlements et avoirs affectés ; jamais saisi à la main."),
+    )
+
+    # Stop conditions a person sets on the document.
+    disputed = models.BooleanField(_("en litige"), default=False)
+    block_reason = models.CharField(_("motif du blocage"), max_length=200, blank=True)
+    blocked_until = models.DateField(_("bloqué jusqu'au"), null=True, blank=True)
+    promise_date = models.DateField(
+        _("promesse de paiement au"),
+        null=True,
+        blank=True,
+        help_text=_("Pas de relance avant cette date."),
+    )
+
+    # Dunning state, maintained by the daily scan and by sent reminders.
+    dunning_level = models.PositiveSmallIntegerField(
+        _("niveau de relance"),
+        default=0,
+        help_text=_("Rang du dernier niveau atteint (0 = aucun)."),
+    )
+    to_remind = models.BooleanField(_("à relancer"), default=False, db_index=True)
+    to_remind_since = models.DateField(_("à relancer depuis"), null=True, blank=True)
+    reminder_count = models.PositiveIntegerField(_("nombre de rappels"), default=0)
+    last_reminder_date = models.DateField(_("date du dernier rappel"), null=True, blank=True)
+    next_action_date = models.DateField(_("prochaine action le"), null=True, blank=True)
+    removed_from_worklist = models.BooleanField(default=False, editable=False)
+
+    objects = CompanyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("pièce")
+        verbose_name_plural = _("pièces")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "kind", "number"], name="document_number_unique"
+            ),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="document_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(paid_amount__gte=0) & Q(paid_amount__lte=F("amount")),
+                name="document_paid_within_amount",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["company", "state", "due_date"], name="document_open_due"),
+            models.Index(fields=["company", "customer"], name="document_customer"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.number}"
+
+    @property
+    def balance(self) -> Decimal:
+        return self.amount - self.paid_amount
+
+    @property
+    def percent_paid(self) -> Decimal:
+        if not self.amount:
+            return Decimal("0")
+        return (self.paid_amount * 100 / self.amount).quantize(Decimal("0.1"))
+
+    def days_late(self, as_of) -> int:
+        return (as_of - self.due_date).days
+
+
+class InvoiceManager(models.Manager.from_queryset(CompanyQuerySet)):
+    def get_queryset(self):
+        return super().get_queryset().filter(kind=DocumentKind.INVOICE)
+
+
+class QuoteManager(models.Manager.from_queryset(CompanyQuerySet)):
+    def get_queryset(self):
+        return super().get_queryset().filter(kind=DocumentKind.QUOTE)
+
+
+class Invoice(Document):
+    objects = InvoiceManager()
+
+    class Meta:
+        proxy = True
+        verbose_name = _("facture")
+        verbose_name_plural = _("factures")
+
+    def save(self, *args, **kwargs):
+        self.kind = self.kind or DocumentKind.INVOICE
+        super().save(*args, **kwargs)
+
+
+class Quote(Document):
+    objects = QuoteManager()
+
+    class Meta:
+        proxy = True
+        verbose_name = _("devis")
+        verbose_name_plural = _("devis")
+
+    def save(self, *args, **kwargs):
+        self.kind = DocumentKind.QUOTE
+        super().save(*args, **kwargs)
+
+    @property
+    def validity_date(self):
+        return self.due_date

@@ -1,0 +1,80 @@
+"""Shared fixtures: Alice's company, Bob on Alice's team, Charlie in another company."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from receivables.models import Company, Customer, Invoice, Membership, Role
+
+
+@pytest.fixture
+def company(db):
+    return Company.objects.create(name="Alice SARL", iban="FR7630006000011234567890189")
+
+
+@pytest.fixture
+def other_company(db):
+    return Company.objects.create(name="Charlie SA")
+
+
+def _user(username, company, role):
+    user = get_user_model().objects.create_user(username, password="pw-" + username)
+    Membership.objects.create(user=user, company=company, role=role)
+    return user
+
+
+@pytest.fixture
+def alice(company):
+    return _user("alice", company, Role.ADMIN)
+
+
+@pytest.fixture
+def bob(company):
+    return _user("bob", company, Role.COLLECTOR)
+
+
+@pytest.fixture
+def charlie(other_company):
+    return _user("charlie", other_company, Role.ADMIN)
+
+
+@pytest.fixture
+def customer(company):
+    return Customer.objects.create(
+        company=company,
+        code="C1",
+        name="ANYWAY SARL",
+        contact_name="DRATEY Daisy",
+        emails="daisy@anyway.example",
+        address="3 rue de Paris",
+        postal_code="35000",
+        city="Rennes",
+    )
+
+
+@pytest.fixture
+def make_invoice(company, customer):
+    counter = iter(range(1, 10**6))
+
+    def make(**kwargs):
+        fields = dict(
+            company=company,
+            customer=customer,
+            number=f"F{next(counter):05d}",
+            issue_date=date(2026, 1, 1),
+            due_date=date(2026, 1, 31),
+            amount=Decimal("100.00"),
+            description="Livraison",
+        )
+        fields.update(kwargs)
+        return Invoice.objects.create(**fields)
+
+    return make
+
+
+@pytest.fixture
+def alice_client(client, alice):
+    client.force_login(alice)
+    return client

@@ -1,0 +1,20 @@
+def test_home_requires_login(client, db):
+    response = client.get("/")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_home_shows_company_name(alice_client):
+    response = alice_client.get("/")
+    assert "Alice SARL" in response.content.decode()
+
+
+def test_demo_loads_and_is_idempotent(db):
+    from datetime import date
+
+    from receivables.demo import load_demo
+    from receivables.models import Invoice
+
+    company = load_demo(date(2026, 11, 23))
+    load_demo(date(2026, 11, 23))
+    seeds = Invoice.objects.for_company(company).filter(number__in=["3", "5"])
+    assert {i.days_late(date(2026, 11, 23)) for i in seeds} == {2, 7}

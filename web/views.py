@@ -1,0 +1,16 @@
+from django.shortcuts import render
+
+from receivables.models import Document, DocumentState
+
+from .company import company_of
+
+
+def home(request):
+    company = company_of(request)
+    docs = Document.objects.for_company(company)
+    context = {
+        "company": company,
+        "open_count": docs.filter(state=DocumentState.OPEN).count(),
+        "to_remind_count": docs.filter(to_remind=True).count(),
+    }
+    return render(request, "web/home.html", context)
