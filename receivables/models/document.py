@@ -77,6 +77,12 @@ class Document(CompanyScoped):
         default=0,
         help_text=_("Rang du dernier niveau atteint (0 = aucun)."),
     )
+    pending_level = models.PositiveSmallIntegerField(
+        _("niveau à faire"),
+        null=True,
+        blank=True,
+        help_text=_("Rang du niveau dû, en attente d'envoi (vide = rien à faire)."),
+    )
     to_remind = models.BooleanField(_("à relancer"), default=False, db_index=True)
     to_remind_since = models.DateField(_("à relancer depuis"), null=True, blank=True)
     reminder_count = models.PositiveIntegerField(_("nombre de rappels"), default=0)
