@@ -41,6 +41,9 @@ def load_demo(today: date) -> Company:
         user=user, defaults={"company": company, "role": Role.ADMIN}
     )
 
+    from dunning.policies import ensure_default_policies
+
+    ensure_default_policies(company)
     anyway, _ = Customer.objects.update_or_create(
         company=company,
         code="ANYWAY",

@@ -96,3 +96,19 @@ def test_scoped_queryset_hides_other_companies(company, other_company, make_invo
     make_invoice()
     assert Invoice.objects.for_company(other_company).count() == 0
     assert Invoice.objects.for_company(company).count() == 1
+
+
+def test_default_policy_is_seeded_once_with_french_levels(company):
+    from dunning.policies import ensure_default_policies
+
+    ensure_default_policies(company)
+    policies = ensure_default_policies(company)
+    levels = list(policies["invoice"].levels.values_list("delay_days", "channel"))
+    assert levels == [
+        (-3, "email"),
+        (7, "email"),
+        (15, "firm_email"),
+        (30, "phone"),
+        (45, "letter"),
+    ]
+    assert policies["invoice"].levels.get(rank=1).delay_label == "3 jours avant l'échéance"
