@@ -24,7 +24,7 @@ $(VENV)/.installed: pyproject.toml constraints.txt | $(BIN)/python
 	touch $@
 
 messages: install
-	$(BIN)/python manage.py compilemessages --ignore=.venv -v 0
+	@if [ -d locale ]; then $(BIN)/python manage.py compilemessages --ignore=.venv -v 0; fi
 
 demo: sysdeps install messages
 	$(BIN)/python manage.py migrate --noinput -v 0
