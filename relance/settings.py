@@ -77,6 +77,7 @@ TEMPLATES = [
 ]
 
 DATA_DIR = Path(os.environ.get("RELANCE_DATA_DIR", BASE_DIR / "var"))
+DATA_DIR.mkdir(parents=True, exist_ok=True)  # the embedded SQLite file and media live here
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{DATA_DIR / 'relance.sqlite3'}",
