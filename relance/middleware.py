@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 
 # Paths reachable without a session: login itself, static files, the API (token auth).
-PUBLIC_PREFIXES = ("/accounts/login", "/static/", "/api/", "/i18n/")
+PUBLIC_PREFIXES = ("/accounts/login", "/admin/login", "/static/", "/api/", "/i18n/")
 
 
 class LoginRequiredMiddleware:
