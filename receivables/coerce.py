@@ -1,0 +1,138 @@
+"""Turn one item's values into model values, or say precisely why not.
+
+Values are expected already parsed (Decimal, date, bool) but strings are accepted too
+(ISO dates, "12.50", "oui"/"true", choice labels in French or English) so that JSON
+clients and spreadsheets alike get a clear answer rather than a crash.
+"""
+
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import models
+from django.utils.translation import gettext as _
+
+from .normalize import (
+    DOCUMENT_KINDS,
+    DOCUMENT_STATES,
+    FALSE_WORDS,
+    PAYMENT_METHODS,
+    TRUE_WORDS,
+    norm,
+)
+
+CHOICE_TABLES = {
+    "payment_method": PAYMENT_METHODS,
+    "default_payment_method": PAYMENT_METHODS,
+    "method": PAYMENT_METHODS,
+    "state": DOCUMENT_STATES,
+    "kind": DOCUMENT_KINDS,
+}
+MAX_MONEY = Decimal("999999999999.99")
+
+
+class BadValue(ValueError):
+    """The reason a value was refused, in the user's language."""
+
+
+def to_money(value) -> Decimal:
+    if isinstance(value, bool) or value is None or value == "":
+        raise BadValue(_("montant manquant"))
+    try:
+        amount = Decimal(str(value).strip()) if not isinstance(value, Decimal) else value
+    except InvalidOperation:
+        raise BadValue(_("montant illisible : « %(v)s »") % {"v": value}) from None
+    if not amount.is_finite():
+        raise BadValue(_("montant illisible : « %(v)s »") % {"v": value})
+    if amount != amount.quantize(Decimal("0.01")):
+        raise BadValue(_("plus de deux décimales : %(v)s") % {"v": value})
+    if abs(amount) > MAX_MONEY:
+        raise BadValue(_("montant trop grand : %(v)s") % {"v": value})
+    return amount.quantize(Decimal("0.01"))
+
+
+def to_date(value) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and value.strip():
+        try:
+            return date.fromisoformat(value.strip()[:10])
+        except ValueError:
+            pass
+    raise BadValue(_("date illisible : « %(v)s » (attendu AAAA-MM-JJ)") % {"v": value})
+
+
+def to_bool(value) -> bool:
+    if isinstance(value, bool):
+        return value
+    word = norm(value if value is not None else "")
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise BadValue(_("oui ou non attendu : « %(v)s »") % {"v": value})
+
+
+def to_choice(name: str, value) -> str:
+    table = CHOICE_TABLES[name]
+    found = table.get(norm(value if value is not None else ""))
+    if found is None:
+        allowed = ", ".join(sorted(set(table.values())))
+        raise BadValue(
+            _("valeur inconnue « %(v)s » (attendu : %(allowed)s)")
+            % {"v": value, "allowed": allowed}
+        )
+    return found
+
+
+def to_emails(value) -> str:
+    parts = (
+        value if isinstance(value, list | tuple) else str(value or "").replace(";", ",").split(",")
+    )
+    emails = [str(p).strip() for p in parts if str(p).strip()]
+    for email in emails:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise BadValue(_("adresse e-mail invalide : « %(v)s »") % {"v": email}) from None
+    return ", ".join(emails)
+
+
+def to_text(value, max_length: int | None) -> str:
+    text = "" if value is None else str(value).strip()
+    if max_length and len(text) > max_length:
+        raise BadValue(
+            _("trop long (%(n)s caractères, %(max)s au plus)") % {"n": len(text), "max": max_length}
+        )
+    return text
+
+
+def coerce(model, name: str, value):
+    """The model value for `model.name`, raising BadValue with a readable reason."""
+    field = model._meta.get_field(name)
+    if name in CHOICE_TABLES:
+        return to_choice(name, value)
+    if name == "emails":
+        return to_emails(value)
+    if isinstance(field, models.BooleanField):
+        return to_bool(value)
+    if isinstance(field, models.DecimalField):
+        return to_money(value)
+    if isinstance(field, models.DateField):
+        if field.null and (value is None or value == ""):
+            return None
+        return to_date(value)
+    if name == "country":
+        code = to_text(value, 2).upper()
+        if len(code) != 2:
+            raise BadValue(_("code pays à deux lettres attendu : « %(v)s »") % {"v": value})
+        return code
+    if name == "currency":
+        code = to_text(value, 3).upper()
+        if len(code) != 3 or not code.isalpha():
+            raise BadValue(_("code devise à trois lettres attendu : « %(v)s »") % {"v": value})
+        return code
+    return to_text(value, getattr(field, "max_length", None))
