@@ -37,10 +37,12 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
+    "ninja",
     "relance",
     "receivables",
     "dunning",
     "web",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -119,7 +121,8 @@ STORAGES = {
 }
 
 # Uploads: keep them bounded (imports above this go through the CLI).
-DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# 16 MB: an API batch of 10,000 invoices in JSON is about 3 MB (files have their own limit).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 16 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 RELANCE_MAX_UPLOAD_BYTES = int(os.environ.get("RELANCE_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
 
@@ -151,6 +154,17 @@ elif _tasks_backend == "immediate":
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# API: requests per token and window ("N/s", "N/min", "N/h"). The counter lives in the
+# cache: set CACHE_URL=redis://... so that several web processes share it.
+RELANCE_API_RATE = os.environ.get("RELANCE_API_RATE", "600/min")
+if os.environ.get("CACHE_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["CACHE_URL"],
+        }
+    }
 
 if env_bool("RELANCE_PRODUCTION"):
     SESSION_COOKIE_SECURE = True

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
+
+from api.main import api, api_not_found
 
 from .login import ThrottledLoginView
 
@@ -11,5 +13,7 @@ urlpatterns = [
     # The admin logs in through the same throttled view.
     path("admin/login/", ThrottledLoginView.as_view()),
     path("admin/", admin.site.urls),
+    path("api/", api.urls),
+    re_path(r"^api/", api_not_found),
     path("", include("web.urls")),
 ]
