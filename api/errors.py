@@ -58,15 +58,23 @@ def body(api: NinjaAPI, request, status: int, code: str, message: str, details=N
 
 
 def _pydantic_details(errors: list[dict]) -> list[dict]:
-    # Keep what a client needs to find the field: where, what is wrong.
-    return [
-        {
-            "loc": [str(p) for p in e.get("loc", ())],
+    # Keep what a client needs to find the field: where, what is wrong; for a batch,
+    # the item's index and field as the domain errors give them.
+    details = []
+    for e in errors:
+        loc = list(e.get("loc", ()))
+        detail = {
+            "loc": [str(p) for p in loc],
             "message": e.get("msg", ""),
             "type": e.get("type", ""),
         }
-        for e in errors
-    ]
+        if "items" in loc and loc.index("items") + 1 < len(loc):
+            at = loc.index("items") + 1
+            if isinstance(loc[at], int):
+                detail["index"] = loc[at]
+                detail["field"] = ".".join(str(p) for p in loc[at + 1 :])
+        details.append(detail)
+    return details
 
 
 def _django_details(exc: DjangoValidationError) -> list[dict]:
@@ -120,7 +128,12 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def _http_error(request, exc: HttpError):
-        return body(api, request, exc.status_code, CODES.get(exc.status_code, "error"), exc.message)
+        message = exc.message
+        if exc.status_code == 400:  # ninja's "Cannot parse request body"
+            message = _("Corps de requête illisible : du JSON est attendu (%(m)s).") % {
+                "m": message
+            }
+        return body(api, request, exc.status_code, CODES.get(exc.status_code, "error"), message)
 
     @api.exception_handler(Http404)
     def _not_found(request, exc):

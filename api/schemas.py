@@ -2,15 +2,16 @@
 
 from datetime import date
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Literal
 
 from ninja import Field, Schema
 from pydantic import create_model
 
 from dunning.models import Channel
-from receivables.models import DocumentState, PaymentMethod
+from receivables.models import PaymentMethod
 
 MAX_BATCH = 10_000
+Date = date  # for schemas with a field named "date"
 
 Money = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
 PositiveMoney = Annotated[Decimal, Field(gt=0, max_digits=14, decimal_places=2)]
@@ -33,66 +34,88 @@ def with_errors(ok: dict) -> dict:
 # --- data pushed from an invoicing tool ---------------------------------------------
 
 
+# Upserts: the key field is required; any other field left out keeps its current value
+# on update (it is required only to create the row, as the error then says).
+
+
 class CustomerIn(Schema):
     code: Code = Field(description="Your customer code: the key of the upsert.")
-    name: str = Field(min_length=1, max_length=200)
-    contact_name: str = Field("", max_length=200)
-    emails: list[Annotated[str, Field(max_length=254)]] = Field(default_factory=list)
-    phone: str = Field("", max_length=30)
-    address: str = Field("", max_length=1000)
-    postal_code: str = Field("", max_length=20)
-    city: str = Field("", max_length=100)
-    country: str = Field("FR", min_length=2, max_length=2)
-    language: str = Field("fr", min_length=2, max_length=5)
-    is_business: bool = True
-    default_payment_method: PaymentMethod = PaymentMethod.UNSPECIFIED
-    no_reminders: bool = False
-    no_reminders_reason: str = Field("", max_length=200)
-    external_id: str = Field("", max_length=100)
+    name: str | None = Field(None, min_length=1, max_length=200, description="Required to create.")
+    contact_name: str | None = Field(None, max_length=200)
+    emails: list[Annotated[str, Field(max_length=254)]] | None = None
+    phone: str | None = Field(None, max_length=30)
+    address: str | None = Field(None, max_length=1000)
+    postal_code: str | None = Field(None, max_length=20)
+    city: str | None = Field(None, max_length=100)
+    country: str | None = Field(None, min_length=2, max_length=2)
+    language: str | None = Field(None, min_length=2, max_length=5)
+    is_business: bool | None = None
+    default_payment_method: PaymentMethod | None = None
+    no_reminders: bool | None = None
+    no_reminders_reason: str | None = Field(None, max_length=200)
+    blocked_until: date | None = None
+    external_id: str | None = Field(None, max_length=100)
+    notes: str | None = Field(None, max_length=5000)
+
+
+CustomerRef = Annotated[
+    Code | CustomerIn,
+    Field(description="A customer code, or a customer object (created when new)."),
+]
 
 
 class InvoiceIn(Schema):
-    number: Code = Field(description="Invoice number: the key of the upsert.")
-    customer: Code = Field(description="Code of an existing customer (or one in the same call).")
-    issue_date: date
-    due_date: date
-    amount: Money = Field(description="Amount including tax.")
-    currency: str = Field("EUR", min_length=3, max_length=3)
-    payment_method: PaymentMethod = PaymentMethod.UNSPECIFIED
-    state: DocumentState = DocumentState.OPEN
-    description: str = Field("", max_length=300)
-    external_id: str = Field("", max_length=100)
-    disputed: bool = False
+    number: Code = Field(description="Invoice number: the key of the upsert, with kind.")
+    kind: Literal["invoice", "credit_note"] | None = Field(None, description="Default: invoice.")
+    customer: CustomerRef | None = Field(None, description="Required to create.")
+    issue_date: date | None = Field(None, description="Required to create.")
+    due_date: date | None = Field(None, description="Required to create an invoice.")
+    amount: Money | None = Field(None, description="Amount including tax. Required to create.")
+    currency: str | None = Field(None, min_length=3, max_length=3)
+    payment_method: PaymentMethod | None = None
+    state: Literal["draft", "open", "paid", "cancelled"] | None = None
+    description: str | None = Field(None, max_length=300)
+    external_id: str | None = Field(None, max_length=100)
+    disputed: bool | None = None
+    block_reason: str | None = Field(None, max_length=200)
+    blocked_until: date | None = None
+    promise_date: date | None = None
+    paid: Money | None = Field(None, description="Amount already settled in your tool.")
+    paid_date: date | None = None
 
 
 class QuoteIn(Schema):
     number: Code = Field(description="Quote number: the key of the upsert.")
-    customer: Code
-    issue_date: date
-    validity_date: date
-    amount: Money
-    currency: str = Field("EUR", min_length=3, max_length=3)
-    state: DocumentState = DocumentState.OPEN
-    description: str = Field("", max_length=300)
-    external_id: str = Field("", max_length=100)
+    customer: CustomerRef | None = Field(None, description="Required to create.")
+    issue_date: date | None = Field(None, description="Required to create.")
+    validity_date: date | None = Field(None, description="Required to create.")
+    amount: Money | None = Field(None, description="Required to create.")
+    currency: str | None = Field(None, min_length=3, max_length=3)
+    state: Literal["draft", "open", "accepted", "refused", "expired"] | None = None
+    description: str | None = Field(None, max_length=300)
+    external_id: str | None = Field(None, max_length=100)
 
 
 class AllocationIn(Schema):
     invoice: Code = Field(description="Number of the invoice this payment settles (part of).")
-    amount: PositiveMoney
+    amount: PositiveMoney | None = Field(None, description="Default: as much as possible.")
 
 
 class PaymentIn(Schema):
     external_id: str = Field(
         min_length=1, max_length=100, description="Your payment id: the key of the upsert."
     )
-    customer: Code
-    date: date
-    amount: PositiveMoney
-    currency: str = Field("EUR", min_length=3, max_length=3)
-    method: PaymentMethod = PaymentMethod.TRANSFER
-    reference: str = Field("", max_length=140)
-    allocations: list[AllocationIn] = Field(default_factory=list)
+    customer: CustomerRef | None = Field(
+        None, description="Default: the customer of the first allocated invoice."
+    )
+    date: Date | None = Field(None, description="Required to create.")
+    amount: PositiveMoney | None = Field(None, description="Required to create.")
+    currency: str | None = Field(None, min_length=3, max_length=3)
+    method: PaymentMethod | None = None
+    reference: str | None = Field(None, max_length=140)
+    allocations: list[AllocationIn] | None = Field(
+        None, description="Replace the payment's allocations when given."
+    )
 
 
 def batch_of(item):
@@ -110,17 +133,11 @@ PaymentBatch = batch_of(PaymentIn)
 class UpsertOut(Schema):
     created: int
     updated: int
-    unchanged: int = 0
-    ids: list[int] = Field(default_factory=list, description="Row ids, in the order sent.")
+    unchanged: int
+    customers_created: int = Field(0, description="New customers given inline.")
 
 
 # --- worklist ------------------------------------------------------------------------
-
-
-class CustomerRef(Schema):
-    id: int
-    code: str
-    name: str
 
 
 class Page(Schema):

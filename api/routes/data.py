@@ -7,6 +7,8 @@ with the file imports; this module only maps HTTP to it.
 from django.utils.translation import gettext as _
 from ninja import Router
 
+from receivables import upsert
+
 from ..auth import company_of, require_writer
 from ..errors import ApiError
 from ..schemas import (
@@ -25,45 +27,33 @@ from ..schemas import (
 router = Router(tags=["data"])
 
 
-def _run(request, function_name: str, items: list) -> UpsertOut:
+def _run(request, function, items: list, rename: dict | None = None) -> UpsertOut:
     require_writer(request)
-    from receivables import upsert  # the imports' rules
-
-    function = getattr(upsert, function_name)
-    rows = [item.model_dump(mode="python") for item in items]
+    rows = [_row(item, rename or {}) for item in items]
     try:
         result = function(company_of(request), rows)
     except upsert.UpsertError as exc:
         raise ApiError(
             422,
-            _("%(n)s élément(s) refusé(s) : rien n'a été enregistré.") % {"n": len(exc.errors)},
-            [_item_error(e) for e in exc.errors],
+            _("%(n)s erreur(s) : rien n'a été enregistré.") % {"n": len(exc.errors)},
+            [{"index": e.index, "field": e.field, "message": e.reason} for e in exc.errors],
         ) from exc
-    return _result(result)
-
-
-def _item_error(error) -> dict:
-    if isinstance(error, dict):
-        return error
-    return {
-        "index": getattr(error, "index", None),
-        "field": getattr(error, "field", ""),
-        "message": str(getattr(error, "message", error)),
-    }
-
-
-def _result(result) -> UpsertOut:
-    get = result.get if isinstance(result, dict) else lambda k, d=None: getattr(result, k, d)
     return UpsertOut(
-        created=get("created", 0),
-        updated=get("updated", 0),
-        unchanged=get("unchanged", 0),
-        ids=list(get("ids", []) or []),
+        created=result.created,
+        updated=result.updated,
+        unchanged=result.unchanged,
+        customers_created=result.customers_created,
     )
 
 
-def _endpoints(path: str, name: str, item_schema, batch_schema, what: str):
-    function_name = f"upsert_{name}"
+def _row(item, rename: dict) -> dict:
+    # Only what the client sent: a field left out keeps its value on update.
+    row = item.model_dump(mode="python", exclude_unset=True, exclude_none=True)
+    return {rename.get(k, k): v for k, v in row.items()}
+
+
+def _endpoints(path: str, name: str, item_schema, batch_schema, what: str, rename=None):
+    function = getattr(upsert, f"upsert_{name}")
 
     @router.post(
         path,
@@ -72,7 +62,7 @@ def _endpoints(path: str, name: str, item_schema, batch_schema, what: str):
         operation_id=f"upsert_{what.replace(' ', '_')}",
     )
     def upsert_one(request, payload: item_schema):
-        return _run(request, function_name, [payload])
+        return _run(request, function, [payload], rename)
 
     @router.post(
         f"{path}/batch",
@@ -81,10 +71,10 @@ def _endpoints(path: str, name: str, item_schema, batch_schema, what: str):
         operation_id=f"upsert_{name}_batch",
     )
     def upsert_batch(request, payload: batch_schema):
-        return _run(request, function_name, payload.items)
+        return _run(request, function, payload.items, rename)
 
 
 _endpoints("/customers", "customers", CustomerIn, CustomerBatch, "customer")
 _endpoints("/invoices", "invoices", InvoiceIn, InvoiceBatch, "invoice")
-_endpoints("/quotes", "quotes", QuoteIn, QuoteBatch, "quote")
+_endpoints("/quotes", "quotes", QuoteIn, QuoteBatch, "quote", {"validity_date": "due_date"})
 _endpoints("/payments", "payments", PaymentIn, PaymentBatch, "payment")
