@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "dunning",
     "web",
     "api",
+    "banking",
 ]
 
 MIDDLEWARE = [

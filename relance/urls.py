@@ -15,5 +15,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     re_path(r"^api/", api_not_found),
+    path("banking/", include("banking.urls")),
     path("", include("web.urls")),
 ]

@@ -1,0 +1,215 @@
+"""Payment codes printed on reminders: what makes paying one scan away.
+
+- Euro companies: the EPC069-12 SEPA credit-transfer QR code ("GiroCode"), built by segno.
+- CHF companies: the Swiss QR-bill payment part, built by qrbill.
+
+The structured creditor reference (ISO 11649, "RF…") is built from the invoice number;
+`banking.matching` recognises exactly that reference on the incoming statement line, so a
+payment made by scanning the code is matched without a person.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+import segno
+import segno.helpers
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
+from stdnum import iso11649
+from stdnum.iso7064 import mod_97_10
+
+logger = logging.getLogger(__name__)
+
+EPC_MAX_NAME = 70
+EPC_MAX_TEXT = 140
+RF_MAX_BODY = 21  # RF + 2 check digits + up to 21 characters = 25
+
+
+def reference_body(number: str) -> str:
+    """The part of an invoice number an RF reference can carry: letters and digits, upper case."""
+    return re.sub(r"[^A-Za-z0-9]", "", number).upper()
+
+
+def rf_reference(number: str) -> str | None:
+    """The ISO 11649 creditor reference of an invoice number, e.g. "3" -> "RF203".
+
+    None when the number has no letter or digit, or is too long to fit (21 characters).
+    """
+    body = reference_body(number)
+    if not body or len(body) > RF_MAX_BODY:
+        return None
+    reference = "RF" + mod_97_10.calc_check_digits(body + "RF") + body
+    return iso11649.validate(reference)
+
+
+def body_of_rf(reference: str) -> str | None:
+    """The invoice-number part of a valid RF reference (None when not a valid one)."""
+    if not iso11649.is_valid(reference):
+        return None
+    return iso11649.compact(reference)[4:]
+
+
+@dataclass(frozen=True)
+class Remittance:
+    """What the payer's bank transmits: a structured reference, else a short text."""
+
+    reference: str | None
+    text: str | None
+
+    @property
+    def printed(self) -> str:
+        return iso11649.format(self.reference) if self.reference else (self.text or "")
+
+
+def remittance_for(numbers: Sequence[str]) -> Remittance:
+    """One invoice: its RF reference. Several: "Factures 3, 5" (the matching reads both)."""
+    if len(numbers) == 1 and (reference := rf_reference(numbers[0])):
+        return Remittance(reference=reference, text=None)
+    label = "Facture" if len(numbers) == 1 else "Factures"
+    text = f"{label} {', '.join(numbers)}"
+    if len(text) > EPC_MAX_TEXT:  # keep whole numbers only
+        text = text[: EPC_MAX_TEXT - 1].rsplit(",", 1)[0] + "…"
+    return Remittance(reference=None, text=text)
+
+
+def compact_iban(iban: str) -> str:
+    return re.sub(r"\s", "", iban or "").upper()
+
+
+def epc_qr(
+    *, name: str, iban: str, amount: Decimal, remittance: Remittance, bic: str = ""
+) -> segno.QRCode:
+    """The EPC069-12 QR code (version 002, error level M): BCD/002/charset/SCT/BIC/name/
+    IBAN/EURamount/purpose/RF reference/text. segno checks the lengths and the charset."""
+    return segno.helpers.make_epc_qr(
+        name=name[:EPC_MAX_NAME],
+        iban=compact_iban(iban),
+        amount=amount,
+        reference=remittance.reference,
+        text=remittance.text,
+        bic=(bic or "").strip() or None,
+    )
+
+
+def _swiss_address(name: str, street_lines: list[str], pcode: str, city: str, country: str):
+    if not (pcode and city):
+        return None
+    return {
+        "name": name[:70],
+        "street": " ".join(street_lines)[:70],
+        "pcode": pcode[:16],
+        "city": city[:35],
+        "country": country or "CH",
+    }
+
+
+def _company_address(company) -> dict | None:
+    lines = [line.strip() for line in (company.address or "").splitlines() if line.strip()]
+    match = re.match(r"^(?:[A-Z]{2}-)?(\S+)\s+(.+)$", lines[-1]) if lines else None
+    if not match:
+        return None
+    return _swiss_address(
+        company.display_name, lines[:-1], match.group(1), match.group(2), company.country
+    )
+
+
+def swiss_qr_bill(company, customer, amount: Decimal, remittance: Remittance):
+    """The Swiss QR-bill (qrbill.QRBill) for a CHF company; raises ValueError when the
+    company's IBAN or address cannot make one."""
+    from qrbill import QRBill
+
+    creditor = _company_address(company)
+    if creditor is None:
+        raise ValueError("L'adresse de la société doit finir par « code postal ville ».")
+    debtor = None
+    if customer is not None:
+        debtor = _swiss_address(
+            customer.name,
+            [line for line in customer.address.splitlines() if line.strip()],
+            customer.postal_code,
+            customer.city,
+            customer.country,
+        )
+    language = company.language if company.language in ("fr", "de", "it", "en") else "fr"
+    return QRBill(
+        account=compact_iban(company.iban),
+        creditor=creditor,
+        debtor=debtor,
+        amount=f"{amount:.2f}",
+        currency="CHF",
+        reference_number=remittance.reference,
+        additional_information=(remittance.text or "")[:140],
+        language=language,
+    )
+
+
+@dataclass
+class PaymentCode:
+    kind: str  # "epc" or "qrbill"
+    iban: str
+    bic: str
+    amount: Decimal
+    currency: str
+    remittance: Remittance
+    png: bytes  # the QR code alone: for e-mails and as a fallback image
+    svg: str = ""  # the whole Swiss payment part (QR-bill only)
+
+    @property
+    def png_data_uri(self) -> str:
+        return "data:image/png;base64," + base64.b64encode(self.png).decode("ascii")
+
+
+def _png(qr: segno.QRCode) -> bytes:
+    out = io.BytesIO()
+    qr.save(out, kind="png", scale=4, border=4)
+    return out.getvalue()
+
+
+def payment_code(company, customer, documents, amount) -> PaymentCode | None:
+    """The payment code for `amount` due on `documents`, or None when the company has no
+    IBAN, the amount is not positive, or the currency has no code (only EUR and CHF do)."""
+    amount = Decimal(amount).quantize(Decimal("0.01"))
+    iban = compact_iban(company.iban)
+    if not iban or amount <= 0:
+        return None
+    remittance = remittance_for([d.number for d in documents])
+    if company.currency == "EUR":
+        qr = epc_qr(
+            name=company.display_name,
+            iban=iban,
+            amount=amount,
+            remittance=remittance,
+            bic=company.bic,
+        )
+        return PaymentCode("epc", iban, company.bic, amount, "EUR", remittance, _png(qr))
+    if company.currency == "CHF":
+        try:
+            bill = swiss_qr_bill(company, customer, amount, remittance)
+        except ValueError as exc:  # e.g. a QR-IBAN (needs a QRR reference) or no address
+            logger.warning("No Swiss QR-bill for %s: %s", company, exc)
+            return None
+        svg_out = io.StringIO()
+        bill.as_svg(svg_out)
+        svg = re.sub(r"^<\?xml[^>]*>\s*", "", svg_out.getvalue())
+        qr = segno.make_qr(bill.qr_data(), error="m", boost_error=False)
+        return PaymentCode("qrbill", iban, company.bic, amount, "CHF", remittance, _png(qr), svg)
+    return None
+
+
+def payment_code_html(company, customer, documents, amount) -> SafeString:
+    """A block for letters and e-mails: the QR code and the printed reference
+    (empty string when no code applies)."""
+    code = payment_code(company, customer, documents, amount)
+    if code is None:
+        return mark_safe("")  # noqa: S308 - constant
+    html = render_to_string(
+        "receivables/payment_code.html", {"code": code, "company": company, "svg": code.svg}
+    )
+    return mark_safe(html)  # noqa: S308 - rendered by an autoescaping template

@@ -1,0 +1,123 @@
+"""Payment codes: the EPC069-12 payload field by field, decoded back from the image."""
+
+import base64
+import io
+import re
+from decimal import Decimal
+
+import pytest
+import zxingcpp
+from PIL import Image
+from stdnum import iso11649
+
+from banking.matching import BankCredit, OpenInvoice, match_credit
+from receivables import paycodes
+from receivables.models import Customer
+
+D = Decimal
+
+
+def decode_png(png: bytes) -> str:
+    results = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))
+    assert len(results) == 1 and results[0].format == zxingcpp.BarcodeFormat.QRCode
+    return results[0].bytes.decode("latin-1")
+
+
+def decode_html(html: str) -> str:
+    uri = re.search(r'src="data:image/png;base64,([^"]+)"', html).group(1)
+    return decode_png(base64.b64decode(uri))
+
+
+@pytest.fixture
+def company(company):
+    company.bic = "AGRIFRPP"
+    company.legal_name = "Alice SARL"
+    company.save()
+    return company
+
+
+def test_rf_reference_is_valid_iso11649_and_gives_the_number_back():
+    for number in ["3", "F00042", "FA-2026/001", "abc-9"]:
+        reference = paycodes.rf_reference(number)
+        assert iso11649.is_valid(reference)
+        assert paycodes.body_of_rf(reference) == paycodes.reference_body(number)
+    assert paycodes.rf_reference("3") == "RF203"
+    assert paycodes.rf_reference("X" * 22) is None  # too long for 25 characters
+
+
+def test_epc_payload_follows_epc069_12_field_by_field(company, make_invoice):
+    invoice = make_invoice(number="F00042", amount=D("12.34"))
+    code = paycodes.payment_code(company, invoice.customer, [invoice], invoice.amount)
+    fields = decode_png(code.png).split("\n")
+    assert fields[0] == "BCD"  # service tag
+    assert fields[1] == "002"  # version
+    assert fields[2] in {str(n) for n in range(1, 9)}  # character set
+    assert fields[3] == "SCT"  # identification: SEPA credit transfer
+    assert fields[4] == "AGRIFRPP" and len(fields[4]) in (8, 11)
+    assert fields[5] == "Alice SARL" and len(fields[5]) <= 70
+    assert fields[6] == "FR7630006000011234567890189" and len(fields[6]) <= 34
+    assert fields[7] == "EUR12.34"
+    assert fields[8] == ""  # purpose
+    assert fields[9] == paycodes.rf_reference("F00042") and len(fields[9]) <= 35
+    assert len(fields) == 10  # unstructured text omitted when a reference is given
+    assert len("\n".join(fields).encode("latin-1")) <= 331
+
+
+def test_amount_format_has_no_thousands_separator_and_at_most_two_decimals(company, make_invoice):
+    invoice = make_invoice(amount=D("1234567.80"))
+    code = paycodes.payment_code(company, invoice.customer, [invoice], invoice.amount)
+    amount = decode_png(code.png).split("\n")[7]
+    assert re.fullmatch(r"EUR\d{1,9}(\.\d{1,2})?", amount)
+    assert D(amount[3:]) == D("1234567.80")
+
+
+def test_several_invoices_use_unstructured_text_within_140_chars(company, make_invoice):
+    invoices = [make_invoice(number=f"F{n:05d}") for n in range(1, 30)]
+    code = paycodes.payment_code(company, invoices[0].customer, invoices, D("2900.00"))
+    fields = decode_png(code.png).split("\n")
+    assert fields[9] == ""
+    assert fields[10].startswith("Factures F00001, F00002") and len(fields[10]) <= 140
+
+
+def test_letter_html_carries_a_readable_qr_and_the_printed_reference(company, make_invoice):
+    invoice = make_invoice(number="3", amount=D("720.00"))
+    html = paycodes.payment_code_html(company, invoice.customer, [invoice], D("720.00"))
+    fields = decode_html(html).split("\n")
+    assert fields[6] == company.iban and fields[7] == "EUR720" and fields[9] == "RF203"
+    assert "RF20 3" in html  # printed in groups of four, as banks show it
+
+
+def test_the_printed_reference_is_what_the_matching_recognises(company, make_invoice):
+    invoice = make_invoice(number="F00042", amount=D("99.00"))
+    code = paycodes.payment_code(company, invoice.customer, [invoice], invoice.amount)
+    candidate = OpenInvoice(1, "F00042", 1, "ANYWAY SARL", D("99.00"), invoice.due_date)
+    for as_typed in [code.remittance.printed, code.remittance.reference]:
+        found = match_credit(BankCredit(D("99.00"), remittance=as_typed), [candidate])
+        assert (found.status, found.rule) == ("matched", "rf")
+
+
+def test_no_iban_or_nothing_due_gives_no_code(company, make_invoice):
+    invoice = make_invoice()
+    assert paycodes.payment_code_html(company, invoice.customer, [invoice], D("0")) == ""
+    company.iban = ""
+    assert paycodes.payment_code_html(company, invoice.customer, [invoice], D("10")) == ""
+
+
+def test_chf_company_gets_a_swiss_qr_bill(company, make_invoice):
+    company.currency = "CHF"
+    company.country = "CH"
+    company.iban = "CH93 0076 2011 6238 5295 7"
+    company.address = "Rue du Lac 1\n1000 Lausanne"
+    company.save()
+    customer = Customer.objects.create(
+        company=company, code="CH1", name="Muster AG", address="Bahnhofstrasse 1",
+        postal_code="8001", city="Zürich", country="CH",
+    )  # fmt: skip
+    invoice = make_invoice(number="F00042", customer=customer, amount=D("150.00"))
+    html = paycodes.payment_code_html(company, customer, [invoice], D("150.00"))
+    assert "<svg" in html and "Zürich" in html
+    code = paycodes.payment_code(company, customer, [invoice], D("150.00"))
+    data = decode_png(code.png).replace("\r", "").split("\n")
+    assert data[:4] == ["SPC", "0200", "1", "CH9300762011623852957"]
+    assert "150.00" in data and "CHF" in data
+    assert "SCOR" in data and paycodes.rf_reference("F00042") in data
