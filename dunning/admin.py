@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Level, Policy
+from .models import LateChargeRule, Level, Policy, ReferenceRate
 
 
 class LevelInline(admin.TabularInline):
@@ -12,3 +12,14 @@ class LevelInline(admin.TabularInline):
 class PolicyAdmin(admin.ModelAdmin):
     list_display = ["name", "company", "kind", "is_default"]
     inlines = [LevelInline]
+
+
+@admin.register(ReferenceRate)
+class ReferenceRateAdmin(admin.ModelAdmin):
+    list_display = ["series", "date", "rate", "source"]
+    list_filter = ["series"]
+
+
+@admin.register(LateChargeRule)
+class LateChargeRuleAdmin(admin.ModelAdmin):
+    list_display = ["name", "jurisdiction", "business", "rate_series", "margin_points"]

@@ -101,3 +101,88 @@ class Level(models.Model):
         return ngettext("%(d)s jour après l'échéance", "%(d)s jours après l'échéance", days) % {
             "d": days
         }
+
+
+class RateSeries(models.TextChoices):
+    ECB_MRO = "ECB_MRO", _("BCE – opérations principales de refinancement")
+    DE_BASIS = "DE_BASIS", _("Allemagne – Basiszinssatz (§ 247 BGB)")
+    BOE_BASE = "BOE_BASE", _("Royaume-Uni – Bank Rate (Banque d'Angleterre)")
+    FR_LEGAL = "FR_LEGAL", _("France – taux de l'intérêt légal (créancier professionnel)")
+
+
+class ReferenceRate(models.Model):
+    """A base rate in force from `date` until the next row of the same series.
+
+    Late-payment interest takes, for each half-year, the rate in force on 1 January or
+    1 July: add a row when the central bank or the government publishes a new one."""
+
+    series = models.CharField(_("série"), max_length=20, choices=RateSeries.choices)
+    date = models.DateField(_("en vigueur à partir du"))
+    rate = models.DecimalField(_("taux (%)"), max_digits=6, decimal_places=3)
+    source = models.CharField(_("source"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("taux de référence")
+        verbose_name_plural = _("taux de référence")
+        ordering = ["series", "-date"]
+        constraints = [
+            models.UniqueConstraint(fields=["series", "date"], name="reference_rate_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.series} {self.date}: {self.rate} %"
+
+
+class InterestStart(models.TextChoices):
+    DUE_DATE = "due_date", _("le lendemain de l'échéance")
+    FORMAL_NOTICE = "formal_notice", _("le lendemain de la mise en demeure")
+
+
+class LateChargeRule(models.Model):
+    """Late-payment interest and fixed indemnity of one jurisdiction, as data.
+
+    Interest = balance × (base rate of the half-year + margin) × days / 365, simple,
+    by half-year, rounded to the cent; the indemnity is the amount of the highest band
+    whose threshold the balance reaches (one per invoice)."""
+
+    jurisdiction = models.CharField(
+        _("juridiction"), max_length=2, help_text=_("Code pays du créancier (FR, DE, GB) ou EU.")
+    )
+    business = models.BooleanField(
+        _("entre professionnels (B2B)"), help_text=_("Décoché : client consommateur (B2C).")
+    )
+    name = models.CharField(_("nom"), max_length=200)
+    rate_series = models.CharField(
+        _("taux de base"), max_length=20, choices=RateSeries.choices, blank=True
+    )
+    margin_points = models.DecimalField(
+        _("majoration (points)"), max_digits=6, decimal_places=3, default=0
+    )
+    interest_from = models.CharField(
+        _("intérêts courant à partir"),
+        max_length=20,
+        choices=InterestStart.choices,
+        default=InterestStart.DUE_DATE,
+    )
+    currency = models.CharField(_("devise de l'indemnité"), max_length=3, default="EUR")
+    indemnity_bands = models.JSONField(
+        _("indemnité forfaitaire"),
+        default=list,
+        blank=True,
+        help_text=_(
+            'Paliers [[solde à partir de, montant], ...], ex. [["0", "40"]] ; vide = aucune.'
+        ),
+    )
+    reference = models.CharField(_("texte de loi"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("règle de pénalités de retard")
+        verbose_name_plural = _("règles de pénalités de retard")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["jurisdiction", "business"], name="late_charge_rule_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -4,6 +4,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from dunning.rules import StopReason
+
 from .base import CompanyQuerySet, CompanyScoped, money_field
 from .customer import PaymentMethod
 
@@ -88,6 +90,14 @@ class Document(CompanyScoped):
     reminder_count = models.PositiveIntegerField(_("nombre de rappels"), default=0)
     last_reminder_date = models.DateField(_("date du dernier rappel"), null=True, blank=True)
     next_action_date = models.DateField(_("prochaine action le"), null=True, blank=True)
+    stop_reason = models.CharField(
+        _("relance suspendue"),
+        max_length=20,
+        choices=StopReason.choices,
+        blank=True,
+        default="",
+        help_text=_("Pourquoi la pièce n'est pas relancée (tenu à jour par le scan quotidien)."),
+    )
     removed_from_worklist = models.BooleanField(default=False, editable=False)
 
     objects = CompanyQuerySet.as_manager()

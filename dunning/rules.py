@@ -1,0 +1,174 @@
+"""Which dunning level is due for one document: pure rules, no database.
+
+`dunning/scan.py` computes the very same thing for every document at once in SQL;
+`tests/dunning/test_scan_agrees.py` checks that both agree on generated documents.
+
+The rules, in the order they are applied:
+- only open invoices and open (or marked expired) quotes past their validity date with
+  a positive balance and a policy with levels are dunned at all;
+- the next level is the first one ranked above `dunning_level` (the last one SENT):
+  one level at a time, never skipped, never past the last one (stop "done");
+- it is due once its delay since the due date has passed AND, when a previous level
+  was sent, at least the difference of the two delays has passed since the last
+  reminder (a late first reminder does not bring the second one the same day);
+- catch-up, not exact-day: "due on or before as_of", so a missed day is made up and a
+  second run the same day changes nothing;
+- stop conditions (first one wins): customer blocked, document disputed or blocked,
+  direct debit (policy option), promise to pay in the future, balance below the level
+  minimum, unallocated credit of the customer covering the balance. The holds with an
+  end date (blocked until, promise) resume on that date: it becomes the next action date.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+DIRECT_DEBIT = "direct_debit"
+DUNNABLE_STATES = {"invoice": ("open",), "quote": ("open", "expired")}
+
+
+class StopReason(models.TextChoices):
+    """Why a document that would otherwise be followed is not (shown on the document)."""
+
+    NONE = "", _("—")
+    DONE = "done", _("procédure terminée")
+    CUSTOMER_BLOCKED = "customer_blocked", _("client bloqué")
+    DISPUTED = "disputed", _("en litige")
+    BLOCKED = "blocked", _("pièce bloquée")
+    DIRECT_DEBIT = "direct_debit", _("prélèvement")
+    PROMISE = "promise", _("promesse de paiement")
+    BELOW_MINIMUM = "below_minimum", _("solde sous le minimum du niveau")
+    CREDIT = "credit", _("crédit non affecté du client couvrant le solde")
+
+
+@dataclass(frozen=True)
+class LevelRule:
+    rank: int
+    delay_days: int
+    min_balance: Decimal = Decimal("0")
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class PolicyRules:
+    levels: tuple[LevelRule, ...]
+    skip_direct_debit: bool = True
+
+    def __post_init__(self):
+        object.__setattr__(self, "levels", tuple(sorted(self.levels, key=lambda lv: lv.rank)))
+
+    def step_after(self, dunning_level: int) -> tuple[LevelRule | None, LevelRule | None]:
+        """(next level, the level just before it) for a document whose last sent level
+        has rank `dunning_level`."""
+        previous = None
+        for level in self.levels:
+            if level.rank > dunning_level:
+                return level, previous
+            previous = level
+        return None, previous
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the rules need to know about one document (and its customer)."""
+
+    kind: str
+    state: str
+    due_date: date
+    balance: Decimal
+    payment_method: str = "unspecified"
+    dunning_level: int = 0
+    last_reminder_date: date | None = None
+    disputed: bool = False
+    blocked_until: date | None = None
+    promise_date: date | None = None
+    customer_no_reminders: bool = False
+    customer_blocked_until: date | None = None
+    unallocated_credit: Decimal = Decimal("0")
+
+
+@dataclass(frozen=True)
+class Decision:
+    pending_level: int | None = None
+    to_remind_since: date | None = None
+    next_level: LevelRule | None = None
+    next_action_date: date | None = None
+    stop_reason: str = StopReason.NONE
+
+    @property
+    def to_remind(self) -> bool:
+        return self.pending_level is not None
+
+
+NOTHING = Decision()
+
+
+def is_dunnable(facts: Facts) -> bool:
+    return facts.state in DUNNABLE_STATES.get(facts.kind, ()) and facts.balance > 0
+
+
+def earliest_date(facts: Facts, level: LevelRule, previous: LevelRule | None) -> date:
+    """The first day `level` may be due, ignoring stop conditions."""
+    when = facts.due_date + timedelta(days=level.delay_days)
+    if previous is not None and facts.last_reminder_date is not None:
+        gap = level.delay_days - previous.delay_days
+        when = max(when, facts.last_reminder_date + timedelta(days=gap))
+    if facts.kind == "quote":  # a quote is chased only once its validity date is past
+        when = max(when, facts.due_date + timedelta(days=1))
+    return when
+
+
+def stop_of(facts: Facts, policy: PolicyRules, level: LevelRule, as_of: date) -> tuple[str, bool]:
+    """(reason, temporary): the first stop condition that holds on `as_of`, if any.
+
+    A temporary stop ends on a known date (blocked until, promise date)."""
+    cbu = facts.customer_blocked_until
+    if cbu is not None and as_of < cbu:
+        return StopReason.CUSTOMER_BLOCKED, True
+    if facts.customer_no_reminders and cbu is None:
+        return StopReason.CUSTOMER_BLOCKED, False
+    dbu = facts.blocked_until
+    if dbu is not None and as_of < dbu:
+        return (StopReason.DISPUTED if facts.disputed else StopReason.BLOCKED), True
+    if facts.disputed and dbu is None:
+        return StopReason.DISPUTED, False
+    if policy.skip_direct_debit and facts.payment_method == DIRECT_DEBIT:
+        return StopReason.DIRECT_DEBIT, False
+    if facts.promise_date is not None and as_of < facts.promise_date:
+        return StopReason.PROMISE, True
+    if facts.balance < level.min_balance:
+        return StopReason.BELOW_MINIMUM, False
+    if facts.unallocated_credit > 0 and facts.unallocated_credit >= facts.balance:
+        return StopReason.CREDIT, False
+    return StopReason.NONE, False
+
+
+def evaluate(facts: Facts, policy: PolicyRules | None, as_of: date) -> Decision:
+    """The dunning state of a document on `as_of` (see the module docstring)."""
+    if policy is None or not policy.levels or not is_dunnable(facts):
+        return NOTHING
+    level, previous = policy.step_after(facts.dunning_level)
+    if level is None:
+        return Decision(stop_reason=StopReason.DONE)
+    holds = [facts.promise_date, facts.blocked_until, facts.customer_blocked_until]
+    when = max([earliest_date(facts, level, previous)] + [d for d in holds if d is not None])
+    reason, temporary = stop_of(facts, policy, level, as_of)
+    if reason:
+        return Decision(
+            next_level=level, next_action_date=when if temporary else None, stop_reason=reason
+        )
+    if when <= as_of:
+        return Decision(
+            pending_level=level.rank, to_remind_since=when, next_level=level, next_action_date=when
+        )
+    return Decision(next_level=level, next_action_date=when)
+
+
+def policy_rules(levels: Sequence[LevelRule], skip_direct_debit: bool = True) -> PolicyRules:
+    return PolicyRules(levels=tuple(levels), skip_direct_debit=skip_direct_debit)

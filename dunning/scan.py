@@ -1,0 +1,311 @@
+"""The daily job: mark every open invoice and expired quote with the level now due.
+
+Set-based: a handful of SQL statements per run whatever the number of documents
+(`tests/dunning/test_scan_queries.py`). It computes, for each document, exactly what
+`dunning.rules.evaluate` computes for one (`tests/dunning/test_scan_agrees.py`):
+pending_level, to_remind, to_remind_since, next_action_date and stop_reason. It never
+creates a reminder: the reminders app creates outbox rows from `pending_level`.
+
+The result depends only on the documents' facts and on `as_of`, so the scan is
+idempotent: running it twice, ten times a day, or once after a week without runs gives
+the same state as running it every day.
+
+How a run goes, per company-local date (companies in far-apart time zones may be on
+different days): one CREATE TEMP TABLE ... AS SELECT of the rows whose state changes,
+one SELECT of those changes for the report, one UPDATE ... FROM the temporary table
+(guarded so that a reminder sent meanwhile is not overwritten), one DROP.
+
+Quotes: an open quote past its validity date (or one an import marked "expired")
+follows the quote policy; the scan does not change its state — "échu" is shown from
+the validity date, and accepting the quote stops the reminders.
+"""
+
+# SQL is assembled from constants of this module only; every value is a bound parameter.
+# ruff: noqa: S608
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from receivables.models import Company
+
+from .rules import DIRECT_DEBIT, DUNNABLE_STATES
+
+TEMP = "dunning_scan_tmp"
+SENTINEL_RANK = 2147483647
+
+
+@dataclass(frozen=True)
+class Change:
+    document_id: int
+    number: str
+    kind: str
+    customer: str
+    due_date: date
+    old_pending: int | None
+    new_pending: int | None
+    level_name: str
+    stop_reason: str
+    days_late: int
+
+
+@dataclass
+class ScanResult:
+    as_of: dict[date, list[int]] = field(default_factory=dict)  # date -> company ids
+    changed: int = 0
+    changes: list[Change] = field(default_factory=list)
+    dry_run: bool = False
+
+
+def local_today(tz_name: str, now: datetime | None = None) -> date:
+    """Today in the company's time zone (the server's clock may be elsewhere)."""
+    now = now or timezone.now()
+    return now.astimezone(ZoneInfo(tz_name or "UTC")).date()
+
+
+def scan(
+    company: Company | int | None = None,
+    as_of: date | None = None,
+    *,
+    dry_run: bool = False,
+    report: bool = True,
+    now: datetime | None = None,
+) -> ScanResult:
+    """Scan one company (or all) on `as_of` (default: today in each company's zone)."""
+    companies = Company.objects.all()
+    if company is not None:
+        companies = companies.filter(pk=getattr(company, "pk", company))
+    groups: dict[date, list[int]] = defaultdict(list)
+    for pk, tz_name in companies.values_list("pk", "timezone"):
+        groups[as_of or local_today(tz_name, now)].append(pk)
+    result = ScanResult(as_of=dict(groups), dry_run=dry_run)
+    everyone = company is None and len(groups) == 1
+    for day, ids in sorted(groups.items()):
+        changed, changes = _scan_day(day, None if everyone else ids, dry_run, report)
+        result.changed += changed
+        result.changes += changes
+    return result
+
+
+def _scan_day(
+    as_of: date, company_ids: list[int] | None, dry_run: bool, report: bool
+) -> tuple[int, list[Change]]:
+    sql = ScanSQL(connection.vendor, as_of, company_ids)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {TEMP}")
+        cursor.execute(*sql.create_temp())
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ANALYZE {TEMP}")
+        changes: list[Change] = []
+        if report:
+            cursor.execute(*sql.report())
+            changes = [_change(row, as_of) for row in cursor.fetchall()]
+        if dry_run:
+            cursor.execute(f"SELECT COUNT(*) FROM {TEMP}")
+            changed = cursor.fetchone()[0]
+        else:
+            cursor.execute(sql.update())
+            changed = cursor.rowcount
+        cursor.execute(f"DROP TABLE {TEMP}")
+    return changed, changes
+
+
+def _change(row, as_of: date) -> Change:
+    doc_id, number, kind, customer, due, old, new, stop, level_name = row
+    if isinstance(due, str):  # SQLite
+        due = date.fromisoformat(due)
+    return Change(doc_id, number, kind, customer, due, old, new, level_name or "", stop or "",
+                  (as_of - due).days)  # fmt: skip
+
+
+class ScanSQL:
+    """The statements of one run, for PostgreSQL or SQLite (the only differences are
+    date arithmetic, GREATEST and IS DISTINCT FROM)."""
+
+    def __init__(self, vendor: str, as_of: date, company_ids: list[int] | None):
+        self.pg = vendor == "postgresql"
+        self.as_of = as_of if self.pg else as_of.isoformat()
+        self.company_ids = company_ids
+
+    # -- dialect -------------------------------------------------------------------
+    def add_days(self, day: str, days: str) -> str:
+        return f"({day} + ({days}))" if self.pg else f"date({day}, ({days}) || ' days')"
+
+    def greatest(self, first: str, *others: str) -> str:
+        """GREATEST ignoring NULL `others` (`first` is never NULL when it matters)."""
+        if self.pg:
+            return f"GREATEST({', '.join((first, *others))})"
+        padded = [first] + [f"COALESCE({o}, '0001-01-01')" for o in others]
+        return "MAX(" + ", ".join(padded) + ")"
+
+    def money(self, expr: str) -> str:
+        # SQLite keeps decimals as floats: round before comparing amounts.
+        return f"({expr})" if self.pg else f"ROUND({expr}, 2)"
+
+    def distinct(self, a: str, b: str) -> str:
+        return f"({a} IS DISTINCT FROM {b})" if self.pg else f"({a} IS NOT {b})"
+
+    def company_filter(self, column: str) -> tuple[str, list]:
+        if self.company_ids is None:
+            return "", []
+        marks = ", ".join(["%s"] * len(self.company_ids))
+        return f" AND {column} IN ({marks})", list(self.company_ids)
+
+    # -- statements ------------------------------------------------------------------
+    def steps(self) -> str:
+        """Each level with the one before it, plus a sentinel step after the last one
+        (done = 1): joining on prev_rank <= dunning_level < rank finds the next step."""
+        return f"""
+            SELECT policy_id, rank, delay_days, min_balance,
+                   COALESCE(prev_rank, -1) AS prev_rank, prev_delay, 0 AS done
+            FROM (SELECT policy_id, rank, delay_days, min_balance,
+                         LAG(rank) OVER w AS prev_rank, LAG(delay_days) OVER w AS prev_delay
+                  FROM dunning_level WINDOW w AS (PARTITION BY policy_id ORDER BY rank)) lv
+            UNION ALL
+            SELECT policy_id, {SENTINEL_RANK}, NULL, NULL, MAX(rank), NULL, 1
+            FROM dunning_level GROUP BY policy_id"""
+
+    def credit(self) -> tuple[str, list]:
+        """Unallocated money of each customer: payments and credit notes not yet used."""
+        pay_filter, p1 = self.company_filter("company_id")
+        cn_filter, p2 = self.company_filter("company_id")
+        sql = f"""
+            SELECT customer_id, SUM(credit) AS credit FROM (
+                SELECT customer_id, amount - allocated_amount AS credit
+                FROM receivables_payment WHERE allocated_amount < amount{pay_filter}
+                UNION ALL
+                SELECT customer_id, amount - paid_amount
+                FROM receivables_document
+                WHERE kind = 'credit_note' AND state NOT IN ('draft', 'cancelled')
+                  AND paid_amount < amount{cn_filter}
+            ) u GROUP BY customer_id"""
+        return sql, p1 + p2
+
+    def computed(self) -> tuple[str, list]:
+        """One row per document that is followed or still carries a dunning state."""
+        d = "%s"  # as_of, repeated below
+        bal = self.money("d.amount - d.paid_amount")
+        credit = self.money("COALESCE(cr.credit, 0)")
+        skip = (
+            "(CASE WHEN cp.id IS NOT NULL THEN cp.skip_direct_debit ELSE dp.skip_direct_debit END)"
+        )
+        dunnable_states = " OR ".join(
+            f"(d.kind = '{kind}' AND d.state IN ({', '.join(repr(s) for s in states)}))"
+            for kind, states in DUNNABLE_STATES.items()
+        )
+        at_date = self.greatest(
+            self.add_days("d.due_date", "s.delay_days"),
+            self.add_days("d.last_reminder_date", "s.delay_days - s.prev_delay"),
+            f"CASE WHEN d.kind = 'quote' THEN {self.add_days('d.due_date', '1')} END",
+            "d.promise_date",
+            "d.blocked_until",
+            "c.blocked_until",
+        )
+        # The same order as dunning.rules.stop_of; "temporary" holds end on a date.
+        conditions = [
+            ("s.done = 1", "'done'", 0),
+            (f"c.blocked_until > {d}", "'customer_blocked'", 1),
+            ("c.no_reminders AND c.blocked_until IS NULL", "'customer_blocked'", 0),
+            (
+                f"d.blocked_until > {d}",
+                "CASE WHEN d.disputed THEN 'disputed' ELSE 'blocked' END",
+                1,
+            ),
+            ("d.disputed AND d.blocked_until IS NULL", "'disputed'", 0),
+            (f"{skip} AND d.payment_method = '{DIRECT_DEBIT}'", "'direct_debit'", 0),
+            (f"d.promise_date > {d}", "'promise'", 1),
+            (f"{bal} < s.min_balance", "'below_minimum'", 0),
+            (f"{credit} > 0 AND {credit} >= {bal}", "'credit'", 0),
+        ]
+        dated = [c for c, _, _ in conditions if d in c]
+        reason = "CASE " + " ".join(f"WHEN {c} THEN {r}" for c, r, _ in conditions) + " ELSE '' END"
+        temporary = (
+            "CASE " + " ".join(f"WHEN {c} THEN {t}" for c, _, t in conditions) + " ELSE 0 END"
+        )
+        credit_sql, credit_params = self.credit()
+        doc_filter, doc_params = self.company_filter("d.company_id")
+        sql = f"""
+            SELECT d.id AS id, COALESCE(cp.id, dp.id) AS policy_id,
+                   d.dunning_level AS g_level, d.reminder_count AS g_count,
+                   d.state AS g_state, d.paid_amount AS g_paid,
+                   d.pending_level AS old_pending, d.to_remind AS old_to_remind,
+                   d.to_remind_since AS old_since, d.next_action_date AS old_next,
+                   d.stop_reason AS old_stop,
+                   CASE WHEN ({dunnable_states}) AND {bal} > 0 AND s.policy_id IS NOT NULL
+                        THEN 1 ELSE 0 END AS dunnable,
+                   s.rank AS nrank, {at_date} AS at_date,
+                   {reason} AS reason, {temporary} AS temporary
+            FROM receivables_document d
+            JOIN receivables_customer c ON c.id = d.customer_id
+            LEFT JOIN dunning_policy cp ON cp.id = c.policy_id AND cp.kind = d.kind
+            LEFT JOIN dunning_policy dp
+                   ON dp.company_id = d.company_id AND dp.kind = d.kind AND dp.is_default = TRUE
+            LEFT JOIN ({self.steps()}) s
+                   ON s.policy_id = COALESCE(cp.id, dp.id)
+                  AND s.prev_rank <= d.dunning_level AND d.dunning_level < s.rank
+            LEFT JOIN ({credit_sql}) cr ON cr.customer_id = d.customer_id
+            WHERE d.kind IN ('invoice', 'quote'){doc_filter}
+              AND (d.state IN ('open', 'expired') OR d.pending_level IS NOT NULL
+                   OR d.to_remind = TRUE OR d.next_action_date IS NOT NULL
+                   OR d.stop_reason <> '')"""
+        # Parameters in textual order: the as_of marks of the reason CASE, then those
+        # of the temporary CASE, then the credit subquery, then the document filter.
+        params = [self.as_of] * (2 * len(dated)) + credit_params + doc_params
+        return sql, params
+
+    def create_temp(self) -> tuple[str, list]:
+        computed, params = self.computed()
+        pending_when = "x.dunnable = 1 AND x.reason = '' AND x.at_date <= %s"
+        new = f"""
+            SELECT x.id, x.policy_id, x.g_level, x.g_count, x.g_state, x.g_paid,
+                   x.old_pending, x.old_to_remind, x.old_since, x.old_next, x.old_stop,
+                   CASE WHEN {pending_when} THEN x.nrank END AS new_pending,
+                   CASE WHEN {pending_when} THEN x.at_date END AS new_since,
+                   CASE WHEN x.dunnable = 1 AND (x.reason = '' OR x.temporary = 1)
+                        THEN x.at_date END AS new_next,
+                   CASE WHEN x.dunnable = 1 THEN x.reason ELSE '' END AS new_stop
+            FROM ({computed}) x"""
+        n = "n"
+        changed = " OR ".join(
+            [
+                self.distinct(f"{n}.old_pending", f"{n}.new_pending"),
+                self.distinct(f"{n}.old_since", f"{n}.new_since"),
+                self.distinct(f"{n}.old_next", f"{n}.new_next"),
+                f"{n}.old_stop <> {n}.new_stop",
+                f"{n}.old_to_remind <> ({n}.new_pending IS NOT NULL)",
+            ]
+        )
+        sql = f"CREATE TEMP TABLE {TEMP} AS SELECT * FROM ({new}) n WHERE {changed}"
+        return sql, [self.as_of, self.as_of] + params
+
+    def update(self) -> str:
+        t = "receivables_document"
+        return f"""
+            UPDATE {t} SET pending_level = s.new_pending,
+                           to_remind = (s.new_pending IS NOT NULL),
+                           to_remind_since = s.new_since,
+                           next_action_date = s.new_next,
+                           stop_reason = s.new_stop
+            FROM {TEMP} s
+            WHERE {t}.id = s.id AND {t}.dunning_level = s.g_level
+              AND {t}.reminder_count = s.g_count AND {t}.state = s.g_state
+              AND {t}.paid_amount = s.g_paid"""
+
+    def report(self) -> tuple[str, list]:
+        return (
+            f"""
+            SELECT s.id, d.number, d.kind, c.name, d.due_date, s.old_pending, s.new_pending,
+                   s.new_stop, lv.name
+            FROM {TEMP} s
+            JOIN receivables_document d ON d.id = s.id
+            JOIN receivables_customer c ON c.id = d.customer_id
+            LEFT JOIN dunning_level lv ON lv.policy_id = s.policy_id AND lv.rank = s.new_pending
+            ORDER BY c.name, d.due_date, d.number""",
+            [],
+        )
