@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "web",
     "api",
     "banking",
+    "insight",
 ]
 
 MIDDLEWARE = [

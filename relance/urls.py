@@ -16,5 +16,6 @@ urlpatterns = [
     path("api/", api.urls),
     re_path(r"^api/", api_not_found),
     path("banking/", include("banking.urls")),
+    path("insight/", include("insight.urls")),
     path("", include("web.urls")),
 ]

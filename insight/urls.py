@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "insight"
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("<slug:chart>.csv", views.chart_csv, name="csv"),
+]

@@ -1,0 +1,86 @@
+"""The dashboard page and one CSV per chart. Thin: numbers come from services."""
+
+import csv
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from web.company import company_of
+
+from . import charts, metrics, services
+
+
+def _money(value) -> str:
+    return "–" if value is None else f"{value:,.0f} €".replace(",", "\u202f")
+
+
+def dashboard(request):
+    company = company_of(request)
+    as_of = services.today_for(company)
+    tables = {name: services.table(name, company, as_of) for name in services.CHARTS}
+
+    _h, aging, _x = tables["aging"]
+    _h, dso, _x = tables["dso"]
+    _h, overdue, _x = tables["overdue"]
+    _h, effect, extra = tables["effectiveness"]
+    figures = {
+        "aging": charts.bar_chart(
+            [r[0] for r in aging],
+            [(_("montant"), [r[2] for r in aging])],
+            title=_("Balance âgée (montant restant dû)"),
+            fmt=_money,
+        ),
+        "aging_count": charts.bar_chart(
+            [r[0] for r in aging],
+            [(_("nombre"), [r[1] for r in aging])],
+            title=_("Balance âgée (nombre de factures)"),
+            height=200,
+        ),
+        "dso": charts.bar_chart(
+            [r[0][5:7] + "/" + r[0][2:4] for r in dso],
+            [(_("DSO"), [r[3] for r in dso])],
+            title=_("DSO sur 12 mois (jours, ventes des 90 derniers jours)"),
+            fmt=lambda v: "–" if v is None else f"{v:.0f}",
+        ),
+        "overdue": charts.hbar_chart(
+            [r[0] for r in overdue],
+            [r[2] for r in overdue],
+            title=_("Échu par client (10 premiers)"),
+            fmt=_money,
+        ),
+        "effectiveness": charts.bar_chart(
+            [_("niveau %(n)s") % {"n": r[0]} for r in effect],
+            [
+                (_("payé sous %(d)d j") % {"d": d}, [r[4 + 3 * i] for r in effect])
+                for i, d in enumerate(metrics.PAID_WITHIN_DAYS)
+            ],
+            title=_("Efficacité des relances (% de factures payées après chaque niveau)"),
+            fmt=lambda v: "–" if v is None else f"{v:.0f} %",
+            empty=_("Aucun rappel envoyé pour l'instant."),
+        ),
+    }
+    context = {
+        "company": company,
+        "as_of": as_of,
+        "figures": figures,
+        "tables": tables,
+        "aging": aging,
+        "total_open": sum(r[2] for r in aging),
+        "total_overdue": sum(r[2] for r in aging[1:]),
+        "effect_source": extra["source"],
+    }
+    return render(request, "insight/dashboard.html", context)
+
+
+def chart_csv(request, chart: str):
+    company = company_of(request)
+    if chart not in services.CHARTS:
+        raise Http404
+    header, rows, _extra = services.table(chart, company, services.today_for(company))
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{chart}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(header)
+    writer.writerows(["" if v is None else v for v in row] for row in rows)
+    return response
