@@ -44,6 +44,9 @@ def load_demo(today: date) -> Company:
     from dunning.policies import ensure_default_policies
 
     ensure_default_policies(company)
+    from reminders.defaults import ensure_default_templates
+
+    ensure_default_templates(company)
     anyway, _ = Customer.objects.update_or_create(
         company=company,
         code="ANYWAY",

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "relance",
     "receivables",
     "dunning",
+    "reminders",
     "web",
     "api",
     "banking",

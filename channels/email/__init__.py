@@ -1,0 +1,3 @@
+from .transport import Email, EmailChannel
+
+__all__ = ["Email", "EmailChannel"]

@@ -1,0 +1,91 @@
+"""E-mail over SMTP through Django's mail backend, one connection for many messages."""
+
+import smtplib
+from dataclasses import dataclass, field
+
+from django.core.mail import EmailMultiAlternatives, get_connection
+
+from ..base import DeliveryError
+
+
+@dataclass
+class Email:
+    from_email: str
+    to: list[str]
+    subject: str
+    text: str
+    html: str = ""
+    message_id: str = ""
+    reply_to: list[str] = field(default_factory=list)
+    attachments: list[tuple[str, bytes, str]] = field(default_factory=list)
+
+
+def classify(exc: BaseException) -> DeliveryError:
+    """Say whether an SMTP failure is permanent (5xx) or worth retrying (4xx, network)."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _ in exc.recipients.values()]
+        words = "; ".join(
+            f"{addr}: {code} {_text(msg)}" for addr, (code, msg) in exc.recipients.items()
+        )
+        return DeliveryError(words, permanent=bool(codes) and all(c >= 500 for c in codes))
+    if isinstance(exc, smtplib.SMTPAuthenticationError):
+        # A configuration problem, not the message's: retry until someone fixes it.
+        return DeliveryError(f"{exc.smtp_code} {_text(exc.smtp_error)}", permanent=False)
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return DeliveryError(
+            f"{exc.smtp_code} {_text(exc.smtp_error)}", permanent=500 <= exc.smtp_code < 600
+        )
+    if isinstance(exc, smtplib.SMTPServerDisconnected | OSError | smtplib.SMTPException):
+        return DeliveryError(f"{type(exc).__name__}: {exc}", permanent=False)
+    return DeliveryError(f"{type(exc).__name__}: {exc}", permanent=True)
+
+
+def _text(msg) -> str:
+    return msg.decode("utf-8", "replace") if isinstance(msg, bytes) else str(msg)
+
+
+class EmailChannel:
+    """Open once, `send()` many, `close()`. A dropped connection is reopened on the
+    next send; the message that saw the drop gets a temporary DeliveryError."""
+
+    def __init__(self, connection=None):
+        self.connection = connection or get_connection(fail_silently=False)
+
+    def build(self, email: Email) -> EmailMultiAlternatives:
+        headers = {"Message-ID": email.message_id} if email.message_id else {}
+        msg = EmailMultiAlternatives(
+            subject=email.subject,
+            body=email.text,
+            from_email=email.from_email,
+            to=email.to,
+            reply_to=email.reply_to or None,
+            headers=headers,
+            connection=self.connection,
+        )
+        if email.html:
+            msg.attach_alternative(email.html, "text/html")
+        for filename, content, mimetype in email.attachments:
+            msg.attach(filename, content, mimetype)
+        return msg
+
+    def send(self, email: Email) -> None:
+        try:
+            msg = self.build(email)
+            sent = self.connection.send_messages([msg])
+        except Exception as exc:
+            if not isinstance(exc, smtplib.SMTPResponseException | smtplib.SMTPRecipientsRefused):
+                self.reset()  # the connection may be half-dead: reopen on the next send
+            raise classify(exc) from exc
+        if not sent:
+            raise DeliveryError("the mail backend accepted nothing", permanent=False)
+
+    def reset(self) -> None:
+        try:
+            self.connection.close()
+        except Exception:  # noqa: S110 - the connection is gone either way
+            pass
+        if hasattr(self.connection, "connection"):
+            self.connection.connection = None
+
+    def close(self) -> None:
+        self.reset()

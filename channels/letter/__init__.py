@@ -1,0 +1,3 @@
+from .transport import Letter, LetterChannel, Letterhead
+
+__all__ = ["Letter", "LetterChannel", "Letterhead"]

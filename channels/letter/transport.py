@@ -1,0 +1,64 @@
+"""Letters: many letters into ONE printable PDF (A4, French window envelope).
+
+"Sending" a letter means producing the PDF a person prints and posts. All the letters
+of a run go into one WeasyPrint document: its start-up cost dominates per document.
+"""
+
+from dataclasses import dataclass, field
+from html import escape
+from pathlib import Path
+
+from django.template import Context, Engine
+
+# Our own layout (never user text): a private engine so `channels` needs no app entry.
+_engine = Engine(dirs=[str(Path(__file__).parent / "templates")], autoescape=True)
+
+
+def render_to_string(name: str, context: dict) -> str:
+    return _engine.get_template(name).render(Context(context))
+
+
+@dataclass
+class Letterhead:
+    name: str
+    address_lines: list[str]
+    contact: str = ""
+    legal: str = ""
+    footer: str = ""
+    logo_url: str = ""
+
+
+@dataclass
+class Letter:
+    head: Letterhead
+    recipient: list[str]
+    place_date: str
+    subject: str
+    body_html: str  # already substituted and escaped by the caller
+    reference: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+def letter_html(letter: Letter) -> str:
+    """One letter as an HTML section (also shown as the preview)."""
+    return render_to_string("letter.html", {"l": letter})
+
+
+def document_html(letters: list[Letter]) -> str:
+    sections = "\n".join(letter_html(letter) for letter in letters)
+    return render_to_string("document.html", {"sections": sections})
+
+
+class LetterChannel:
+    def send(self, letters: list[Letter]) -> tuple[bytes, int]:
+        """Render every letter into one PDF: (pdf bytes, page count)."""
+        from relance.pdf import html_to_document
+
+        if not letters:
+            raise ValueError("no letter to print")
+        document = html_to_document(document_html(letters))
+        return document.write_pdf(), len(document.pages)
+
+
+def plain_to_html(text: str) -> str:
+    return "".join(f"<p>{escape(p).replace(chr(10), '<br>')}</p>" for p in text.split("\n\n"))

@@ -1,0 +1,3 @@
+from .transport import Call, PhoneChannel
+
+__all__ = ["Call", "PhoneChannel"]

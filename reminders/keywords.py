@@ -1,0 +1,225 @@
+"""%KEYWORD% substitution in reminder templates: substituted, never evaluated.
+
+User text is never given to a template engine: a keyword is replaced by its value and
+nothing else happens. In HTML bodies every value is escaped; in a subject every value
+is flattened to one line so nothing can add or forge a header. Pure: no database.
+"""
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from html import escape
+
+from babel.dates import format_date
+from babel.numbers import format_currency
+from django.utils.translation import gettext_lazy as _
+
+KEYWORDS: dict[str, str] = {
+    "NB_RAPPELS": _("Nombre de rappels déjà envoyés pour la pièce (la plus en retard)"),
+    "DT_DERNIER_RAPPEL": _("Date du dernier rappel envoyé (vide si aucun)"),
+    "CLIENT": _("Nom du client"),
+    "CONTACT": _("Contact chez le client (nom, prénom)"),
+    "NUMERO": _("Numéro(s) des pièces relancées"),
+    "DATE": _("Date de la pièce la plus en retard"),
+    "ECHEANCE": _("Échéance de la pièce la plus en retard"),
+    "RETARD": _("Jours de retard de la pièce la plus en retard"),
+    "MONTANT": _("Montant TTC des pièces relancées"),
+    "REGLE": _("Montant déjà réglé sur ces pièces"),
+    "SOLDE": _("Solde restant dû sur ces pièces"),
+    "SOCIETE": _("Nom de votre société"),
+    "IBAN": _("IBAN de votre société"),
+    "BIC": _("BIC de votre société"),
+    "INDEMNITE": _("Indemnité forfaitaire pour frais de recouvrement (40 € par facture, B2B)"),
+    "INTERETS": _("Intérêts de retard à ce jour"),
+    "TOTAL_DU": _("Solde + indemnité + intérêts"),
+    "AUJOURDHUI": _("Date du jour"),
+    "LISTE_PIECES": _("Tableau de toutes les pièces échues du client"),
+}
+
+KEYWORD_RE = re.compile(r"%([A-Z][A-Z0-9_]*)%")
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
+
+LOCALES = {"fr": "fr_FR", "en": "en_GB"}
+LABELS = {
+    "fr": {
+        "number": "N°",
+        "date": "Date",
+        "due": "Échéance",
+        "late": "Retard (j)",
+        "amount": "Montant",
+        "paid": "Réglé",
+        "balance": "Solde",
+        "total": "Total",
+        "line": "{number} du {date}, échéance {due} ({late} j de retard) : solde {balance}",
+    },
+    "en": {
+        "number": "No.",
+        "date": "Date",
+        "due": "Due date",
+        "late": "Days late",
+        "amount": "Amount",
+        "paid": "Paid",
+        "balance": "Balance",
+        "total": "Total",
+        "line": "{number} of {date}, due {due} ({late} days late): balance {balance}",
+    },
+}
+
+
+def unknown_keywords(text: str) -> list[str]:
+    """The %WORDS% of `text` that are not keywords, in order of appearance."""
+    seen: list[str] = []
+    for name in KEYWORD_RE.findall(text or ""):
+        if name not in KEYWORDS and name not in seen:
+            seen.append(name)
+    return seen
+
+
+@dataclass(frozen=True)
+class Block:
+    """A value with a text and an (already escaped) HTML form, e.g. the documents table."""
+
+    text: str
+    html: str
+
+
+def substitute(
+    text: str, values: Mapping[str, "str | Block"], *, html: bool = False, one_line: bool = False
+) -> str:
+    """Replace each known %KEYWORD% by its value; unknown ones are left as written."""
+
+    def value_of(match: re.Match) -> str:
+        value = values.get(match.group(1))
+        if value is None:
+            return match.group(0)
+        if isinstance(value, Block):
+            out = value.html if html else value.text
+        else:
+            out = escape(value) if html else value
+        return _CONTROL_RE.sub(" ", out) if one_line else out
+
+    result = KEYWORD_RE.sub(value_of, text or "")
+    return _CONTROL_RE.sub(" ", result).strip() if one_line else result
+
+
+# -- values --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DocLine:
+    number: str
+    issue_date: date
+    due_date: date
+    amount: Decimal
+    paid: Decimal
+    currency: str = "EUR"
+    reminder_count: int = 0
+    last_reminder_date: date | None = None
+
+    @property
+    def balance(self) -> Decimal:
+        return self.amount - self.paid
+
+
+@dataclass(frozen=True)
+class KeywordContext:
+    """Everything a message needs, gathered by the caller; `documents` are the reminded
+    ones (most overdue first), `overdue` every overdue document of the customer."""
+
+    language: str
+    as_of: date
+    customer: str
+    contact: str
+    company: str
+    iban: str
+    bic: str
+    documents: list[DocLine]
+    overdue: list[DocLine] = field(default_factory=list)
+    indemnity: Decimal = Decimal("0")
+    interest: Decimal = Decimal("0")
+    currency: str = "EUR"
+
+
+def fmt_date(value: date | None, language: str) -> str:
+    return format_date(value, format="long", locale=LOCALES.get(language, "fr_FR")) if value else ""
+
+
+def fmt_money(value: Decimal, currency: str, language: str) -> str:
+    return format_currency(value, currency, locale=LOCALES.get(language, "fr_FR"))
+
+
+def _format_iban(iban: str) -> str:
+    compact = iban.replace(" ", "")
+    return " ".join(compact[i : i + 4] for i in range(0, len(compact), 4))
+
+
+def documents_block(lines: list[DocLine], language: str, as_of: date, currency: str) -> Block:
+    labels = LABELS.get(language, LABELS["fr"])
+
+    def money(v: Decimal) -> str:
+        return fmt_money(v, currency, language)
+
+    text_lines, rows = [], []
+    for d in lines:
+        cells = {
+            "number": d.number,
+            "date": fmt_date(d.issue_date, language),
+            "due": fmt_date(d.due_date, language),
+            "late": str((as_of - d.due_date).days),
+            "amount": money(d.amount),
+            "paid": money(d.paid),
+            "balance": money(d.balance),
+        }
+        text_lines.append("- " + labels["line"].format(**cells))
+        rows.append(
+            "<tr>"
+            + "".join(
+                f'<td class="{k}">{escape(cells[k])}</td>'
+                for k in ("number", "date", "due", "late", "amount", "paid", "balance")
+            )
+            + "</tr>"
+        )
+    total = money(sum((d.balance for d in lines), Decimal("0")))
+    text_lines.append(f"{labels['total']} : {total}" if language == "fr" else f"Total: {total}")
+    head = "".join(
+        f"<th>{escape(labels[k])}</th>"
+        for k in ("number", "date", "due", "late", "amount", "paid", "balance")
+    )
+    html = (
+        f'<table class="documents"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody>'
+        f'<tfoot><tr><td colspan="6">{escape(labels["total"])}</td>'
+        f'<td class="balance">{escape(total)}</td></tr></tfoot></table>'
+    )
+    return Block("\n".join(text_lines), html)
+
+
+def build_values(ctx: KeywordContext) -> dict[str, "str | Block"]:
+    """Every keyword's value for one message, formatted for the customer's language."""
+    lang, cur = ctx.language, ctx.currency
+    main = ctx.documents[0] if ctx.documents else None
+    amount = sum((d.amount for d in ctx.documents), Decimal("0"))
+    paid = sum((d.paid for d in ctx.documents), Decimal("0"))
+    balance = amount - paid
+    return {
+        "NB_RAPPELS": str(main.reminder_count if main else 0),
+        "DT_DERNIER_RAPPEL": fmt_date(main.last_reminder_date if main else None, lang),
+        "CLIENT": ctx.customer,
+        "CONTACT": ctx.contact or ctx.customer,
+        "NUMERO": ", ".join(d.number for d in ctx.documents),
+        "DATE": fmt_date(main.issue_date if main else None, lang),
+        "ECHEANCE": fmt_date(main.due_date if main else None, lang),
+        "RETARD": str(max((ctx.as_of - main.due_date).days, 0)) if main else "0",
+        "MONTANT": fmt_money(amount, cur, lang),
+        "REGLE": fmt_money(paid, cur, lang),
+        "SOLDE": fmt_money(balance, cur, lang),
+        "SOCIETE": ctx.company,
+        "IBAN": _format_iban(ctx.iban),
+        "BIC": ctx.bic,
+        "INDEMNITE": fmt_money(ctx.indemnity, cur, lang),
+        "INTERETS": fmt_money(ctx.interest, cur, lang),
+        "TOTAL_DU": fmt_money(balance + ctx.indemnity + ctx.interest, cur, lang),
+        "AUJOURDHUI": fmt_date(ctx.as_of, lang),
+        "LISTE_PIECES": documents_block(ctx.overdue or ctx.documents, lang, ctx.as_of, cur),
+    }

@@ -1,0 +1,298 @@
+"""Turn a group of documents into a message: level, channel, recipient, words.
+
+Reads the database through a small per-call cache (policies, levels, templates) so a
+preview of thousands of documents costs a handful of queries, not thousands.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from channels.letter import Letter, Letterhead
+from channels.letter.transport import letter_html
+from dunning.models import Channel, Level, Policy
+from dunning.policies import policy_for
+from receivables.models import Company, Customer, Document, DocumentKind, DocumentState
+
+from .attachments import pdf_filename
+from .charges import charges
+from .keywords import DocLine, KeywordContext, build_values, fmt_date, substitute
+from .models import LIVE_STATES, ReminderDocument, Template
+
+EMAIL_CHANNELS = (Channel.EMAIL, Channel.FIRM_EMAIL)
+
+
+@dataclass
+class Message:
+    """One reminder as it would go out, or why it cannot."""
+
+    customer: Customer
+    documents: list[Document]
+    level: Level | None
+    channel: str
+    language: str
+    recipient: list[str] = field(default_factory=list)
+    subject: str = ""
+    body_text: str = ""
+    body_html: str = ""
+    letter_html: str = ""
+    attachments: list[str] = field(default_factory=list)
+    error: str = ""
+    document_ranks: dict[int, int] = field(default_factory=dict)  # document pk -> its level
+
+    @property
+    def ok(self) -> bool:
+        return not self.error
+
+    @property
+    def key(self) -> str:
+        return f"{self.customer.pk}-" + "-".join(str(d.pk) for d in self.documents)
+
+
+def document_problem(doc: Document, as_of: date) -> str:
+    """Why this document must not be reminded today, in words ('' = it may)."""
+    if doc.kind == DocumentKind.CREDIT_NOTE:
+        return _("un avoir ne se relance pas")
+    if doc.kind == DocumentKind.QUOTE:
+        if doc.state not in (DocumentState.OPEN, DocumentState.EXPIRED):
+            return _("devis %(state)s") % {"state": doc.get_state_display()}
+    elif doc.state != DocumentState.OPEN:
+        return _("pièce %(state)s") % {"state": doc.get_state_display()}
+    elif doc.balance <= 0:
+        return _("pièce soldée")
+    if doc.disputed:
+        return _("pièce en litige")
+    if doc.blocked_until and doc.blocked_until >= as_of:
+        return _("pièce bloquée jusqu'au %(d)s") % {"d": doc.blocked_until.strftime("%d/%m/%Y")}
+    if doc.promise_date and doc.promise_date >= as_of:
+        return _("promesse de paiement au %(d)s") % {"d": doc.promise_date.strftime("%d/%m/%Y")}
+    return ""
+
+
+def customer_problem(customer: Customer, as_of: date) -> str:
+    if customer.no_reminders:
+        reason = f" ({customer.no_reminders_reason})" if customer.no_reminders_reason else ""
+        return _("client bloqué : ne pas relancer") + reason
+    if customer.blocked_until and customer.blocked_until >= as_of:
+        return _("client bloqué jusqu'au %(d)s") % {
+            "d": customer.blocked_until.strftime("%d/%m/%Y")
+        }
+    return ""
+
+
+def letterhead(company: Company) -> Letterhead:
+    contact = " · ".join(p for p in (company.phone, company.email) if p)
+    legal = " · ".join(
+        p
+        for p in (
+            f"SIREN {company.siren}" if company.siren else "",
+            f"TVA {company.vat_number}" if company.vat_number else "",
+        )
+        if p
+    )
+    logo = ""
+    if company.logo:
+        try:
+            logo = company.logo.path and f"file://{company.logo.path}"
+        except (NotImplementedError, ValueError):
+            logo = ""
+    return Letterhead(
+        name=company.display_name,
+        address_lines=[line for line in company.address.splitlines() if line.strip()],
+        contact=contact,
+        legal=legal,
+        footer=company.legal_mentions,
+        logo_url=logo,
+    )
+
+
+def place_date(company: Company, on: date, language: str) -> str:
+    lines = [line for line in company.address.splitlines() if line.strip()]
+    city = ""
+    if lines:
+        last = lines[-1].strip()
+        city = last.split(" ", 1)[1] if last[:5].isdigit() and " " in last else last
+    when = fmt_date(on, language)
+    if language == "fr":
+        return f"{city}, le {when}" if city else f"Le {when}"
+    return f"{city}, {when}" if city else when
+
+
+def build_letter(
+    company: Company, recipient: list[str], subject: str, body_html: str, language: str, on: date
+) -> Letter:
+    prefix = "Objet : " if language == "fr" else "Subject: "
+    return Letter(
+        head=letterhead(company),
+        recipient=recipient,
+        place_date=place_date(company, on, language),
+        subject=prefix + subject,
+        body_html=body_html,
+    )
+
+
+class Renderer:
+    """Per-call caches of what every message of a batch needs."""
+
+    def __init__(self, company: Company, as_of: date):
+        self.company = company
+        self.as_of = as_of
+        self._policies: dict[tuple, Policy | None] = {}
+        self._levels: dict[int, dict[int, Level]] = {}
+        self._templates = {
+            (t.level_id, t.channel, t.language): t for t in Template.objects.for_company(company)
+        }
+        self._overdue: dict[int, list[Document]] = {}
+        self._live: set[tuple[int, int]] = set()
+
+    # -- lookups ----------------------------------------------------------------------
+
+    def preload(self, documents: list[Document]) -> None:
+        ids = [d.pk for d in documents]
+        customer_ids = {d.customer_id for d in documents}
+        self._live = set(
+            ReminderDocument.objects.filter(
+                document_id__in=ids, live=True, reminder__state__in=LIVE_STATES
+            ).values_list("document_id", "level_rank")
+        )
+        overdue = defaultdict(list)
+        for doc in (
+            Document.objects.for_company(self.company)
+            .filter(
+                customer_id__in=customer_ids,
+                kind=DocumentKind.INVOICE,
+                state=DocumentState.OPEN,
+                due_date__lt=self.as_of,
+                paid_amount__lt=F("amount"),
+            )
+            .order_by("due_date", "number")
+        ):
+            overdue[doc.customer_id].append(doc)
+        self._overdue = overdue
+
+    def policy(self, doc: Document) -> Policy | None:
+        key = (doc.customer.policy_id, doc.kind == DocumentKind.QUOTE)
+        if key not in self._policies:
+            self._policies[key] = policy_for(doc)
+        return self._policies[key]
+
+    def level(self, doc: Document) -> Level | None:
+        """The level this document is at now: the pending one, else the next one."""
+        policy = self.policy(doc)
+        if policy is None:
+            return None
+        if policy.pk not in self._levels:
+            self._levels[policy.pk] = {lv.rank: lv for lv in policy.levels.all()}
+            for lv in self._levels[policy.pk].values():
+                lv.policy = policy
+        rank = doc.pending_level or doc.dunning_level + 1
+        return self._levels[policy.pk].get(rank)
+
+    def already_live(self, doc: Document, rank: int) -> bool:
+        return (doc.pk, rank) in self._live
+
+    def template(self, level: Level, channel: str, language: str) -> Template | None:
+        for lang in (language, self.company.language, "fr"):
+            found = self._templates.get((level.pk, channel, lang))
+            if found:
+                return found
+        return None
+
+    # -- rendering --------------------------------------------------------------------
+
+    def context(self, msg: Message) -> KeywordContext:
+        level = msg.level
+        indemnity = interest = Decimal("0")
+        for doc in msg.documents:
+            i, r = charges(doc, level, self.as_of)
+            indemnity += i
+            interest += r
+        docs = msg.documents
+        overdue = {d.pk: d for d in self._overdue.get(msg.customer.pk, [])}
+        if docs and docs[0].kind != DocumentKind.QUOTE:
+            for d in docs:
+                overdue.setdefault(d.pk, d)
+        else:
+            overdue = {d.pk: d for d in docs}
+        ordered = sorted(overdue.values(), key=lambda d: (d.due_date, d.number))
+        return KeywordContext(
+            language=msg.language,
+            as_of=self.as_of,
+            customer=msg.customer.name,
+            contact=msg.customer.contact_name,
+            company=self.company.display_name,
+            iban=self.company.iban,
+            bic=self.company.bic,
+            documents=[_line(d) for d in docs],
+            overdue=[_line(d) for d in ordered],
+            indemnity=indemnity,
+            interest=interest,
+            currency=docs[0].currency if docs else self.company.currency,
+        )
+
+    def render(self, msg: Message) -> Message:
+        """Fill recipient, words and attachments of `msg`, or its error."""
+        customer = msg.customer
+        if msg.channel in EMAIL_CHANNELS:
+            msg.recipient = customer.email_list
+            if not msg.recipient:
+                msg.error = _("pas d'adresse e-mail")
+                return msg
+        elif msg.channel == Channel.LETTER:
+            msg.recipient = customer.postal_lines
+            if not customer.has_postal_address:
+                msg.error = _("pas d'adresse postale")
+                return msg
+        elif msg.channel == Channel.PHONE:
+            msg.recipient = [customer.phone] if customer.phone else []
+            if not customer.phone:
+                msg.error = _("pas de numéro de téléphone")
+                return msg
+            msg.subject = _("Appeler %(c)s") % {"c": customer.name}
+            msg.body_text = "\n".join(
+                f"{d.number} : {d.balance} {d.currency}" for d in msg.documents
+            )
+            return msg
+        template = self.template(msg.level, msg.channel, msg.language)
+        if template is None:
+            msg.error = _("pas de modèle pour le niveau « %(level)s », canal %(channel)s") % {
+                "level": msg.level.name,
+                "channel": Channel(msg.channel).label,
+            }
+            return msg
+        values = build_values(self.context(msg))
+        msg.subject = substitute(template.subject, values, one_line=True)
+        msg.body_text = substitute(template.body_text, values)
+        msg.body_html = substitute(template.body_html, values, html=True)
+        if msg.channel == Channel.LETTER:
+            letter = build_letter(
+                self.company, msg.recipient, msg.subject, msg.body_html, msg.language, self.as_of
+            )
+            msg.letter_html = letter_html(letter)
+        else:
+            msg.attachments = [pdf_filename(d) for d in msg.documents]
+        return msg
+
+
+def _line(d: Document) -> DocLine:
+    return DocLine(
+        number=d.number,
+        issue_date=d.issue_date,
+        due_date=d.due_date,
+        amount=d.amount,
+        paid=d.paid_amount,
+        currency=d.currency,
+        reminder_count=d.reminder_count,
+        last_reminder_date=d.last_reminder_date,
+    )
+
+
+def language_of(customer: Customer, company: Company) -> str:
+    for lang in (customer.language, company.language):
+        if lang in ("fr", "en"):
+            return lang
+    return "fr"

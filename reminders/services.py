@@ -1,0 +1,593 @@
+"""Reminder use cases. Screens, API, CLI and tasks call these and nothing else.
+
+preview_batch   what would go out, per message, and what cannot and why (writes nothing)
+create_batch    the outbox rows, in one transaction; sending starts after commit
+send_outbox     deliver queued e-mails (the worker's and `send_reminders`' entry point)
+letters_pdf     all letters of a batch as one PDF to print
+log_call        a phone call on the customer's file (promise / dispute stop reminders)
+batch_summary   counts per channel and outcome, each error in words
+"""
+
+import logging
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import F, Value
+from django.db.models.fields import CharField
+from django.db.models.functions import Cast, Concat
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from channels.letter import LetterChannel
+from channels.phone import Call, PhoneChannel
+from dunning.models import Channel, Level
+from receivables.models import Company, Customer, Document
+
+from . import attachments as files
+from .clock import company_today
+from .models import (
+    Attachment,
+    Batch,
+    BatchState,
+    CallOutcome,
+    PhoneCall,
+    Reminder,
+    ReminderDocument,
+    ReminderState,
+)
+from .rendering import (
+    EMAIL_CHANNELS,
+    Message,
+    Renderer,
+    build_letter,
+    customer_problem,
+    document_problem,
+    language_of,
+)
+
+log = logging.getLogger(__name__)
+
+
+# -- preview --------------------------------------------------------------------------
+
+
+@dataclass
+class BatchPreview:
+    as_of: date
+    messages: list[Message]  # will go out
+    failures: list[Message]  # cannot, each with its `error` in words
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """How many will go out per channel, and how many cannot ("failed")."""
+        counts = Counter(m.channel for m in self.messages)
+        result = {c.value: counts.get(c.value, 0) for c in Channel}
+        result["failed"] = len(self.failures)
+        return result
+
+    @property
+    def single(self) -> bool:
+        return len(self.messages) == 1
+
+
+def _scoped_documents(company: Company, documents) -> list[Document]:
+    ids = [d.pk if isinstance(d, Document) else int(d) for d in documents]
+    return list(
+        Document.objects.for_company(company)
+        .filter(pk__in=ids)
+        .select_related("customer", "customer__policy", "company")
+        .order_by("customer__name", "customer_id", "due_date", "number")
+    )
+
+
+def default_channel(document: Document) -> str | None:
+    """The action a document offers by default: its pending (or next) level's channel."""
+    level = Renderer(document.company, company_today(document.company)).level(document)
+    return level.channel if level else None
+
+
+def preview_batch(
+    company: Company,
+    documents: Iterable,
+    channel: str | None = None,
+    user=None,
+    group_by_customer: bool | None = None,
+    *,
+    as_of: date | None = None,
+) -> BatchPreview:
+    """Render every reminder the selection would produce; write nothing.
+
+    `channel` None = each document's level channel. `group_by_customer` None = the
+    policy's choice: one reminder per customer, at the level of the most overdue document.
+    """
+    if channel is not None and channel not in Channel.values:
+        raise ValidationError({"channel": _("Canal inconnu : %(c)s") % {"c": channel}})
+    as_of = as_of or company_today(company)
+    docs = _scoped_documents(company, documents)
+    renderer = Renderer(company, as_of)
+    renderer.preload(docs)
+    messages: list[Message] = []
+    failures: list[Message] = []
+
+    def fail(customer, group, level, why, ch=None):
+        failures.append(
+            Message(
+                customer=customer,
+                documents=group,
+                level=level,
+                channel=ch or channel or (level.channel if level else Channel.EMAIL),
+                language=language_of(customer, company),
+                error=why,
+            )
+        )
+
+    by_customer: dict[int, list[Document]] = defaultdict(list)
+    for doc in docs:
+        by_customer[doc.customer_id].append(doc)
+    for group in by_customer.values():
+        customer = group[0].customer
+        problem = customer_problem(customer, as_of)
+        if problem:
+            fail(customer, group, renderer.level(group[0]), problem)
+            continue
+        ready: list[tuple[Document, Level]] = []
+        for doc in group:
+            level = renderer.level(doc)
+            why = document_problem(doc, as_of)
+            if not why and level is None:
+                why = _("aucun niveau de relance à venir (procédure terminée ou absente)")
+            if not why and renderer.already_live(doc, level.rank):
+                why = _("un rappel de ce niveau est déjà envoyé ou en file d'attente")
+            if why:
+                fail(customer, [doc], level, why)
+            else:
+                ready.append((doc, level))
+        if not ready:
+            continue
+        grouped = group_by_customer
+        if grouped is None:
+            grouped = renderer.policy(ready[0][0]).group_by_customer
+        parts = [ready] if grouped else [[pair] for pair in ready]
+        for part in parts:
+            # the most overdue document sets the level (and so the words and channel)
+            main_doc, level = min(part, key=lambda p: (p[0].due_date, p[0].number))
+            msg = Message(
+                customer=customer,
+                documents=[d for d, _lv in sorted(part, key=lambda p: p[0].due_date)],
+                level=level,
+                channel=channel or level.channel,
+                language=language_of(customer, company),
+                document_ranks={d.pk: lv.rank for d, lv in part},
+            )
+            renderer.render(msg)
+            (failures if msg.error else messages).append(msg)
+    return BatchPreview(as_of=as_of, messages=messages, failures=failures)
+
+
+# -- create ---------------------------------------------------------------------------
+
+
+def _check_edit(edited: dict) -> dict:
+    subject = edited.get("subject")
+    if subject is not None and ("\n" in subject or "\r" in subject):
+        raise ValidationError({"subject": _("L'objet ne peut pas contenir de retour à la ligne.")})
+    return {k: v for k, v in edited.items() if k in ("subject", "body_text", "body_html")}
+
+
+def create_batch(
+    company: Company,
+    documents: Iterable,
+    channel: str | None = None,
+    user=None,
+    group_by_customer: bool | None = None,
+    *,
+    edited: dict | None = None,
+    as_of: date | None = None,
+) -> Batch:
+    """Write the batch and its outbox rows (failures too, with their reason), then
+    start sending once the transaction has committed. `edited` (subject, body_text,
+    body_html) replaces the words of the message when there is exactly one."""
+    try:
+        with transaction.atomic():
+            preview = preview_batch(
+                company, documents, channel, user, group_by_customer, as_of=as_of
+            )
+            if edited:
+                if not preview.single:
+                    raise ValidationError(
+                        _("Un message ne se modifie que s'il est seul dans l'envoi.")
+                    )
+                for key, value in _check_edit(edited).items():
+                    setattr(preview.messages[0], key, value)
+            batch = Batch.objects.create(
+                company=company, created_by=user, channel=channel or "", counts=preview.counts
+            )
+            _write_rows(company, batch, preview)
+    except IntegrityError as exc:
+        raise ValidationError(
+            _("Une des pièces vient d'être relancée à ce niveau par quelqu'un d'autre ; réessayez.")
+        ) from exc
+    transaction.on_commit(lambda: enqueue_batch(batch.pk))
+    return batch
+
+
+def _write_rows(company: Company, batch: Batch, preview: BatchPreview) -> None:
+    now = timezone.now()
+    pairs = [(m, ReminderState.QUEUED) for m in preview.messages] + [
+        (m, ReminderState.FAILED) for m in preview.failures
+    ]
+    rows = [
+        Reminder(
+            company=company,
+            batch=batch,
+            customer=m.customer,
+            level=m.level,
+            level_rank=m.level.rank if m.level else 0,
+            level_name=m.level.name if m.level else "",
+            channel=m.channel,
+            language=m.language,
+            recipient=m.recipient,
+            subject=m.subject,
+            body_text=m.body_text,
+            body_html=m.body_html,
+            state=state,
+            last_error=m.error,
+            next_attempt_at=now,
+            created_at=now,
+        )
+        for m, state in pairs
+    ]
+    Reminder.objects.bulk_create(rows, batch_size=500)
+    links, attached, stored = [], [], {}
+    for (m, state), row in zip(pairs, rows, strict=True):
+        for doc in m.documents:
+            rank = m.document_ranks.get(doc.pk, row.level_rank)
+            links.append(
+                ReminderDocument(
+                    reminder=row,
+                    document=doc,
+                    level_rank=rank,
+                    live=state == ReminderState.QUEUED,
+                )
+            )
+            if state == ReminderState.QUEUED and m.channel in EMAIL_CHANNELS:
+                if doc.pk not in stored:  # one PDF per document, however many reminders
+                    content = files.document_pdf(doc)
+                    name, sha = files.store(content)
+                    stored[doc.pk] = (name, sha, len(content))
+                name, sha, size = stored[doc.pk]
+                attached.append(
+                    Attachment(
+                        reminder=row,
+                        document=doc,
+                        filename=files.pdf_filename(doc),
+                        file=name,
+                        size=size,
+                        sha256=sha,
+                    )
+                )
+    ReminderDocument.objects.bulk_create(links, batch_size=1000)
+    Attachment.objects.bulk_create(attached, batch_size=1000)
+    Reminder.objects.filter(batch=batch).update(message_id=_message_id_expression(company))
+
+
+def _message_id_expression(company: Company):
+    domain = (company.email or "").rpartition("@")[2] or "relance"
+    return Concat(
+        Value("<reminder-"),
+        Cast("pk", CharField()),
+        Value(f".{company.pk}@{domain}>"),
+        output_field=CharField(),
+    )
+
+
+def enqueue_batch(batch_id: int) -> None:
+    """Hand the batch to the background worker; if the queue is down, the rows wait
+    for `manage.py send_reminders` (cron) — they are already safely written."""
+    from .tasks import process_batch
+
+    try:
+        process_batch.enqueue(batch_id)
+    except Exception:
+        log.exception("could not enqueue batch %s; run `manage.py send_reminders`", batch_id)
+
+
+# -- after sending --------------------------------------------------------------------
+
+
+def mark_documents_sent(reminder_ids: list[int], today: date) -> None:
+    """The shared contract: a sent reminder sets each of its documents' level, count, date
+    and clears the pending level (the next scan decides what comes next)."""
+    by_rank: dict[int, list[int]] = defaultdict(list)
+    for rank, doc_id in ReminderDocument.objects.filter(reminder_id__in=reminder_ids).values_list(
+        "level_rank", "document_id"
+    ):
+        by_rank[rank].append(doc_id)
+    for rank, doc_ids in by_rank.items():
+        Document.objects.filter(pk__in=doc_ids).update(
+            dunning_level=rank,
+            reminder_count=F("reminder_count") + 1,
+            last_reminder_date=today,
+            pending_level=None,
+            to_remind=False,
+            to_remind_since=None,
+        )
+
+
+def release_documents(reminder_ids: list[int]) -> None:
+    """A failed or cancelled reminder frees its documents' level for another try."""
+    ReminderDocument.objects.filter(reminder_id__in=reminder_ids).update(live=False)
+
+
+def send_outbox(batch: Batch | None = None, stop=None, chunk: int | None = None):
+    """Deliver the queued e-mails (of one batch, or all); safe to run many at once."""
+    from .outbox import drain
+
+    return drain(batch_id=batch.pk if batch else None, stop=stop, chunk=chunk)
+
+
+def cancel_reminder(reminder: Reminder) -> bool:
+    """Cancel a reminder that has not started sending; False if it is too late."""
+    with transaction.atomic():
+        n = Reminder.objects.filter(pk=reminder.pk, state=ReminderState.QUEUED).update(
+            state=ReminderState.CANCELLED
+        )
+        if n:
+            release_documents([reminder.pk])
+    return bool(n)
+
+
+def resolve_needs_review(reminder: Reminder, was_sent: bool) -> None:
+    """A person checked a reminder left in 'sending' by a crash: it went out, or not."""
+    with transaction.atomic():
+        n = Reminder.objects.filter(pk=reminder.pk, state=ReminderState.NEEDS_REVIEW).update(
+            state=ReminderState.SENT if was_sent else ReminderState.QUEUED,
+            sent_at=timezone.now() if was_sent else None,
+            next_attempt_at=timezone.now(),
+        )
+        if n and was_sent:
+            mark_documents_sent([reminder.pk], company_today(reminder.company))
+    if n and not was_sent:
+        transaction.on_commit(lambda: enqueue_batch(reminder.batch_id))
+
+
+# -- letters --------------------------------------------------------------------------
+
+
+def letters_pdf(batch: Batch) -> tuple[bytes, int]:
+    """All letters of the batch as ONE PDF, ordered by customer: (pdf, page count).
+    The first call prints them (and counts them as sent); later calls return that PDF."""
+    with transaction.atomic():
+        batch = Batch.objects.select_for_update().get(pk=batch.pk)
+        if batch.letters_pdf:
+            return files.read(batch.letters_pdf.name), batch.letters_pages
+        rows = list(
+            batch.reminders.filter(channel=Channel.LETTER, state=ReminderState.QUEUED)
+            .select_related("customer")
+            .order_by("customer__name", "customer_id", "pk")
+        )
+        if not rows:
+            raise ValidationError(_("Cet envoi ne contient aucune lettre à imprimer."))
+        company = batch.company
+        letters = [
+            build_letter(
+                company,
+                row.recipient,
+                row.subject,
+                row.body_html,
+                row.language,
+                company_today(company, row.created_at),
+            )
+            for row in rows
+        ]
+        pdf, pages = LetterChannel().send(letters)
+        batch.letters_pdf.save(f"lettres-{batch.pk}.pdf", ContentFile(pdf), save=False)
+        batch.letters_pages = pages
+        batch.save(update_fields=["letters_pdf", "letters_pages"])
+        ids = [row.pk for row in rows]
+        Reminder.objects.filter(pk__in=ids).update(
+            state=ReminderState.SENT, sent_at=timezone.now(), attempts=F("attempts") + 1
+        )
+        mark_documents_sent(ids, company_today(company))
+        _close_if_done(batch)
+    return pdf, pages
+
+
+# -- phone ----------------------------------------------------------------------------
+
+CALL_COUNTS_AS_REMINDER = {
+    CallOutcome.PROMISE,
+    CallOutcome.DISPUTE,
+    CallOutcome.VOICEMAIL,
+    CallOutcome.SAYS_PAID,
+    CallOutcome.WILL_PAY,
+}
+
+
+def log_call(
+    company: Company,
+    customer: Customer,
+    documents: Iterable,
+    outcome: str,
+    *,
+    user=None,
+    note: str = "",
+    promise_date: date | None = None,
+    dispute_reason: str = "",
+    when: datetime | None = None,
+) -> PhoneCall:
+    """Log a call on the customer's file. A promise sets the documents' promise date, a
+    dispute marks them disputed (both stop reminders). A call that reached someone (or
+    a voicemail) counts as the reminder of the documents' current level; 'unreachable'
+    leaves that level pending."""
+    if outcome not in CallOutcome.values:
+        raise ValidationError({"outcome": _("Résultat d'appel inconnu : %(o)s") % {"o": outcome}})
+    if customer.company_id != company.pk:
+        raise ValidationError(_("Ce client n'appartient pas à votre société."))
+    dispute_reason = dispute_reason or (note if outcome == CallOutcome.DISPUTE else "")
+    try:
+        PhoneChannel().send(Call(customer.name, outcome, promise_date, dispute_reason))
+    except Exception as exc:
+        field_name = "promise_date" if outcome == CallOutcome.PROMISE else "dispute_reason"
+        raise ValidationError({field_name: str(exc)}) from exc
+    docs = _scoped_documents(company, documents)
+    if any(d.customer_id != customer.pk for d in docs):
+        raise ValidationError(_("Les pièces doivent être celles du client appelé."))
+    as_of = company_today(company, when)
+    with transaction.atomic():
+        call = PhoneCall.objects.create(
+            company=company,
+            customer=customer,
+            called_at=when or timezone.now(),
+            by=user,
+            outcome=outcome,
+            promise_date=promise_date if outcome == CallOutcome.PROMISE else None,
+            dispute_reason=dispute_reason[:200] if outcome == CallOutcome.DISPUTE else "",
+            note=note,
+        )
+        call.documents.set(docs)
+        ids = [d.pk for d in docs]
+        if outcome == CallOutcome.PROMISE:
+            Document.objects.filter(pk__in=ids).update(promise_date=promise_date)
+        elif outcome == CallOutcome.DISPUTE:
+            Document.objects.filter(pk__in=ids).update(
+                disputed=True, block_reason=dispute_reason[:200]
+            )
+        if outcome in CALL_COUNTS_AS_REMINDER and docs:
+            _call_as_reminder(company, customer, docs, call, as_of)
+    return call
+
+
+def _call_as_reminder(company, customer, docs, call: PhoneCall, as_of: date) -> None:
+    # Queued phone reminders (a call list from a batch) are done by this call ...
+    queued = list(
+        Reminder.objects.for_company(company)
+        .filter(
+            channel=Channel.PHONE,
+            state=ReminderState.QUEUED,
+            customer=customer,
+            links__document__in=docs,
+        )
+        .distinct()
+    )
+    done_ids = [r.pk for r in queued]
+    covered = set(
+        ReminderDocument.objects.filter(reminder_id__in=done_ids).values_list(
+            "document_id", flat=True
+        )
+    )
+    # ... and the other documents get a row of their own at their current level.
+    renderer = Renderer(company, as_of)
+    rest = [d for d in docs if d.pk not in covered]
+    renderer.preload(rest)
+    ranks = {}
+    for doc in rest:
+        level = renderer.level(doc)
+        if level and not renderer.already_live(doc, level.rank):
+            ranks[doc.pk] = level
+    if ranks:
+        main_level = max(ranks.values(), key=lambda lv: lv.rank)
+        row = Reminder.objects.create(
+            company=company,
+            customer=customer,
+            level=main_level,
+            level_rank=main_level.rank,
+            level_name=main_level.name,
+            channel=Channel.PHONE,
+            language=language_of(customer, company),
+            recipient=[customer.phone] if customer.phone else [],
+            subject=_("Appel : %(o)s") % {"o": call.get_outcome_display()},
+            body_text=call.note,
+            state=ReminderState.QUEUED,
+        )
+        ReminderDocument.objects.bulk_create(
+            ReminderDocument(reminder=row, document_id=pk, level_rank=lv.rank)
+            for pk, lv in ranks.items()
+        )
+        done_ids.append(row.pk)
+    if done_ids:
+        Reminder.objects.filter(pk__in=done_ids).update(
+            state=ReminderState.SENT,
+            sent_at=call.called_at,
+            phone_call=call,
+            attempts=F("attempts") + 1,
+            body_text=call.note,
+        )
+        mark_documents_sent(done_ids, as_of)
+
+
+# -- summary --------------------------------------------------------------------------
+
+
+@dataclass
+class ErrorLine:
+    customer: str
+    documents: list[str]
+    channel: str
+    state: str
+    error: str
+    reminder_id: int
+
+
+@dataclass
+class BatchSummary:
+    batch: Batch
+    counts: dict[str, dict[str, int]]  # channel -> state -> n
+    totals: dict[str, int]  # state -> n
+    errors: list[ErrorLine] = field(default_factory=list)
+    needs_review: list[ErrorLine] = field(default_factory=list)
+    letters_pages: int = 0
+    letters_ready: bool = False
+
+    @property
+    def done(self) -> bool:
+        return not (self.totals.get(ReminderState.QUEUED, 0) + self.totals.get("sending", 0))
+
+
+def batch_summary(batch: Batch) -> BatchSummary:
+    """Counts per channel and outcome, and each error in words with its documents and
+    customer. Available any time after (the rows are the record)."""
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    totals: dict[str, int] = defaultdict(int)
+    errors, review = [], []
+    rows = (
+        batch.reminders.select_related("customer")
+        .prefetch_related("links__document")
+        .order_by("customer__name", "pk")
+    )
+    for row in rows:
+        counts[row.channel][row.state] += 1
+        totals[row.state] += 1
+        if row.state in (ReminderState.FAILED, ReminderState.NEEDS_REVIEW) or (
+            row.last_error and row.state == ReminderState.QUEUED
+        ):
+            line = ErrorLine(
+                customer=row.customer.name,
+                documents=[link.document.number for link in row.links.all()],
+                channel=row.get_channel_display(),
+                state=row.get_state_display(),
+                error=row.last_error,
+                reminder_id=row.pk,
+            )
+            (review if row.state == ReminderState.NEEDS_REVIEW else errors).append(line)
+    return BatchSummary(
+        batch=batch,
+        counts={k: dict(v) for k, v in counts.items()},
+        totals=dict(totals),
+        errors=errors,
+        needs_review=review,
+        letters_pages=batch.letters_pages,
+        letters_ready=bool(batch.letters_pdf),
+    )
+
+
+def _close_if_done(batch: Batch) -> None:
+    open_states = [ReminderState.QUEUED, ReminderState.SENDING]
+    pending = batch.reminders.filter(state__in=open_states).exclude(channel=Channel.PHONE)
+    if not pending.exists():
+        Batch.objects.filter(pk=batch.pk).update(state=BatchState.DONE)
