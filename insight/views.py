@@ -4,6 +4,7 @@ import csv
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from web.company import company_of
@@ -11,13 +12,22 @@ from web.company import company_of
 from . import charts, metrics, services
 
 
-def _money(value) -> str:
-    return "–" if value is None else f"{value:,.0f} €".replace(",", "\u202f")
+def _money(value, symbol: str = "€") -> str:
+    """Whole euros on big bars, cents on small ones (5,10 € must not read 5 €)."""
+    if value is None:
+        return "–"
+    decimals = 0 if abs(value) >= 1000 else 2
+    return f"{number_format(value, decimals, force_grouping=True)} {symbol}"
 
 
 def dashboard(request):
     company = company_of(request)
     as_of = services.today_for(company)
+    symbol = "€" if company.currency == "EUR" else company.currency
+
+    def money(value):
+        return _money(value, symbol)
+
     tables = {name: services.table(name, company, as_of) for name in services.CHARTS}
 
     _h, aging, _x = tables["aging"]
@@ -29,7 +39,7 @@ def dashboard(request):
             [r[0] for r in aging],
             [(_("montant"), [r[2] for r in aging])],
             title=_("Balance âgée (montant restant dû)"),
-            fmt=_money,
+            fmt=money,
         ),
         "aging_count": charts.bar_chart(
             [r[0] for r in aging],
@@ -47,7 +57,7 @@ def dashboard(request):
             [r[0] for r in overdue],
             [r[2] for r in overdue],
             title=_("Échu par client (10 premiers)"),
-            fmt=_money,
+            fmt=money,
         ),
         "effectiveness": charts.bar_chart(
             [_("niveau %(n)s") % {"n": r[0]} for r in effect],
@@ -62,6 +72,7 @@ def dashboard(request):
     }
     context = {
         "company": company,
+        "symbol": symbol,
         "as_of": as_of,
         "figures": figures,
         "tables": tables,
