@@ -1,7 +1,7 @@
 """Late-payment charges quoted in a reminder (%INDEMNITE%, %INTERETS%).
 
-Uses `dunning.charges.charges_for` when the engine provides it; until then this small
-local rule: French B2B law, 40 € per late invoice and simple interest at the ECB rate
+Uses `dunning.charges.charges_for` (the engine's rule, rates kept as data); the small
+local rule below is only a fallback for an install without it: French B2B law, 40 € per late invoice and simple interest at the ECB rate
 + 10 points (rate kept in settings so a user can update it without a release).
 """
 
@@ -32,11 +32,13 @@ def local_charges(
 
 
 def charges(document: Document, level, as_of: date) -> tuple[Decimal, Decimal]:
+    """(indemnity, interest) quoted for `document` in a reminder at `level`: nothing
+    unless the level claims charges; the engine's rule when it exists."""
+    if not (level and level.claims_charges):
+        return Decimal("0"), Decimal("0")
     try:
-        from dunning.charges import charges_for  # the engine's rule, when it exists
+        from dunning.charges import charges_for  # the engine's rule (rates as data)
     except ImportError:
-        return local_charges(
-            document, bool(level and level.claims_charges), as_of, document.customer.is_business
-        )
-    result = charges_for(document, level, as_of)
+        return local_charges(document, True, as_of, document.customer.is_business)
+    result = charges_for(document, as_of)
     return Decimal(result.indemnity), Decimal(result.interest)
