@@ -21,6 +21,7 @@ from decimal import Decimal
 import segno
 import segno.helpers
 from django.template.loader import render_to_string
+from django.utils.formats import number_format
 from django.utils.safestring import SafeString, mark_safe
 from stdnum import iso11649
 from stdnum.iso7064 import mod_97_10
@@ -213,3 +214,29 @@ def payment_code_html(company, customer, documents, amount) -> SafeString:
         "receivables/payment_code.html", {"code": code, "company": company, "svg": code.svg}
     )
     return mark_safe(html)  # noqa: S308 - rendered by an autoescaping template
+
+
+def payment_code_text(company, customer, documents, amount) -> str:
+    """The same payment instructions for a plain-text body (no image there)."""
+    code = payment_code(company, customer, documents, amount)
+    if code is None:
+        return ""
+    lines = [
+        f"IBAN : {code.iban}" + (f" · BIC : {code.bic}" if code.bic else ""),
+        f"Montant : {number_format(code.amount, 2)} {code.currency}",
+        f"Référence à indiquer : {code.remittance.printed}",
+    ]
+    return "\n".join(lines)
+
+
+def payment_block(company, customer, documents) -> tuple[str, str]:
+    """(html, text) payment instructions for a reminder about `documents` (invoices only:
+    a quote is not paid), for the balance still due; ("", "") when no code applies."""
+    invoices = [d for d in documents if d.kind == "invoice"]
+    amount = sum((d.amount - d.paid_amount for d in invoices), Decimal("0"))
+    if not invoices or amount <= 0:
+        return "", ""
+    return (
+        str(payment_code_html(company, customer, invoices, amount)),
+        payment_code_text(company, customer, invoices, amount),
+    )

@@ -17,6 +17,7 @@ from channels.letter.transport import letter_html
 from dunning.models import Channel, Level, Policy
 from dunning.policies import policy_for
 from receivables.models import Company, Customer, Document, DocumentKind, DocumentState
+from receivables.paycodes import payment_block
 
 from .attachments import pdf_filename
 from .charges import charges
@@ -268,6 +269,12 @@ class Renderer:
         msg.subject = substitute(template.subject, values, one_line=True)
         msg.body_text = substitute(template.body_text, values)
         msg.body_html = substitute(template.body_html, values, html=True)
+        # How to pay, scannable (EPC QR / Swiss QR-bill): the reference is the one the
+        # bank statement matching recognises (receivables.paycodes, banking.matching).
+        pay_html, pay_text = payment_block(self.company, customer, msg.documents)
+        if pay_html:
+            msg.body_html += pay_html
+            msg.body_text = f"{msg.body_text.rstrip()}\n\n{pay_text}\n"
         if msg.channel == Channel.LETTER:
             letter = build_letter(
                 self.company, msg.recipient, msg.subject, msg.body_html, msg.language, self.as_of

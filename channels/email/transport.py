@@ -1,9 +1,14 @@
 """E-mail over SMTP through Django's mail backend, one connection for many messages."""
 
+import base64
+import re
 import smtplib
 from dataclasses import dataclass, field
+from email.mime.image import MIMEImage
 
+from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.message import SafeMIMEMultipart
 
 from ..base import DeliveryError
 
@@ -40,6 +45,44 @@ def classify(exc: BaseException) -> DeliveryError:
     return DeliveryError(f"{type(exc).__name__}: {exc}", permanent=True)
 
 
+class _EmailWithInlineImages(EmailMultiAlternatives):
+    """mixed[ related[ alternative[text, html], images ], attachments ]: the images show in
+    the HTML (cid:), the invoice PDFs stay ordinary attachments."""
+
+    inline_images: list[MIMEImage] = []
+
+    def _create_alternatives(self, msg):
+        msg = super()._create_alternatives(msg)
+        if not self.inline_images:
+            return msg
+        related = SafeMIMEMultipart(
+            _subtype="related", encoding=self.encoding or settings.DEFAULT_CHARSET
+        )
+        related.attach(msg)
+        for image in self.inline_images:
+            related.attach(image)
+        return related
+
+
+_DATA_URI = re.compile(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"')
+
+
+def inline_images(html: str) -> tuple[str, list[MIMEImage]]:
+    """Data-URI PNGs (the payment QR code) become inline parts referenced by cid:, which
+    mail clients show where data: URIs are blocked. The stored HTML stays self-contained."""
+    images: list[MIMEImage] = []
+
+    def to_cid(match: re.Match) -> str:
+        cid = f"img{len(images) + 1}@relance"
+        image = MIMEImage(base64.b64decode(match.group(1)), "png")
+        image.add_header("Content-ID", f"<{cid}>")
+        image.add_header("Content-Disposition", "inline", filename=f"qr-{len(images) + 1}.png")
+        images.append(image)
+        return f'src="cid:{cid}"'
+
+    return _DATA_URI.sub(to_cid, html), images
+
+
 def _text(msg) -> str:
     return msg.decode("utf-8", "replace") if isinstance(msg, bytes) else str(msg)
 
@@ -53,7 +96,7 @@ class EmailChannel:
 
     def build(self, email: Email) -> EmailMultiAlternatives:
         headers = {"Message-ID": email.message_id} if email.message_id else {}
-        msg = EmailMultiAlternatives(
+        msg = _EmailWithInlineImages(
             subject=email.subject,
             body=email.text,
             from_email=email.from_email,
@@ -63,7 +106,8 @@ class EmailChannel:
             connection=self.connection,
         )
         if email.html:
-            msg.attach_alternative(email.html, "text/html")
+            html, msg.inline_images = inline_images(email.html)
+            msg.attach_alternative(html, "text/html")
         for filename, content, mimetype in email.attachments:
             msg.attach(filename, content, mimetype)
         return msg
