@@ -197,7 +197,7 @@ class Renderer:
         return (doc.pk, rank) in self._live
 
     def template(self, level: Level, channel: str, language: str) -> Template | None:
-        for lang in (language, self.company.language, "fr"):
+        for lang in (language, self.company.language):
             found = self._templates.get((level.pk, channel, lang))
             if found:
                 return found

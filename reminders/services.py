@@ -552,6 +552,7 @@ class BatchSummary:
 def batch_summary(batch: Batch) -> BatchSummary:
     """Counts per channel and outcome, and each error in words with its documents and
     customer. Available any time after (the rows are the record)."""
+    batch.refresh_from_db(fields=["state", "letters_pdf", "letters_pages"])
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     totals: dict[str, int] = defaultdict(int)
     errors, review = [], []

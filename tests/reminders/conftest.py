@@ -1,5 +1,6 @@
 """A real SMTP server (aiosmtpd) on a random port, recording what it receives."""
 
+import io
 import socket
 from dataclasses import dataclass, field
 from datetime import date
@@ -8,6 +9,8 @@ from email import message_from_bytes, policy
 
 import pytest
 from aiosmtpd.controller import Controller
+from django.core.files.base import ContentFile
+from pypdf import PdfWriter
 
 from dunning.policies import ensure_default_policies
 from reminders.defaults import ensure_default_templates
@@ -37,7 +40,7 @@ class Recorder:
     async def handle_DATA(self, server, session, envelope):
         self.data_calls += 1
         if self.data_calls in self.drop_at:
-            session.transport.close()  # the connection drops mid-batch
+            server.transport.close()  # the connection drops mid-batch
             return "421 4.4.2 connection dropped"
         if self.script:
             return self.script.pop(0)
@@ -88,9 +91,10 @@ def dunning_setup(company, media):
 
 @pytest.fixture
 def late_invoice(make_invoice, dunning_setup):
-    """An invoice 10 days late on 2026-03-10, awaiting level 2 (Relance 1, e-mail)."""
+    """An invoice 10 days late on 2026-03-10, awaiting level 2 (Relance 1, e-mail),
+    with its own small PDF (its number in the PDF's title)."""
 
-    def make(**kwargs):
+    def make(with_pdf=True, **kwargs):
         fields = dict(
             issue_date=date(2026, 2, 20),
             due_date=date(2026, 2, 28),
@@ -99,9 +103,21 @@ def late_invoice(make_invoice, dunning_setup):
             to_remind=True,
         )
         fields.update(kwargs)
-        return make_invoice(**fields)
+        doc = make_invoice(**fields)
+        if with_pdf:
+            doc.pdf.save(f"{doc.number}.pdf", ContentFile(tiny_pdf(doc.number)))
+        return doc
 
     return make
+
+
+def tiny_pdf(title: str) -> bytes:
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.add_metadata({"/Title": title})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 AS_OF = date(2026, 3, 10)

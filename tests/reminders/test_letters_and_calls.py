@@ -1,0 +1,125 @@
+import io
+from datetime import date
+
+import pytest
+from django.core.exceptions import ValidationError
+from pypdf import PdfReader
+
+from receivables.models import Customer, Document
+from reminders.models import CallOutcome, Reminder, ReminderState
+from reminders.services import batch_summary, create_batch, letters_pdf, log_call
+
+from .conftest import AS_OF
+
+
+def test_letters_of_a_batch_come_out_as_one_pdf_ordered_by_customer(late_invoice, company):
+    names = ["Zeta SA", "Alpha SARL", "Mu & Fils"]
+    docs = []
+    for i, name in enumerate(names):
+        customer = Customer.objects.create(
+            company=company,
+            code=f"L{i}",
+            name=name,
+            address=f"{i + 1} rue des Lilas",
+            postal_code="75011",
+            city="Paris",
+        )
+        docs.append(late_invoice(customer=customer, pending_level=5, with_pdf=False))
+    batch = create_batch(company, docs, channel="letter", as_of=AS_OF)
+    pdf, pages = letters_pdf(batch)
+    reader = PdfReader(io.BytesIO(pdf))
+    assert pages == len(reader.pages) == 3
+    texts = [page.extract_text() for page in reader.pages]
+    assert [next(n for n in names if n in t) for t in texts] == [
+        "Alpha SARL",
+        "Mu & Fils",
+        "Zeta SA",
+    ]
+    first = texts[0]
+    assert "Mise en demeure de payer" in first  # the last level's formal notice
+    assert "2 rue des Lilas" in first and "75011 Paris" in first
+    assert "Alice SARL" in first and "Rennes, le " in first
+    assert "40 €" in first
+    # printed = sent: documents updated, rows kept, second call gives the same PDF
+    assert set(batch.reminders.values_list("state", flat=True)) == {ReminderState.SENT}
+    assert set(Document.objects.values_list("reminder_count", "dunning_level")) == {(1, 5)}
+    assert letters_pdf(batch) == (pdf, 3)
+    assert batch_summary(batch).letters_ready
+
+
+def test_the_window_envelope_address_sits_on_the_right(late_invoice, company):
+    batch = create_batch(company, [late_invoice(with_pdf=False)], channel="letter", as_of=AS_OF)
+    pdf, _pages = letters_pdf(batch)
+    page = PdfReader(io.BytesIO(pdf)).pages[0]
+    found = []
+
+    def visit(text, cm, tm, font, size):
+        if "3 rue de Paris" in text:  # position on the page: text matrix x current matrix
+            found.append(
+                (cm[0] * tm[4] + cm[2] * tm[5] + cm[4], cm[1] * tm[4] + cm[3] * tm[5] + cm[5])
+            )
+
+    page.extract_text(visitor_text=visit)
+    mm = 72 / 25.4
+    x, y = found[0]
+    assert 105 * mm < x < 125 * mm  # ~110 mm from the left edge
+    top = (297 * mm - y) / mm
+    assert 45 < top < 75  # inside the window (45-90 mm from the top)
+
+
+def test_a_promise_to_pay_stops_reminders_until_its_date(late_invoice, company, bob):
+    doc = late_invoice(pending_level=4)
+    call = log_call(
+        company,
+        doc.customer,
+        [doc],
+        CallOutcome.PROMISE,
+        user=bob,
+        note="Virement promis",
+        promise_date=date(2026, 3, 20),
+    )
+    doc.refresh_from_db()
+    assert doc.promise_date == date(2026, 3, 20)
+    assert (doc.reminder_count, doc.dunning_level, doc.pending_level) == (1, 4, None)
+    row = Reminder.objects.get(phone_call=call)
+    assert (row.channel, row.state, row.body_text) == ("phone", "sent", "Virement promis")
+    assert call.by == bob
+
+
+def test_a_dispute_marks_the_documents_disputed(late_invoice, company):
+    doc = late_invoice()
+    log_call(
+        company, doc.customer, [doc], CallOutcome.DISPUTE, dispute_reason="Livraison incomplète"
+    )
+    doc.refresh_from_db()
+    assert doc.disputed and doc.block_reason == "Livraison incomplète"
+
+
+def test_an_unreachable_customer_keeps_the_level_pending(late_invoice, company):
+    doc = late_invoice(pending_level=4)
+    log_call(company, doc.customer, [doc], CallOutcome.UNREACHABLE)
+    doc.refresh_from_db()
+    assert (doc.reminder_count, doc.pending_level) == (0, 4)
+    assert doc.phone_calls.count() == 1
+
+
+def test_a_call_from_a_batch_call_list_closes_that_reminder(late_invoice, company):
+    company_customer = Customer.objects.get(code="C1")
+    company_customer.phone = "06 01 02 03 04"
+    company_customer.save()
+    doc = late_invoice(pending_level=4)
+    batch = create_batch(company, [doc], as_of=AS_OF)  # level 4 is a phone call
+    row = batch.reminders.get()
+    assert (row.channel, row.state, row.recipient) == ("phone", "queued", ["06 01 02 03 04"])
+    log_call(company, doc.customer, [doc], CallOutcome.WILL_PAY)
+    row.refresh_from_db()
+    assert row.state == ReminderState.SENT and row.phone_call is not None
+    assert Reminder.objects.count() == 1
+
+
+def test_a_promise_needs_its_date(late_invoice, company):
+    doc = late_invoice()
+    with pytest.raises(ValidationError) as err:
+        log_call(company, doc.customer, [doc], CallOutcome.PROMISE)
+    assert "promise_date" in err.value.message_dict
+    assert not doc.phone_calls.exists()

@@ -1,0 +1,151 @@
+"""Preview and batch creation: what goes out, what cannot and why, written once."""
+
+from datetime import date
+
+import pytest
+from django.core.exceptions import ValidationError
+from django_tasks_db.models import DBTaskResult
+
+from dunning.models import Channel
+from receivables.models import Customer
+from reminders.models import Reminder, ReminderState, Template
+from reminders.services import create_batch, default_channel, preview_batch
+
+from .conftest import AS_OF
+
+
+def test_a_customers_documents_go_in_one_reminder_at_the_most_overdue_level(late_invoice, company):
+    older = late_invoice(number="OLD", due_date=date(2026, 2, 1), pending_level=3)
+    newer = late_invoice(number="NEW", due_date=date(2026, 3, 1), pending_level=2)
+    preview = preview_batch(company, [newer, older], as_of=AS_OF)
+    [msg] = preview.messages
+    assert [d.number for d in msg.documents] == ["OLD", "NEW"]
+    assert (msg.level.rank, msg.channel) == (3, Channel.FIRM_EMAIL)  # Relance 2: firm e-mail
+    assert msg.subject.startswith("Relance : impayé de")
+    assert "indemnité forfaitaire de 40 €" in msg.body_text
+    assert msg.attachments == ["facture-OLD.pdf", "facture-NEW.pdf"]
+    assert preview.counts["firm_email"] == 1 and preview.counts["failed"] == 0
+    # each document keeps its own level: NEW is not pushed past level 2
+    assert msg.document_ranks == {older.pk: 3, newer.pk: 2}
+
+
+def test_one_reminder_per_document_when_asked(late_invoice, company):
+    docs = [late_invoice(), late_invoice()]
+    preview = preview_batch(company, docs, group_by_customer=False, as_of=AS_OF)
+    assert [len(m.documents) for m in preview.messages] == [1, 1]
+
+
+def test_the_user_may_pick_another_channel_than_the_levels(late_invoice, company):
+    doc = late_invoice()
+    assert default_channel(doc) == Channel.EMAIL
+    [msg] = preview_batch(company, [doc], channel=Channel.LETTER, as_of=AS_OF).messages
+    assert msg.channel == Channel.LETTER
+    assert "3 rue de Paris" in msg.letter_html and "35000 Rennes" in msg.letter_html
+
+
+def test_preview_states_each_failure_in_words_and_writes_nothing(late_invoice, company):
+    no_mail = Customer.objects.create(company=company, code="N", name="Sans Mail")
+    blocked = Customer.objects.create(
+        company=company,
+        code="B",
+        name="Bloqué",
+        emails="b@x.example",
+        no_reminders=True,
+        no_reminders_reason="procédure collective",
+    )
+    english = Customer.objects.create(
+        company=company, code="E", name="English Ltd", emails="e@x.example", language="en"
+    )
+    ok = late_invoice()
+    docs = [
+        ok,
+        late_invoice(customer=no_mail),
+        late_invoice(customer=blocked),
+        late_invoice(customer=english, with_pdf=False),
+        late_invoice(number="LIT", disputed=True),
+    ]
+    Template.objects.filter(level__rank=2, channel="email", language="en").delete()
+    company.language = "en"  # the customer's language, else the company's: none here
+    company.save()
+    preview = preview_batch(company, docs, as_of=AS_OF)
+    reasons = {
+        (m.customer.name, tuple(d.number for d in m.documents)): m.error for m in preview.failures
+    }
+    assert reasons[("Sans Mail", (docs[1].number,))] == "pas d'adresse e-mail"
+    assert (
+        reasons[("Bloqué", (docs[2].number,))]
+        == "client bloqué : ne pas relancer (procédure collective)"
+    )
+    assert reasons[("English Ltd", (docs[3].number,))].startswith(
+        "pas de modèle pour le niveau « Relance 1 »"
+    )
+    assert reasons[("ANYWAY SARL", ("LIT",))] == "pièce en litige"
+    assert preview.counts["failed"] == 4
+    assert not Reminder.objects.exists()
+
+
+def test_a_letter_needs_a_postal_address(late_invoice, company):
+    nowhere = Customer.objects.create(company=company, code="X", name="X", emails="x@x.example")
+    preview = preview_batch(
+        company, [late_invoice(customer=nowhere)], channel="letter", as_of=AS_OF
+    )
+    assert preview.failures[0].error == "pas d'adresse postale"
+
+
+def test_create_batch_writes_the_outbox_then_enqueues_after_commit(
+    late_invoice, company, alice, django_capture_on_commit_callbacks
+):
+    doc = late_invoice()
+    nomail = Customer.objects.create(company=company, code="N", name="Sans Mail")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        batch = create_batch(company, [doc, late_invoice(customer=nomail)], user=alice, as_of=AS_OF)
+        assert DBTaskResult.objects.count() == 0  # nothing leaves before the commit
+    for callback in callbacks:
+        callback()
+    assert DBTaskResult.objects.count() == 1
+    states = dict(batch.reminders.values_list("customer__name", "state"))
+    assert states == {"ANYWAY SARL": ReminderState.QUEUED, "Sans Mail": ReminderState.FAILED}
+    assert batch.counts["email"] == 1 and batch.counts["failed"] == 1
+    row = batch.reminders.get(state="queued")
+    assert row.recipient == ["daisy@anyway.example"] and row.subject and row.body_html
+    assert list(row.documents.all()) == [doc]
+
+
+def test_one_document_cannot_get_two_live_reminders_for_one_level(late_invoice, company):
+    doc = late_invoice()
+    create_batch(company, [doc], as_of=AS_OF)
+    second = create_batch(company, [doc], channel="letter", as_of=AS_OF)
+    [row] = second.reminders.all()
+    assert row.state == ReminderState.FAILED
+    assert row.last_error == "un rappel de ce niveau est déjà envoyé ou en file d'attente"
+    assert Reminder.objects.filter(state="queued").count() == 1
+
+
+def test_a_single_message_can_be_edited_before_it_leaves(late_invoice, company):
+    doc = late_invoice()
+    batch = create_batch(
+        company, [doc], edited={"subject": "Petit oubli ?", "body_text": "Merci !"}, as_of=AS_OF
+    )
+    row = batch.reminders.get()
+    assert (row.subject, row.body_text) == ("Petit oubli ?", "Merci !")
+    with pytest.raises(ValidationError):
+        create_batch(company, [late_invoice()], edited={"subject": "a\nBcc: x"}, as_of=AS_OF)
+    with pytest.raises(ValidationError):
+        create_batch(
+            company,
+            [
+                late_invoice(),
+                late_invoice(
+                    customer=Customer.objects.create(
+                        company=company, code="Z", name="Z", emails="z@z.example"
+                    )
+                ),
+            ],
+            edited={"subject": "x"},
+            as_of=AS_OF,
+        )
+
+
+def test_another_companys_documents_are_ignored(late_invoice, company, other_company):
+    doc = late_invoice()
+    assert preview_batch(other_company, [doc], as_of=AS_OF).messages == []
