@@ -515,7 +515,7 @@ def _upsert_documents(
         touched = _sync_paid_column(company, paid_plans, today, result) if paid_plans else set()
         _refresh(resized - touched, [])  # a new amount may make an invoice paid, or open again
         result.created = len(new_docs)
-        result.updated = len({d.pk for d in to_update} | touched)
+        result.updated = len(({d.pk for d in to_update} | touched) - {d.pk for d in new_docs})
         result.unchanged = len(plans) - result.created - result.updated
         return result
 

@@ -1,7 +1,8 @@
 from django.urls import path
 
-from . import views
+from . import imports, views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("import/", imports.import_view, name="import"),
 ]

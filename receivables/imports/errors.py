@@ -1,0 +1,82 @@
+"""What an import reports: per-line errors when rejected, counts when done."""
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int | None  # line of the file (1 = header); None: the file as a whole
+    column: str  # header as written in the file, "" when about the whole line
+    reason: str
+
+    def __str__(self) -> str:
+        where = _("ligne %(n)s") % {"n": self.line} if self.line else _("fichier")
+        column = f", {self.column}" if self.column else ""
+        return f"{where}{column} : {self.reason}"
+
+
+class ImportRejected(Exception):
+    """The file was refused as a whole: nothing was changed."""
+
+    def __init__(self, errors: list[RowError], filename: str = ""):
+        self.errors = sorted(errors, key=lambda e: e.line or 0)
+        self.filename = filename
+        super().__init__("\n".join(str(e) for e in self.errors[:20]))
+
+
+@dataclass
+class ImportResult:
+    filename: str
+    kind: str
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    customers_created: int = 0
+    payments_created: int = 0
+    payments_updated: int = 0
+    payments_deleted: int = 0
+    warnings: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def add(self, upsert) -> None:
+        for name in (
+            "created",
+            "updated",
+            "unchanged",
+            "customers_created",
+            "payments_created",
+            "payments_updated",
+            "payments_deleted",
+        ):
+            setattr(self, name, getattr(self, name) + getattr(upsert, name))
+
+    @property
+    def changed(self) -> bool:
+        return bool(
+            self.created
+            or self.updated
+            or self.customers_created
+            or self.payments_created
+            or self.payments_updated
+            or self.payments_deleted
+        )
+
+    def summary(self) -> str:
+        text = _("%(rows)s lignes : %(c)s créées, %(u)s modifiées, %(n)s inchangées") % {
+            "rows": self.rows,
+            "c": self.created,
+            "u": self.updated,
+            "n": self.unchanged,
+        }
+        if self.customers_created:
+            text += _(" ; %(n)s clients créés") % {"n": self.customers_created}
+        if self.payments_created or self.payments_updated or self.payments_deleted:
+            text += _(" ; règlements : %(c)s créés, %(u)s modifiés, %(d)s supprimés") % {
+                "c": self.payments_created,
+                "u": self.payments_updated,
+                "d": self.payments_deleted,
+            }
+        return text

@@ -1,0 +1,174 @@
+"""Rows of a table -> items for receivables.upsert, with errors named by line and column."""
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from ..coerce import BadValue
+from ..normalize import norm
+from .columns import CUSTOMERS, INVOICES, KEY_COLUMN, PAYMENTS, QUOTES
+from .errors import RowError
+from .values import parse_amount, parse_date, parse_text
+
+AMOUNTS = {"amount", "paid", "allocated"}
+DATES = {"issue_date", "due_date", "paid_date", "date"}
+TOTAL_WORDS = {"somme", "total", "totaux", "sous total", "total general"}
+
+
+@dataclass
+class Items:
+    items: list[dict] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    skipped_totals: int = 0
+
+
+def _read(name: str, raw):
+    if name in AMOUNTS:
+        return parse_amount(raw)
+    if name in DATES:
+        return parse_date(raw)
+    text = parse_text(raw)
+    return text or None
+
+
+def build_items(
+    kind: str, headers: list[str], mapping: dict[str, int], rows, progress=None
+) -> Items:
+    out = Items()
+    key_col = mapping.get(KEY_COLUMN[kind], mapping.get("external_id", mapping.get("name")))
+    seen: dict[tuple, int] = {}
+    total = len(rows)
+    for done, (line, cells) in enumerate(rows, start=1):
+        if progress and done % 2000 == 0:
+            progress("read", done, total)
+        values, bad = {}, False
+        for name, position in mapping.items():
+            raw = cells[position] if position < len(cells) else None
+            try:
+                value = _read(name, raw)
+            except BadValue as exc:
+                out.errors.append(RowError(line, headers[position], str(exc)))
+                bad = True
+                continue
+            if value is not None:
+                values[name] = value
+        if kind != CUSTOMERS and _is_totals_line(cells, values):
+            out.skipped_totals += 1
+            continue
+        item = _to_item(kind, values)
+        key = _key(kind, item)
+        if key is not None and key in seen:
+            column = headers[key_col] if key_col is not None else ""
+            out.errors.append(
+                RowError(
+                    line,
+                    column,
+                    _("« %(k)s » figure déjà ligne %(l)s") % {"k": key[-1], "l": seen[key]},
+                )
+            )
+            continue
+        if key is not None:
+            seen[key] = line
+        if not bad:
+            out.items.append(item)
+            out.lines.append(line)
+    if progress:
+        progress("read", total, total)
+    return out
+
+
+def _is_totals_line(cells, values) -> bool:
+    """A "Somme" / "Total" line under a list: no date, and a total word somewhere."""
+    if any(name in values for name in DATES):
+        return False
+    return any(norm(parse_text(c)) in TOTAL_WORDS for c in cells if c is not None)
+
+
+def _key(kind: str, item: dict):
+    if kind == CUSTOMERS:
+        if item.get("code"):
+            return ("code", item["code"])
+        return ("name", norm(item["name"]), item["name"]) if item.get("name") else None
+    if kind in (INVOICES, QUOTES):
+        return (item.get("kind", "invoice"), item["number"]) if item.get("number") else None
+    if item.get("external_id"):
+        return ("external_id", item["external_id"])
+    if item.get("reference"):
+        return ("reference", str(item.get("customer")), item["reference"])
+    return None
+
+
+def _customer(values: dict):
+    details = {k.split(".", 1)[1]: v for k, v in values.items() if k.startswith("customer.")}
+    if "consumer" in details:
+        details["is_business"] = not _truthy(details.pop("consumer"))
+    if not details:
+        return None
+    if set(details) == {"code"}:
+        return details["code"]
+    return details
+
+
+def _truthy(value) -> bool:
+    return norm(value) in {"1", "true", "vrai", "oui", "yes", "o", "y", "x"}
+
+
+def _to_item(kind: str, values: dict) -> dict:
+    if kind == CUSTOMERS:
+        item = dict(values)
+        if "consumer" in item:
+            item["is_business"] = not _truthy(item.pop("consumer"))
+        return item
+    if kind == PAYMENTS:
+        item = {
+            k: v
+            for k, v in values.items()
+            if not k.startswith("customer.") and k not in ("invoice", "allocated")
+        }
+        if values.get("invoice"):
+            item["allocations"] = [
+                {"invoice": values["invoice"], "amount": values.get("allocated")}
+            ]
+    else:
+        item = {k: v for k, v in values.items() if not k.startswith("customer.")}
+        amount = item.get("amount")
+        if kind == INVOICES and amount is not None and amount < 0:
+            item["amount"], item["kind"] = (
+                -amount,
+                "credit_note",
+            )  # exports list credit notes as negatives
+        if kind == INVOICES and item.get("kind"):
+            item["kind"] = _kind_word(item["kind"])
+    customer = _customer(values)
+    if customer is not None:
+        item["customer"] = customer
+    return item
+
+
+def _kind_word(value: str) -> str:
+    from ..normalize import DOCUMENT_KINDS
+
+    return DOCUMENT_KINDS.get(norm(value), value)
+
+
+def column_of(field_name: str, headers: list[str], mapping: dict[str, int]) -> str:
+    """The header to show for an upsert error on `field_name` ('customer.emails', 'allocations[0]')."""
+    candidates = {
+        "customer": ["customer.code", "customer.name", "invoice"],
+        "allocations": ["invoice"],
+        "code": ["code", "name"],
+        "kind": ["kind", "amount"],
+    }
+    base = field_name.split("[", 1)[0]
+    names = [field_name]
+    if field_name.startswith("allocations") and field_name.endswith(".amount"):
+        names = ["allocated", "amount"]
+    elif field_name.startswith("customer.") and field_name.endswith("is_business"):
+        names = [field_name, "customer.consumer"]
+    elif base in candidates:
+        names = candidates[base]
+    for name in names:
+        if name in mapping:
+            return headers[mapping[name]]
+    return field_name

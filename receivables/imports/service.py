@@ -1,0 +1,161 @@
+"""Import one file (CSV, XLSX, Factur-X PDF, CII/UBL XML) all-or-nothing."""
+
+import time
+from collections.abc import Callable
+from datetime import date
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .. import upsert
+from ..models import Company
+from .columns import (
+    CUSTOMERS,
+    INVOICES,
+    KINDS,
+    PAYMENTS,
+    QUOTES,
+    detect_kind,
+    kind_from_word,
+    map_columns,
+)
+from .errors import ImportRejected, ImportResult, RowError
+from .rows import build_items, column_of
+from .tabular import read_csv, read_xlsx
+
+Progress = Callable[[str, int, int], None]  # (stage "read" | "save", done, total)
+CHUNK_ROWS = 5000
+UPSERTS = {
+    CUSTOMERS: lambda company, items, today: upsert.upsert_customers(company, items),
+    INVOICES: lambda company, items, today: upsert.upsert_invoices(company, items, today=today),
+    QUOTES: lambda company, items, today: upsert.upsert_quotes(company, items, today=today),
+    PAYMENTS: lambda company, items, today: upsert.upsert_payments(company, items),
+}
+
+
+class _Rollback(Exception):
+    pass
+
+
+def file_format(data: bytes, filename: str) -> str:
+    head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n")
+    lower = filename.lower()
+    if head.startswith(b"%PDF"):
+        return "pdf"
+    if head.startswith(b"<"):
+        return "xml"
+    if head.startswith(b"PK\x03\x04"):
+        return "xlsx"
+    if head.startswith(b"\xd0\xcf\x11\xe0") or lower.endswith(".xls"):
+        return "xls"
+    return "csv"
+
+
+def import_file(
+    company: Company,
+    data: bytes,
+    filename: str,
+    *,
+    kind: str | None = None,
+    progress: Progress | None = None,
+    today: date | None = None,
+    dry_run: bool = False,
+) -> ImportResult:
+    """Import `data` into `company`; raise ImportRejected (nothing changed) on any bad row.
+
+    kind: customers, invoices, quotes, payments (French words too); detected from the
+    headers, then the file name, when not given. Factur-X PDF and CII/UBL XML files are
+    e-invoices whatever the kind.
+    """
+    started = time.monotonic()
+    fmt = file_format(data, filename)
+    if fmt in ("pdf", "xml"):
+        from .einvoice import import_einvoice
+
+        result = import_einvoice(company, data, filename, fmt, today=today, dry_run=dry_run)
+    elif fmt == "xls":
+        raise ImportRejected(
+            [RowError(None, "", _("ancien format Excel (.xls) : enregistrez en .xlsx ou en CSV"))],
+            filename,
+        )
+    else:
+        table = read_xlsx(data, filename) if fmt == "xlsx" else read_csv(data, filename)
+        result = _import_table(company, table, filename, kind, progress, today, dry_run)
+    result.seconds = time.monotonic() - started
+    return result
+
+
+def _resolve_kind(kind, headers, filename) -> str:
+    if kind:
+        resolved = kind if kind in KINDS else kind_from_word(kind)
+        if resolved is None:
+            raise ImportRejected(
+                [RowError(None, "", _("type inconnu : %(k)s") % {"k": kind})], filename
+            )
+        return resolved
+    detected = detect_kind(headers, filename)
+    if detected is None:
+        raise ImportRejected(
+            [
+                RowError(
+                    1,
+                    "",
+                    _(
+                        "impossible de savoir si ce fichier contient des clients, factures, devis ou règlements : précisez le type"
+                    ),
+                )
+            ],
+            filename,
+        )
+    return detected
+
+
+def _import_table(company, table, filename, kind, progress, today, dry_run) -> ImportResult:
+    kind = _resolve_kind(kind, table.headers, filename)
+    mapping, ignored, header_errors = map_columns(kind, table.headers)
+    if header_errors:
+        if ignored:
+            header_errors.append(_("colonnes non reconnues : %(c)s") % {"c": ", ".join(ignored)})
+        raise ImportRejected([RowError(1, "", e) for e in header_errors], filename)
+    if not table.rows:
+        raise ImportRejected(
+            [RowError(None, "", _("le fichier ne contient aucune ligne de données"))], filename
+        )
+    built = build_items(kind, table.headers, mapping, table.rows, progress)
+    result = ImportResult(
+        filename=filename, kind=kind, rows=len(built.items), warnings=list(table.warnings)
+    )
+    if ignored:
+        result.warnings.append(_("Colonnes ignorées : %(c)s") % {"c": ", ".join(ignored)})
+    if built.skipped_totals:
+        result.warnings.append(
+            _("%(n)s ligne(s) de total ignorée(s).") % {"n": built.skipped_totals}
+        )
+    errors = list(built.errors)
+    try:
+        with transaction.atomic():
+            for start in range(0, len(built.items), CHUNK_ROWS):
+                chunk = built.items[start : start + CHUNK_ROWS]
+                try:
+                    result.add(UPSERTS[kind](company, chunk, today))
+                except upsert.UpsertError as exc:
+                    errors += [
+                        _row_error(e, start, built.lines, table.headers, mapping)
+                        for e in exc.errors
+                    ]
+                if progress:
+                    progress("save", min(start + CHUNK_ROWS, len(built.items)), len(built.items))
+            if errors or dry_run:
+                raise _Rollback
+    except _Rollback:
+        pass
+    if errors:
+        raise ImportRejected(errors, filename)
+    return result
+
+
+def _row_error(error, offset: int, lines: list[int], headers, mapping) -> RowError:
+    line = lines[offset + error.index] if error.index is not None else None
+    return RowError(
+        line, column_of(error.field, headers, mapping) if error.field else "", error.reason
+    )

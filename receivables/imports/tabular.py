@@ -1,0 +1,118 @@
+"""CSV and XLSX files as a header and numbered rows of raw cells."""
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from .errors import ImportRejected, RowError
+
+DELIMITERS = (";", ",", "\t", "|")
+_CONTROL = {chr(c) for c in range(32)} - {"\t", "\n", "\r"}
+
+
+@dataclass
+class Table:
+    headers: list[str]
+    rows: list[tuple[int, list]]  # (line in the file, cells)
+    warnings: list[str] = field(default_factory=list)
+
+
+def decode(data: bytes, filename: str) -> tuple[str, str]:
+    """Text and encoding name: UTF-8 (BOM or not), UTF-16 with BOM, else Windows-1252.
+
+    Windows-1252 is what French Excel writes for "CSV (séparateur : point-virgule)";
+    anything else (binary, UTF-16 without BOM, ...) is refused with a clear message.
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), "UTF-16"
+    try:
+        text, encoding = data.decode("utf-8-sig"), "UTF-8"
+    except UnicodeDecodeError as exc:
+        try:
+            text, encoding = data.decode("cp1252"), "Windows-1252"
+        except UnicodeDecodeError:
+            line = data[: exc.start].count(b"\n") + 1
+            raise ImportRejected([RowError(line, "", _unreadable())], filename) from None
+    bad = next((i for i, c in enumerate(text) if c in _CONTROL), None)
+    if bad is not None:
+        raise ImportRejected([RowError(text[:bad].count("\n") + 1, "", _unreadable())], filename)
+    return text, encoding
+
+
+def _unreadable() -> str:
+    return _(
+        "encodage non reconnu ou fichier binaire : enregistrez le fichier en « CSV UTF-8 » "
+        "ou en classeur Excel (.xlsx)"
+    )
+
+
+def sniff_delimiter(header_line: str) -> str:
+    counts = {d: _count_outside_quotes(header_line, d) for d in DELIMITERS}
+    best = max(DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] else ";"
+
+
+def _count_outside_quotes(line: str, char: str) -> int:
+    count, quoted = 0, False
+    for c in line:
+        if c == '"':
+            quoted = not quoted
+        elif c == char and not quoted:
+            count += 1
+    return count
+
+
+def read_csv(data: bytes, filename: str) -> Table:
+    text, encoding = decode(data, filename)
+    lines = text.splitlines()
+    first = next((line for line in lines if line.strip()), None)
+    if first is None:
+        raise ImportRejected([RowError(None, "", _("le fichier est vide"))], filename)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(first))
+    headers, rows, last_line = None, [], 0
+    try:
+        for cells in reader:
+            line, last_line = last_line + 1, reader.line_num
+            if not any(c.strip() for c in cells):
+                continue
+            if headers is None:
+                headers = [c.strip() for c in cells]
+            else:
+                rows.append((line, cells))
+    except csv.Error as exc:
+        raise ImportRejected([RowError(reader.line_num, "", str(exc))], filename) from None
+    table = Table(headers, rows)
+    if encoding == "Windows-1252":
+        table.warnings.append(_("Fichier lu en Windows-1252 (pas en UTF-8)."))
+    return table
+
+
+def read_xlsx(data: bytes, filename: str) -> Table:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds on a damaged file
+        raise ImportRejected(
+            [RowError(None, "", _("classeur illisible : %(e)s") % {"e": exc})], filename
+        ) from None
+    try:
+        sheet = book.worksheets[0]
+        headers, rows = None, []
+        for line, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+            if not any(c is not None and str(c).strip() for c in cells):
+                continue
+            if headers is None:
+                headers = ["" if c is None else str(c).strip() for c in cells]
+            else:
+                rows.append((line, list(cells)))
+    finally:
+        book.close()
+    if headers is None:
+        raise ImportRejected([RowError(None, "", _("le classeur est vide"))], filename)
+    table = Table(headers, rows)
+    if len(book.worksheets) > 1:
+        table.warnings.append(_("Seule la première feuille du classeur a été lue."))
+    return table

@@ -1,0 +1,38 @@
+import pytest
+from django.core.management import CommandError, call_command
+
+from receivables.models import Document
+
+from .conftest import csv_bytes
+
+
+def test_it_imports_a_file_and_prints_the_counts(company, seed_screen, tmp_path, capsys):
+    path = tmp_path / "relance.txt"
+    path.write_bytes(seed_screen)
+    call_command("import", str(path))
+    assert "2 créées" in capsys.readouterr().out
+    assert Document.objects.count() == 2
+
+
+def test_it_fails_with_the_error_list_and_imports_nothing(company, tmp_path, capsys):
+    path = tmp_path / "f.csv"
+    path.write_bytes(csv_bytes(["Id;Date;Echéance;Client;Montant", "1;06/03/24;31/02/24;X;1"]))
+    with pytest.raises(CommandError, match="1 error"):
+        call_command("import", str(path), "--company", company.name)
+    assert "ligne 2, Echéance" in capsys.readouterr().err
+    assert Document.objects.count() == 0
+
+
+def test_the_console_script_exits_non_zero(company, tmp_path):
+    import subprocess
+    import sys
+
+    path = tmp_path / "f.csv"
+    path.write_bytes(b"Id;Date\n1;x\n")
+    with pytest.raises(SystemExit) as exc:
+        from relance.cli import main
+
+        sys.argv = ["relance", "import", str(path), "--kind", "invoices"]
+        main()
+    assert exc.value.code == 1
+    del subprocess
