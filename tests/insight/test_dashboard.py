@@ -100,3 +100,35 @@ def test_another_company_figures_never_show(alice_client, dataset, other_company
     )  # fmt: skip
     assert "ZORGLUB" not in alice_client.get("/insight/overdue.csv").content.decode()
     assert queries.aging(dataset, AS_OF)[-1].amount == D("500")
+
+
+def test_reminder_effectiveness_counts_every_sent_reminder(dataset):
+    """With the reminders app: each sent reminder row counts, not only the last one."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from insight.metrics import effectiveness
+    from reminders.models import Reminder, ReminderDocument, ReminderState
+
+    paris = ZoneInfo("Europe/Paris")
+    i6 = Invoice.objects.get(number="I6")  # paid 25/05
+    i3 = Invoice.objects.get(number="I3")  # unpaid
+
+    def sent(doc, rank, day, state=ReminderState.SENT):
+        at = datetime(2026, 5, day, 23, 30, tzinfo=paris)  # late evening: Paris date counts
+        reminder = Reminder.objects.create(
+            company=dataset, customer=doc.customer, level_rank=rank, channel="email",
+            state=state, sent_at=at if state == ReminderState.SENT else None,
+        )  # fmt: skip
+        ReminderDocument.objects.create(reminder=reminder, document=doc, level_rank=rank)
+
+    sent(i6, 1, 11)  # level 1 on 11/05: I6 paid 14 days later
+    sent(i6, 2, 21)  # level 2 on 21/05: paid 4 days later
+    sent(i3, 2, 7)
+    sent(i3, 3, 10, state=ReminderState.FAILED)  # never went out: not counted
+    events, source = queries.reminder_events(dataset)
+    assert source == "reminders"
+    rows = {r.level: r for r in effectiveness(events, AS_OF)}
+    assert set(rows) == {1, 2}
+    assert rows[1].within == {7: (1, 0), 15: (1, 1), 30: (1, 1)}
+    assert rows[2].within == {7: (2, 1), 15: (2, 1), 30: (1, 0)}
