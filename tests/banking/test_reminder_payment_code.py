@@ -63,3 +63,23 @@ def test_no_iban_no_code(late_invoice, channel):
     preview = preview_batch(doc.company, [doc], channel=channel, as_of=AS_OF)
     message = preview.messages[0]
     assert "data:image/png" not in message.body_html + message.letter_html
+
+
+def test_the_printed_letter_pdf_holds_the_readable_qr(late_invoice):
+    from pypdf import PdfReader
+
+    from channels.letter.transport import render_to_string
+    from relance.pdf import html_to_pdf
+
+    doc = late_invoice(number="F00042")
+    preview = preview_batch(doc.company, [doc], channel="letter", as_of=AS_OF)
+    html = render_to_string("document.html", {"sections": preview.messages[0].letter_html})
+    page = PdfReader(io.BytesIO(html_to_pdf(html))).pages[0]
+    images = [zxingcpp.read_barcodes(image.image) for image in page.images]
+    payloads = [r.bytes.decode("latin-1") for found in images for r in found]
+    assert payloads and payloads[0].split("\n")[6:10] == [
+        doc.company.iban,
+        "EUR720",
+        "",
+        rf_reference("F00042"),
+    ]
