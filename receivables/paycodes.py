@@ -204,10 +204,10 @@ def payment_code(company, customer, documents, amount) -> PaymentCode | None:
     return None
 
 
-def payment_code_html(company, customer, documents, amount) -> SafeString:
+def payment_code_html(company, customer, documents, amount, code=None) -> SafeString:
     """A block for letters and e-mails: the QR code and the printed reference
     (empty string when no code applies)."""
-    code = payment_code(company, customer, documents, amount)
+    code = code or payment_code(company, customer, documents, amount)
     if code is None:
         return mark_safe("")  # noqa: S308 - constant
     html = render_to_string(
@@ -216,9 +216,9 @@ def payment_code_html(company, customer, documents, amount) -> SafeString:
     return mark_safe(html)  # noqa: S308 - rendered by an autoescaping template
 
 
-def payment_code_text(company, customer, documents, amount) -> str:
+def payment_code_text(company, customer, documents, amount, code=None) -> str:
     """The same payment instructions for a plain-text body (no image there)."""
-    code = payment_code(company, customer, documents, amount)
+    code = code or payment_code(company, customer, documents, amount)
     if code is None:
         return ""
     lines = [
@@ -236,7 +236,10 @@ def payment_block(company, customer, documents) -> tuple[str, str]:
     amount = sum((d.amount - d.paid_amount for d in invoices), Decimal("0"))
     if not invoices or amount <= 0:
         return "", ""
+    code = payment_code(company, customer, invoices, amount)  # one QR, not one per part
+    if code is None:
+        return "", ""
     return (
-        str(payment_code_html(company, customer, invoices, amount)),
-        payment_code_text(company, customer, invoices, amount),
+        str(payment_code_html(company, customer, invoices, amount, code)),
+        payment_code_text(company, customer, invoices, amount, code),
     )

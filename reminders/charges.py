@@ -1,44 +1,62 @@
 """Late-payment charges quoted in a reminder (%INDEMNITE%, %INTERETS%).
 
-Uses `dunning.charges.charges_for` (the engine's rule, rates kept as data); the small
-local rule below is only a fallback for an install without it: French B2B law, 40 € per late invoice and simple interest at the ECB rate
-+ 10 points (rate kept in settings so a user can update it without a release).
+The engine's rule (`dunning.services.charges_for`, rates kept as data) does two
+queries per document; a batch of thousands asks the same questions again and again,
+so `Charges` here asks the rule and the rates once per kind of customer and computes
+each document with the engine's pure `compute_charges`. Nothing is charged unless the
+level claims charges.
 """
 
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-from django.conf import settings
+from dunning import charges as ch
+from receivables.models import Document, DocumentKind, DocumentState
 
-from receivables.models import Document, DocumentKind
-
-RECOVERY_INDEMNITY = Decimal("40.00")
-# ECB main refinancing rate (2.15 %) + 10 points, second half of 2026.
-DEFAULT_RATE = Decimal("12.15")
+ZERO = Decimal("0")
 
 
-def local_charges(
-    document: Document, claims_charges: bool, as_of: date, is_business: bool
-) -> tuple[Decimal, Decimal]:
-    """(indemnity, interest) for one document, pure."""
-    days = (as_of - document.due_date).days
-    if not claims_charges or days <= 0 or document.kind != DocumentKind.INVOICE:
-        return Decimal("0"), Decimal("0")
-    rate = Decimal(str(getattr(settings, "RELANCE_LATE_INTEREST_RATE", DEFAULT_RATE)))
-    balance = document.amount - document.paid_amount
-    interest = (balance * rate / 100 * days / 365).quantize(Decimal("0.01"), ROUND_HALF_UP)
-    indemnity = RECOVERY_INDEMNITY if is_business else Decimal("0")
-    return indemnity, interest
+class Charges:
+    def __init__(self, as_of: date):
+        self.as_of = as_of
+        self._rules: dict[tuple, object] = {}
+        self._rates: dict[str, list] = {}
 
+    def __call__(self, document: Document, level) -> tuple[Decimal, Decimal]:
+        """(indemnity, interest) quoted for `document` in a reminder at `level`."""
+        if not (level and level.claims_charges):
+            return ZERO, ZERO
+        if document.kind != DocumentKind.INVOICE or document.state != DocumentState.OPEN:
+            return ZERO, ZERO
+        from dunning.models import ReferenceRate
+        from dunning.services import charge_rule_for, charges_for
 
-def charges(document: Document, level, as_of: date) -> tuple[Decimal, Decimal]:
-    """(indemnity, interest) quoted for `document` in a reminder at `level`: nothing
-    unless the level claims charges; the engine's rule when it exists."""
-    if not (level and level.claims_charges):
-        return Decimal("0"), Decimal("0")
-    try:
-        from dunning.charges import charges_for  # the engine's rule (rates as data)
-    except ImportError:
-        return local_charges(document, True, as_of, document.customer.is_business)
-    result = charges_for(document, as_of)
-    return Decimal(result.indemnity), Decimal(result.interest)
+        key = (document.company.country, document.customer.is_business)
+        if key not in self._rules:
+            self._rules[key] = charge_rule_for(document)
+        rule = self._rules[key]
+        if rule is None:
+            return ZERO, ZERO
+        if rule.interest_from != "due_date":  # needs the formal notice date: ask the engine
+            result = charges_for(document, self.as_of)
+            return result.indemnity, result.interest
+        if rule.rate_series not in self._rates:
+            self._rates[rule.rate_series] = (
+                list(
+                    ReferenceRate.objects.filter(series=rule.rate_series).values_list(
+                        "date", "rate"
+                    )
+                )
+                if rule.rate_series
+                else [(date.min, ZERO)]
+            )
+        data = ch.ChargeRule(
+            margin_points=rule.margin_points,
+            interest_from=rule.interest_from,
+            indemnity_bands=tuple((Decimal(a), Decimal(b)) for a, b in rule.indemnity_bands),
+            currency=rule.currency,
+        )
+        result = ch.compute_charges(
+            document.balance, document.due_date, self.as_of, data, self._rates[rule.rate_series]
+        )
+        return result.indemnity, result.interest

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from html import escape
 
 from babel.dates import format_date
@@ -142,10 +143,12 @@ class KeywordContext:
     currency: str = "EUR"
 
 
+@lru_cache(maxsize=4096)  # a batch formats the same dates and sums again and again
 def fmt_date(value: date | None, language: str) -> str:
     return format_date(value, format="long", locale=LOCALES.get(language, "fr_FR")) if value else ""
 
 
+@lru_cache(maxsize=16384)
 def fmt_money(value: Decimal, currency: str, language: str) -> str:
     return format_currency(value, currency, locale=LOCALES.get(language, "fr_FR"))
 

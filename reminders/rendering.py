@@ -20,7 +20,7 @@ from receivables.models import Company, Customer, Document, DocumentKind, Docume
 from receivables.paycodes import payment_block
 
 from .attachments import pdf_filename
-from .charges import charges
+from .charges import Charges
 from .keywords import DocLine, KeywordContext, build_values, fmt_date, substitute
 from .models import LIVE_STATES, ReminderDocument, Template
 
@@ -149,6 +149,7 @@ class Renderer:
         }
         self._overdue: dict[int, list[Document]] = {}
         self._live: set[tuple[int, int]] = set()
+        self.charges = Charges(as_of)
 
     # -- lookups ----------------------------------------------------------------------
 
@@ -209,7 +210,7 @@ class Renderer:
         level = msg.level
         indemnity = interest = Decimal("0")
         for doc in msg.documents:
-            i, r = charges(doc, level, self.as_of)
+            i, r = self.charges(doc, level)
             indemnity += i
             interest += r
         docs = msg.documents

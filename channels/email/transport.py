@@ -115,6 +115,9 @@ class EmailChannel:
     def send(self, email: Email) -> None:
         try:
             msg = self.build(email)
+            if getattr(self.connection, "connection", True) is None:
+                # opened here, not by send_messages (which would close it after each call)
+                self.connection.open()
             sent = self.connection.send_messages([msg])
         except Exception as exc:
             if not isinstance(exc, smtplib.SMTPResponseException | smtplib.SMTPRecipientsRefused):

@@ -1,0 +1,226 @@
+"""Benchmark: e-mail reminders with a PDF each to a local SMTP server, and letters.
+
+    .venv/bin/python bench/send.py                      # 10,000 e-mails, 1,000 letters
+    .venv/bin/python bench/send.py --emails 500 --letters 50
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/relance_bench_send .venv/bin/python bench/send.py
+
+End to end = create_batch (preview, render, outbox rows, attachments stored) + the
+outbox worker delivering every message to an aiosmtpd server in another process.
+Each invoice has its own PDF (distinct bytes), read once per document. Uses a fresh
+SQLite file in a temporary folder unless DATABASE_URL is set (that database is reset).
+"""
+
+import argparse
+import multiprocessing as mp
+import os
+import socket
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def smtp_server(port: int, count, ready) -> None:
+    """A real SMTP server (aiosmtpd) counting what it accepts."""
+    from aiosmtpd.controller import Controller
+
+    class Handler:
+        async def handle_DATA(self, server, session, envelope):
+            with count.get_lock():
+                count.value += 1
+            return "250 OK"
+
+    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
+    controller.start()
+    ready.set()
+    try:
+        while True:
+            time.sleep(3600)
+    finally:
+        controller.stop()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def setup_django(tmp: Path, port: int) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "relance.settings")
+    os.environ["RELANCE_DATA_DIR"] = str(tmp)
+    os.environ["MEDIA_ROOT"] = str(tmp / "media")
+    os.environ["EMAIL_HOST"] = "127.0.0.1"
+    os.environ["EMAIL_PORT"] = str(port)
+    os.environ["TASKS_BACKEND"] = "db"  # enqueued, not run: the bench drives the worker
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    if os.environ.get("DATABASE_URL"):
+        call_command("flush", "--noinput", verbosity=0)
+    call_command("migrate", "--noinput", verbosity=0)
+
+
+def make_data(n_mail: int, n_letters: int, as_of):
+    """A company, its default policy and templates, one customer and one late invoice
+    (awaiting level 2, "Relance 1", e-mail) per message, each invoice with its own PDF."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.conf import settings
+
+    from dunning.policies import ensure_default_policies
+    from receivables.models import Company, Customer, Document
+    from relance.pdf import html_to_pdf
+    from reminders.defaults import ensure_default_templates
+
+    company = Company.objects.create(
+        name="Bench SARL",
+        address="1 place du Marché\n35000 Rennes",
+        email="compta@bench.example",
+        iban="FR7630006000011234567890189",
+        bic="AGRIFRPP",
+        legal_mentions="Pénalités au taux BCE + 10 points ; indemnité forfaitaire de 40 €.",
+    )
+    ensure_default_policies(company)
+    ensure_default_templates(company)
+    base_pdf = html_to_pdf("<h1>Facture</h1><p>" + "Ligne de facture. " * 400 + "</p>")
+    folder = Path(settings.MEDIA_ROOT) / "documents" / "bench"
+    folder.mkdir(parents=True, exist_ok=True)
+    total = n_mail + n_letters
+    customers = Customer.objects.bulk_create(
+        Customer(
+            company=company,
+            code=f"C{i:06d}",
+            name=f"Client {i:06d} SARL",
+            contact_name=f"Contact {i}",
+            emails=f"client{i}@example.org",
+            address=f"{i} rue des Lilas",
+            postal_code="75011",
+            city="Paris",
+        )
+        for i in range(total)
+    )
+    documents = []
+    for i, customer in enumerate(customers):
+        name = f"documents/bench/F{i:06d}.pdf"
+        if i < n_mail:  # distinct bytes per invoice: a trailing comment after %%EOF
+            (folder / f"F{i:06d}.pdf").write_bytes(base_pdf + f"\n% F{i:06d}\n".encode())
+        documents.append(
+            Document(
+                company=company,
+                kind="invoice",
+                number=f"F{i:06d}",
+                customer=customer,
+                issue_date=as_of - timedelta(days=40),
+                due_date=as_of - timedelta(days=10),
+                amount=Decimal("120.00") + i % 1000,
+                description="Livraison",
+                pdf=name if i < n_mail else "",
+                pending_level=2,
+                to_remind=True,
+            )
+        )
+    Document.objects.bulk_create(documents, batch_size=2000)
+    ids = list(Document.objects.order_by("pk").values_list("pk", flat=True))
+    return company, ids[:n_mail], ids[n_mail:], len(base_pdf)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--emails", type=int, default=10_000)
+    parser.add_argument("--letters", type=int, default=1_000)
+    parser.add_argument("--workers", type=int, default=1, help="outbox worker processes")
+    parser.add_argument(
+        "--without-payment-qr",
+        action="store_true",
+        help="leave out the EPC payment QR code (receivables.paycodes, pure-Python segno: "
+        "tens of ms per message) to measure the reminder pipeline itself",
+    )
+    args = parser.parse_args()
+
+    port = free_port()
+    count, ready = mp.Value("i", 0), mp.Event()
+    server = mp.Process(target=smtp_server, args=(port, count, ready), daemon=True)
+    server.start()
+    ready.wait(10)
+
+    with tempfile.TemporaryDirectory(prefix="relance-bench-") as tmp:
+        setup_django(Path(tmp), port)
+        from django.db import connection
+
+        from reminders.clock import company_today
+        from reminders.models import Reminder
+        from reminders.services import create_batch, letters_pdf, send_outbox
+
+        if args.without_payment_qr:
+            import reminders.rendering
+
+            reminders.rendering.payment_block = lambda *a: ("", "")
+
+        t = time.perf_counter()
+        from receivables.models import Company
+
+        as_of = company_today(Company(timezone="Europe/Paris"))
+        company, mail_ids, letter_ids, pdf_size = make_data(args.emails, args.letters, as_of)
+        print(
+            f"data: {args.emails} invoices with a {pdf_size // 1024} KiB PDF each, "
+            f"{args.letters} for letters ({connection.vendor}) in {time.perf_counter() - t:.1f} s"
+        )
+
+        if args.emails:
+            t0 = time.perf_counter()
+            batch = create_batch(company, mail_ids, channel="email", as_of=as_of)
+            t1 = time.perf_counter()
+            if args.workers > 1:
+                connection.close()
+                ctx = mp.get_context("fork")
+                procs = [ctx.Process(target=_drain, args=(batch.pk,)) for _ in range(args.workers)]
+                for p in procs:
+                    p.start()
+                for p in procs:
+                    p.join()
+            else:
+                send_outbox(batch)
+            t2 = time.perf_counter()
+            sent = Reminder.objects.filter(batch=batch, state="sent").count()
+            print(
+                f"e-mails: {sent} sent, {count.value} received by the SMTP server; "
+                f"batch written in {t1 - t0:.1f} s, delivered in {t2 - t1:.1f} s "
+                f"({args.workers} worker(s))"
+            )
+            print(f"e-mails end to end: {sent / (t2 - t0):.0f} messages/s")
+            if sent != args.emails or count.value != args.emails:
+                print("MISMATCH: some messages were not delivered exactly once")
+
+        if args.letters:
+            t0 = time.perf_counter()
+            batch = create_batch(company, letter_ids, channel="letter", as_of=as_of)
+            t1 = time.perf_counter()
+            pdf, pages = letters_pdf(batch)
+            t2 = time.perf_counter()
+            print(
+                f"letters: {args.letters} letters, {pages} pages, {len(pdf) // 1024} KiB; "
+                f"batch written in {t1 - t0:.1f} s, PDF in {t2 - t1:.1f} s"
+            )
+            print(f"letters end to end: {args.letters / (t2 - t0):.1f} letters/s")
+    server.terminate()
+
+
+def _drain(batch_id: int) -> None:
+    from django.db import connection
+
+    from reminders.models import Batch
+    from reminders.services import send_outbox
+
+    connection.close()
+    send_outbox(Batch.objects.get(pk=batch_id))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,65 @@
+"""The scale-out path: a reminder delivered by a real RQ worker process over Redis."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings as django_settings
+from django.db import connection
+
+from reminders.models import Reminder, ReminderState
+from reminders.services import create_batch
+
+from .conftest import AS_OF
+
+REDIS_URL = os.environ.get("RELANCE_TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
+
+
+def _redis_up() -> bool:
+    try:
+        import redis
+
+        return bool(redis.Redis.from_url(REDIS_URL, socket_timeout=1).ping())
+    except Exception:
+        return False
+
+
+@pytest.mark.redis
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="the worker process must share the test database (in-memory SQLite cannot)",
+)
+@pytest.mark.skipif(not _redis_up(), reason="no Redis at " + REDIS_URL)
+def test_a_reminder_is_delivered_by_an_rq_worker_process(
+    transactional_db, late_invoice, company, smtp_server, media, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False):
+        batch = create_batch(company, [late_invoice()], as_of=AS_OF)
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "TASKS_BACKEND": "rq",
+        "REDIS_URL": REDIS_URL,
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": str(smtp_server.port),
+        "MEDIA_ROOT": str(media),
+        "DJANGO_SETTINGS_MODULE": "relance.settings",
+    }
+    manage = [sys.executable, str(django_settings.BASE_DIR / "manage.py")]
+    enqueue = f"from reminders.services import enqueue_batch; enqueue_batch({batch.pk})"
+    subprocess.run([*manage, "shell", "-c", enqueue], env=env, check=True, timeout=60)
+    assert Reminder.objects.get().state == ReminderState.QUEUED  # nothing sent yet
+    worker = subprocess.run(
+        [*manage, "rqworker", "--burst", "--job-class", "django_tasks_rq.backend.Job", "default"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert worker.returncode == 0, worker.stderr[-2000:]
+    row = Reminder.objects.get()
+    assert row.state == ReminderState.SENT, (row.last_error, worker.stderr[-2000:])
+    [received] = smtp_server.received
+    assert received.message["Message-ID"] == row.message_id
