@@ -148,6 +148,11 @@ class ScanSQL:
         # SQLite keeps decimals as floats: round before comparing amounts.
         return f"({expr})" if self.pg else f"ROUND({expr}, 2)"
 
+    def fence(self) -> str:
+        """Keep PostgreSQL from inlining a subquery, which would evaluate its CASE
+        expressions once per reference instead of once per row (streams, no copy)."""
+        return " OFFSET 0" if self.pg else ""
+
     def distinct(self, a: str, b: str) -> str:
         return f"({a} IS DISTINCT FROM {b})" if self.pg else f"({a} IS NOT {b})"
 
@@ -253,7 +258,7 @@ class ScanSQL:
             WHERE d.kind IN ('invoice', 'quote'){doc_filter}
               AND (d.state IN ('open', 'expired') OR d.pending_level IS NOT NULL
                    OR d.to_remind = TRUE OR d.next_action_date IS NOT NULL
-                   OR d.stop_reason <> '')"""
+                   OR d.stop_reason <> ''){self.fence()}"""
         # Parameters in textual order: the as_of marks of the reason CASE, then those
         # of the temporary CASE, then the credit subquery, then the document filter.
         params = [self.as_of] * (2 * len(dated)) + credit_params + doc_params
@@ -270,7 +275,7 @@ class ScanSQL:
                    CASE WHEN x.dunnable = 1 AND (x.reason = '' OR x.temporary = 1)
                         THEN x.at_date END AS new_next,
                    CASE WHEN x.dunnable = 1 THEN x.reason ELSE '' END AS new_stop
-            FROM ({computed}) x"""
+            FROM ({computed}) x{self.fence()}"""
         n = "n"
         changed = " OR ".join(
             [
