@@ -1,5 +1,8 @@
-"""Demo data: the seed screen's two invoices, shifted so they are 2 and 7 days late."""
+"""Demo data: the seed screen's two invoices, shifted so they are 2 and 7 days late, plus
+about 200 generated customers, invoices, credit notes, quotes and payments (fixed random
+seed, dates relative to `today`) covering every case the screens must show."""
 
+import random
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -13,7 +16,9 @@ DEMO_PASSWORD = "demo-relance"  # noqa: S105 - printed to the user on purpose
 
 
 @transaction.atomic
-def load_demo(today: date) -> Company:
+def load_demo(today: date, *, generated: bool = False) -> Company:
+    """The demo company, login and seed invoices; with `generated`, ~200 more rows too
+    (what `manage.py load_demo` shows; tests that count the seed invoices leave it off)."""
     company, _ = Company.objects.get_or_create(
         name="Les Jardins de Relance",
         defaults=dict(
@@ -91,4 +96,159 @@ def load_demo(today: date) -> Company:
                 payment_method=method,
             ),
         )
+    if generated:
+        _load_generated(company, today)
     return company
+
+
+FIRST = [
+    "Martin",
+    "Bernard",
+    "Dubois",
+    "Thomas",
+    "Robert",
+    "Richard",
+    "Petit",
+    "Durand",
+    "Leroy",
+    "Moreau",
+]
+TRADES = [
+    "Boulangerie",
+    "Garage",
+    "Épicerie",
+    "Cave",
+    "Fleuriste",
+    "Restaurant",
+    "Menuiserie",
+    "Pharmacie",
+]
+CITIES = [
+    ("35000", "Rennes"),
+    ("44000", "Nantes"),
+    ("56100", "Lorient"),
+    ("29200", "Brest"),
+    ("22000", "Saint-Brieuc"),
+]
+GOODS = [
+    "Pommes de terre Bintje",
+    "Carottes des sables",
+    "Paniers hebdomadaires",
+    "Plants de tomates",
+    "Terreau 50 L",
+    "Livraison mensuelle",
+]
+METHODS = [
+    PaymentMethod.TRANSFER,
+    PaymentMethod.CHEQUE,
+    PaymentMethod.CARD,
+    PaymentMethod.UNSPECIFIED,
+]
+
+
+def _load_generated(company: Company, today: date) -> None:
+    """Every case once at least: paid, partly paid, direct debit, not yet due, disputed,
+    credit note, expired quote, no e-mail, no postal address, consumer. Idempotent."""
+    from .upsert import upsert_customers, upsert_invoices, upsert_payments, upsert_quotes
+
+    rng = random.Random(20240306)
+    customers = []
+    for n in range(1, 51):
+        consumer = n % 5 == 0
+        name = (
+            f"{rng.choice(FIRST).upper()} {rng.choice(['Anne', 'Luc', 'Marie', 'Paul'])}"
+            if consumer
+            else f"{rng.choice(TRADES)} {rng.choice(FIRST)}"
+        )
+        postal_code, city = rng.choice(CITIES)
+        item = {
+            "code": f"CLI{n:03d}",
+            "name": name,
+            "is_business": not consumer,
+            "phone": f"02 99 {n:02d} {n:02d} {n:02d}",
+        }
+        if n % 7 != 3:
+            item["emails"] = f"compta{n}@client{n}.example"
+        if n % 9 != 4:
+            item.update(address=f"{n} rue des Lilas", postal_code=postal_code, city=city)
+        if n % 11 == 6:
+            item["default_payment_method"] = PaymentMethod.DIRECT_DEBIT
+        customers.append(item)
+    upsert_customers(company, customers)
+
+    invoices, payments = [], []
+    for n in range(1, 101):
+        case = n % 10
+        issue = today - timedelta(days=rng.randint(35, 150))
+        amount = Decimal(rng.randint(2000, 250000)) / 100
+        item = {
+            "number": f"FA-{n:04d}",
+            "customer": customers[(n * 7) % len(customers)]["code"],
+            "issue_date": issue,
+            "due_date": issue + timedelta(days=30),
+            "amount": amount,
+            "description": rng.choice(GOODS),
+            "payment_method": rng.choice(METHODS),
+        }
+        if case == 0:
+            item["paid"] = amount  # paid in full
+        elif case == 1:
+            item["paid"] = (amount / 2).quantize(Decimal("0.01"))  # partly paid
+        elif case == 2:
+            item["payment_method"] = PaymentMethod.DIRECT_DEBIT
+        elif case == 3:
+            item["issue_date"] = today - timedelta(days=rng.randint(1, 20))
+            item["due_date"] = item["issue_date"] + timedelta(days=30)  # not yet due
+        elif case == 4:
+            item["disputed"] = True
+        elif case == 5:
+            payments.append(
+                {
+                    "external_id": f"DEMO-VIR-{n:04d}",
+                    "reference": f"VIR {item['number']}",
+                    "customer": item["customer"],
+                    "date": item["due_date"] + timedelta(days=3),
+                    "amount": (amount * Decimal("0.3")).quantize(Decimal("0.01")),
+                    "method": PaymentMethod.TRANSFER,
+                    "allocations": [{"invoice": item["number"]}],
+                }
+            )
+        invoices.append(item)
+    for n in range(1, 9):
+        issue = today - timedelta(days=rng.randint(5, 60))
+        invoices.append(
+            {
+                "number": f"AV-{n:04d}",
+                "kind": "credit_note",
+                "customer": customers[(n * 3) % len(customers)]["code"],
+                "issue_date": issue,
+                "amount": Decimal(rng.randint(1000, 20000)) / 100,
+                "description": "Avoir — marchandise abîmée",
+            }
+        )
+    upsert_invoices(company, invoices, today=today)
+    upsert_payments(company, payments)
+
+    quotes = []
+    for n in range(1, 31):
+        issue = today - timedelta(days=rng.randint(5, 90))
+        validity = issue + timedelta(days=30)
+        state = "open"
+        if n % 5 == 0:
+            state = "expired"
+        elif n % 5 == 1:
+            state = "accepted"
+        elif n % 7 == 2:
+            state = "refused"
+        quotes.append(
+            {
+                "number": f"DE-{n:04d}",
+                "customer": customers[(n * 11) % len(customers)]["code"],
+                "issue_date": issue,
+                "due_date": validity,
+                "amount": Decimal(rng.randint(5000, 500000)) / 100,
+                "description": f"Devis {rng.choice(GOODS).lower()}",
+                "state": state,
+            }
+        )
+    upsert_quotes(company, quotes, today=today)

@@ -1,0 +1,99 @@
+"""An invoice without a PDF gets one, rendered from an editable HTML template.
+
+The template (receivables/templates/receivables/invoice_pdf.html; override it in the
+project's templates/ folder) carries the company letterhead and the mentions the law
+requires on a French invoice: payment date, late-payment penalty rate and, B2B only,
+the 40 € fixed recovery indemnity. Rates come from the dunning late-charge rules (data).
+"""
+
+import logging
+from datetime import date
+from decimal import Decimal
+
+from django.core.files.base import ContentFile
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from relance.pdf import html_to_pdf
+
+from .models import Document
+
+log = logging.getLogger(__name__)
+
+
+def late_payment_terms(document: Document) -> dict:
+    """What the invoice must say about late payment, from the rule of its customer type."""
+    business = document.customer.is_business
+    terms = {
+        "business": business,
+        "margin": None,
+        "base_rate": None,
+        "rate": None,
+        "indemnity": None,
+        "reference": "",
+        "series": "",
+    }
+    try:
+        from dunning.models import ReferenceRate
+        from dunning.services import charge_rule_for
+
+        rule = charge_rule_for(document)
+    except ImportError:  # the dunning app is optional for this module
+        rule = None
+    if rule is None:
+        terms.update(
+            margin=Decimal("10") if business else None,
+            indemnity=Decimal("40") if business else None,
+        )
+        return terms
+    terms["reference"] = rule.reference
+    terms["series"] = rule.get_rate_series_display() if rule.rate_series else ""
+    terms["margin"] = rule.margin_points
+    if rule.indemnity_bands:
+        terms["indemnity"] = Decimal(str(rule.indemnity_bands[0][1]))
+    if rule.rate_series:
+        start = _half_year_start(document.due_date)
+        base = (
+            ReferenceRate.objects.filter(series=rule.rate_series, date__lte=start)
+            .order_by("-date")
+            .first()
+        )
+        if base is not None:
+            terms["base_rate"] = base.rate
+            terms["rate"] = base.rate + rule.margin_points
+    return terms
+
+
+def _half_year_start(day: date) -> date:
+    return date(day.year, 1 if day.month <= 6 else 7, 1)
+
+
+def render_invoice_html(document: Document) -> str:
+    company = document.company
+    with translation.override(document.customer.language or company.language):
+        return render_to_string(
+            "receivables/invoice_pdf.html",
+            {
+                "doc": document,
+                "company": company,
+                "customer": document.customer,
+                "terms": late_payment_terms(document),
+            },
+        )
+
+
+def ensure_invoice_pdf(document: Document) -> bytes:
+    """The document's PDF; rendered and stored on `document.pdf` when it has none."""
+    if document.pdf:
+        try:
+            with document.pdf.open("rb") as fh:
+                return fh.read()
+        except FileNotFoundError:
+            log.warning("PDF file of %s is missing, rendering it again", document)
+    pdf = html_to_pdf(render_invoice_html(document))
+    name = f"{document.get_kind_display()}-{document.number}.pdf".replace("/", "-").replace(
+        " ", "-"
+    )
+    document.pdf.save(name, ContentFile(pdf), save=False)
+    Document.objects.filter(pk=document.pk).update(pdf=document.pdf.name)
+    return pdf
