@@ -5,16 +5,20 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 from ninja import Field, Schema
-from pydantic import create_model
+from pydantic import AfterValidator, create_model
 
 from dunning.models import Channel
 from receivables.models import PaymentMethod
 
 MAX_BATCH = 10_000
-Date = date  # for schemas with a field named "date"
 
 Money = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
 PositiveMoney = Annotated[Decimal, Field(gt=0, max_digits=14, decimal_places=2)]
+# Sums from SQLite come back with stray digits: every amount leaves with two decimals.
+MoneyOut = Annotated[Decimal, AfterValidator(lambda v: v.quantize(Decimal("0.01")))]
+# Ids and dates from clients are bounded so that no value can overflow the database.
+Id = Annotated[int, Field(ge=1, le=2**53)]
+Day = Annotated[date, Field(ge=date(1900, 1, 1), le=date(2199, 12, 31))]
 Code = Annotated[str, Field(min_length=1, max_length=50)]
 
 
@@ -53,7 +57,7 @@ class CustomerIn(Schema):
     default_payment_method: PaymentMethod | None = None
     no_reminders: bool | None = None
     no_reminders_reason: str | None = Field(None, max_length=200)
-    blocked_until: date | None = None
+    blocked_until: Day | None = None
     external_id: str | None = Field(None, max_length=100)
     notes: str | None = Field(None, max_length=5000)
 
@@ -68,8 +72,8 @@ class InvoiceIn(Schema):
     number: Code = Field(description="Invoice number: the key of the upsert, with kind.")
     kind: Literal["invoice", "credit_note"] | None = Field(None, description="Default: invoice.")
     customer: CustomerRef | None = Field(None, description="Required to create.")
-    issue_date: date | None = Field(None, description="Required to create.")
-    due_date: date | None = Field(None, description="Required to create an invoice.")
+    issue_date: Day | None = Field(None, description="Required to create.")
+    due_date: Day | None = Field(None, description="Required to create an invoice.")
     amount: Money | None = Field(None, description="Amount including tax. Required to create.")
     currency: str | None = Field(None, min_length=3, max_length=3)
     payment_method: PaymentMethod | None = None
@@ -78,17 +82,17 @@ class InvoiceIn(Schema):
     external_id: str | None = Field(None, max_length=100)
     disputed: bool | None = None
     block_reason: str | None = Field(None, max_length=200)
-    blocked_until: date | None = None
-    promise_date: date | None = None
+    blocked_until: Day | None = None
+    promise_date: Day | None = None
     paid: Money | None = Field(None, description="Amount already settled in your tool.")
-    paid_date: date | None = None
+    paid_date: Day | None = None
 
 
 class QuoteIn(Schema):
     number: Code = Field(description="Quote number: the key of the upsert.")
     customer: CustomerRef | None = Field(None, description="Required to create.")
-    issue_date: date | None = Field(None, description="Required to create.")
-    validity_date: date | None = Field(None, description="Required to create.")
+    issue_date: Day | None = Field(None, description="Required to create.")
+    validity_date: Day | None = Field(None, description="Required to create.")
     amount: Money | None = Field(None, description="Required to create.")
     currency: str | None = Field(None, min_length=3, max_length=3)
     state: Literal["draft", "open", "accepted", "refused", "expired"] | None = None
@@ -108,7 +112,7 @@ class PaymentIn(Schema):
     customer: CustomerRef | None = Field(
         None, description="Default: the customer of the first allocated invoice."
     )
-    date: Date | None = Field(None, description="Required to create.")
+    date: Day | None = Field(None, description="Required to create.")
     amount: PositiveMoney | None = Field(None, description="Required to create.")
     currency: str | None = Field(None, min_length=3, max_length=3)
     method: PaymentMethod | None = None

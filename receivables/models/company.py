@@ -30,6 +30,14 @@ class Company(models.Model):
         default="Europe/Paris",
         help_text=_("« Aujourd'hui » pour les relances se décide dans ce fuseau."),
     )
+    auto_send = models.BooleanField(
+        _("envoi automatique"),
+        default=False,
+        help_text=_(
+            "Chaque jour après le scan, envoyer sans intervention les rappels des niveaux "
+            "marqués « envoi automatique »."
+        ),
+    )
     legal_mentions = models.TextField(
         _("mentions légales"),
         blank=True,

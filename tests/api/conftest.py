@@ -29,6 +29,12 @@ class Api:
 
 
 @pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    # The users of these tests log in with tokens: a slow password hash only costs time.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _fresh_rate_counters():
     cache.clear()
     yield
@@ -79,3 +85,48 @@ def assert_error(response, status: int, code: str):
     assert body["message"]
     assert isinstance(body["details"], list)
     return body
+
+
+AS_OF = "2026-03-10"
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def dunning_company(company, media):
+    from dunning.policies import ensure_default_policies
+    from reminders.defaults import ensure_default_templates
+
+    company.email = "compta@alice.example"
+    company.address = "1 place du Marché\n35000 Rennes"
+    company.save()
+    ensure_default_policies(company)
+    ensure_default_templates(company)
+    return company
+
+
+@pytest.fixture
+def overdue(dunning_company, customer, make_invoice):
+    """Two invoices of ANYWAY SARL 10 days late on AS_OF and one of a customer without
+    e-mail; the scan has not run yet."""
+    from datetime import date
+    from decimal import Decimal
+
+    from receivables.models import Customer
+
+    silent = Customer.objects.create(company=dunning_company, code="NOMAIL", name="Sans Mail")
+    due = date(2026, 2, 28)
+    return {
+        "a": make_invoice(number="A-1", due_date=due, amount=Decimal("720.00")),
+        "b": make_invoice(number="A-2", due_date=due, amount=Decimal("5.10")),
+        "c": make_invoice(number="N-1", due_date=due, customer=silent),
+    }
+
+
+@pytest.fixture
+def worklist_ready():
+    pytest.importorskip("receivables.worklist", reason="the worklist query comes with the screens")

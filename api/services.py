@@ -1,0 +1,242 @@
+"""Use cases of the integrations (API, CLI, scheduler): selections and runs built only
+from the other apps' services, so no dunning or reminder rule is written twice."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from receivables.models import Company, Document
+
+PREVIEW_SALT = "relance.api.batch-preview"
+PREVIEW_MAX_AGE = 3600  # seconds a preview may be confirmed after it was made
+
+
+def company_today(company: Company) -> date:
+    from dunning.scan import local_today
+
+    return local_today(company.timezone)
+
+
+@dataclass
+class Selection:
+    """Which documents a reminder run covers, and how (as a script asks for it)."""
+
+    document_ids: list[int] = field(default_factory=list)
+    level: int | None = None  # only documents whose pending level has this rank
+    channel: str | None = None  # only messages going out on this channel
+    send_as: str | None = None  # force this channel instead of each level's
+    group_by_customer: bool | None = None
+    automatic_only: bool = False  # only levels marked "automatic"
+
+    def as_dict(self) -> dict:
+        return {
+            "document_ids": self.document_ids,
+            "level": self.level,
+            "channel": self.channel,
+            "send_as": self.send_as,
+            "group_by_customer": self.group_by_customer,
+            "automatic_only": self.automatic_only,
+        }
+
+
+def candidate_ids(company: Company, selection: Selection) -> list[int]:
+    """The documents asked for: explicit ids (scoped to the company), else everything
+    the scan marked "to remind", narrowed by pending level."""
+    docs = Document.objects.for_company(company)
+    if selection.document_ids:
+        docs = docs.filter(pk__in=selection.document_ids)
+        found = set(docs.values_list("pk", flat=True))
+        missing = sorted(set(selection.document_ids) - found)
+        if missing:
+            raise LookupError(missing)
+    else:
+        docs = docs.filter(to_remind=True)
+    if selection.level is not None:
+        docs = docs.filter(pending_level=selection.level)
+    return list(docs.order_by("pk").values_list("pk", flat=True))
+
+
+def preview(company: Company, selection: Selection, *, user=None, as_of: date | None = None):
+    """The reminders' preview of the selection, narrowed to one channel when asked.
+
+    The channel filter keeps the messages the reminders app would send on that channel
+    (it decides each document's level and channel), and the selection's documents become
+    those of the kept messages, so confirming sends exactly what was shown."""
+    from reminders.services import preview_batch
+
+    ids = candidate_ids(company, selection)
+    result = preview_batch(
+        company,
+        ids,
+        selection.send_as,
+        user,
+        selection.group_by_customer,
+        as_of=as_of,
+    )
+    if selection.channel or selection.automatic_only:
+
+        def keep(message) -> bool:
+            if selection.channel and message.channel != selection.channel:
+                return False
+            return not selection.automatic_only or bool(message.level and message.level.automatic)
+
+        result.messages = [m for m in result.messages if keep(m)]
+        result.failures = [m for m in result.failures if keep(m)]
+    return result
+
+
+def documents_of(result) -> list[int]:
+    return sorted({d.pk for m in result.messages + result.failures for d in m.documents})
+
+
+def create(company: Company, selection: Selection, *, user=None, as_of: date | None = None):
+    """Preview, then create the batch of exactly the previewed documents (None if empty)."""
+    from reminders.services import create_batch
+
+    result = preview(company, selection, user=user, as_of=as_of)
+    ids = documents_of(result)
+    if not ids:
+        return result, None
+    batch = create_batch(
+        company, ids, selection.send_as, user, selection.group_by_customer, as_of=as_of
+    )
+    return result, batch
+
+
+# -- previews a script confirms later (signed, nothing stored) -------------------------
+
+
+def sign_preview(company: Company, selection: Selection, result) -> str:
+    payload = {
+        "company": company.pk,
+        "as_of": result.as_of.isoformat(),
+        "document_ids": documents_of(result),
+        "send_as": selection.send_as,
+        "group_by_customer": selection.group_by_customer,
+        "counts": result.counts,
+    }
+    return signing.dumps(payload, salt=PREVIEW_SALT, compress=True)
+
+
+def unsign_preview(company: Company, token: str) -> dict:
+    try:
+        payload = signing.loads(token, salt=PREVIEW_SALT, max_age=PREVIEW_MAX_AGE)
+    except signing.SignatureExpired as exc:
+        raise ValidationError(_("Cet aperçu a expiré : refaites-le.")) from exc
+    except signing.BadSignature as exc:
+        raise ValidationError(_("Aperçu inconnu ou altéré.")) from exc
+    if payload.get("company") != company.pk:
+        raise LookupError(token)
+    return payload
+
+
+class PreviewChanged(Exception):
+    """The data moved since the preview: what would go out is no longer what was shown."""
+
+    def __init__(self, expected: dict, actual: dict):
+        super().__init__(expected, actual)
+        self.expected, self.actual = expected, actual
+
+
+def confirm_preview(company: Company, token: str, *, user=None):
+    """Create the batch a signed preview showed, or raise PreviewChanged (nothing written)."""
+    from django.db import transaction
+
+    from reminders.services import create_batch
+
+    payload = unsign_preview(company, token)
+    with transaction.atomic():  # a mismatch rolls back: the batch is never sent
+        batch = create_batch(
+            company,
+            payload["document_ids"],
+            payload["send_as"],
+            user,
+            payload["group_by_customer"],
+            as_of=date.fromisoformat(payload["as_of"]),
+        )
+        if batch.counts != payload["counts"]:
+            raise PreviewChanged(payload["counts"], batch.counts)
+    return batch
+
+
+# -- the outbox, for a person or a script --------------------------------------------------
+
+
+class CannotRetry(Exception):
+    pass
+
+
+def stuck_reminders(company: Company):
+    """What a person must look at: failed, interrupted (needs review), or queued after an
+    error; a failure since redone (a newer reminder about the same document) is not."""
+    from django.db.models import Exists, OuterRef
+
+    from reminders.models import Reminder, ReminderDocument, ReminderState
+
+    rows = Reminder.objects.for_company(company)
+    redone = ReminderDocument.objects.filter(
+        reminder_id__gt=OuterRef("pk"), document__reminder_links__reminder_id=OuterRef("pk")
+    )
+    failed = rows.filter(state=ReminderState.FAILED).exclude(Exists(redone))
+    return (
+        failed
+        | rows.filter(state=ReminderState.NEEDS_REVIEW)
+        | rows.filter(state=ReminderState.QUEUED).exclude(last_error="")
+    )
+
+
+def retry(reminder, *, user=None):
+    """Try again: an interrupted row goes back to the queue (a person said it did not go
+    out); a failed or cancelled one is redone as a new batch, rendered from today's data.
+    Returns the batch sending it (None for a row without batch)."""
+    from reminders.models import ReminderState
+    from reminders.services import create_batch, resolve_needs_review
+
+    if reminder.state == ReminderState.NEEDS_REVIEW:
+        resolve_needs_review(reminder, was_sent=False)
+        return reminder.batch
+    if reminder.state in (ReminderState.FAILED, ReminderState.CANCELLED):
+        ids = list(reminder.links.values_list("document_id", flat=True))
+        return create_batch(reminder.company, ids, reminder.channel, user)
+    raise CannotRetry(
+        _(
+            "Ce rappel est « %(s)s » : seuls les rappels en échec, annulés ou à vérifier se relancent."
+        )
+        % {"s": reminder.get_state_display()}
+    )
+
+
+# -- the daily run (cron, systemd timer or rq-scheduler) ------------------------------------
+
+
+@dataclass
+class DailyReport:
+    company: Company
+    as_of: date
+    changed: int
+    to_remind: int
+    batch: object | None = None  # the automatic batch, when the company sends automatically
+    preview: object | None = None
+
+
+def daily_run(company: Company, *, as_of: date | None = None, send: bool = True) -> DailyReport:
+    """The scan, then (if the company asked for it) the reminders of the levels marked
+    automatic: created as a batch like a person would, and handed to the worker."""
+    from dunning.scan import scan
+
+    day = as_of or company_today(company)
+    result = scan(company, day)
+    report = DailyReport(
+        company=company,
+        as_of=day,
+        changed=result.changed,
+        to_remind=Document.objects.for_company(company).filter(to_remind=True).count(),
+    )
+    if send and company.auto_send:
+        report.preview, report.batch = create(company, Selection(automatic_only=True), as_of=day)
+    return report

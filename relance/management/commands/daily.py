@@ -1,0 +1,56 @@
+"""relance daily: what the scheduler runs each morning (scan, then automatic sends)."""
+
+from django.core.management.base import BaseCommand
+
+from api.services import daily_run
+from receivables.models import Company
+from relance.clitools import DATA_ERRORS, iso_date, resolve_company
+from relance.sending import send_batch
+
+
+class Command(BaseCommand):
+    help = (
+        "The daily run for cron or a systemd timer: scan every company (or --company), then "
+        "send the reminders of levels marked automatic for companies with automatic sending "
+        "on. Exit 1 when some automatic reminders failed."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--company", metavar="ID_OR_NAME", help="only this company (default: all)"
+        )
+        parser.add_argument("--as-of", type=iso_date, metavar="DATE", help="default: today")
+        parser.add_argument("--no-send", action="store_true", help="scan only")
+        parser.add_argument(
+            "--background",
+            action="store_true",
+            help="leave the sending to the worker (db_worker / rqworker) instead of sending here",
+        )
+
+    def handle(self, *args, **opts):
+        from reminders.services import batch_summary
+
+        companies = (
+            [resolve_company(opts["company"])]
+            if opts["company"]
+            else Company.objects.order_by("pk")
+        )
+        failed = 0
+        for company in companies:
+            report = daily_run(company, as_of=opts["as_of"], send=not opts["no_send"])
+            line = (
+                f"{company.name}: {report.as_of} scanned, {report.changed} changed, "
+                f"{report.to_remind} to remind"
+            )
+            if report.batch is not None:
+                if not opts["background"]:
+                    send_batch(report.batch, show_progress=False)
+                summary = batch_summary(report.batch)
+                failed += len(summary.errors) + len(summary.needs_review)
+                line += f"; automatic batch #{report.batch.pk}: {summary.totals}"
+            elif company.auto_send and not opts["no_send"]:
+                line += "; nothing automatic to send"
+            self.stdout.write(line)
+        if failed:
+            self.stderr.write(f"{failed} automatic reminder(s) failed: see `relance outbox`.")
+            raise SystemExit(DATA_ERRORS)

@@ -1,0 +1,58 @@
+"""relance letters: write a batch's letters as one PDF to print."""
+
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand
+
+from relance.clitools import (
+    BadArguments,
+    DataErrors,
+    add_company_argument,
+    positive_int,
+    resolve_company,
+)
+
+
+class Command(BaseCommand):
+    help = (
+        "Write the letters of a batch (default: the latest batch with letters) into one PDF "
+        "to print, ordered by customer. Printing counts them as sent. Exit 1 when the batch "
+        "has no letter, 2 on a bad argument."
+    )
+
+    def add_arguments(self, parser):
+        add_company_argument(parser)
+        parser.add_argument("--batch", type=positive_int, metavar="ID", help="batch id")
+        parser.add_argument(
+            "-o", "--output", metavar="FILE", help="PDF file to write (default: letters-ID.pdf)"
+        )
+        parser.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+
+    def handle(self, *args, **opts):
+        from reminders.models import Batch
+        from reminders.services import letters_pdf
+
+        company = resolve_company(opts["company"])
+        batches = Batch.objects.for_company(company)
+        if opts["batch"]:
+            batch = batches.filter(pk=opts["batch"]).first()
+            if batch is None:
+                raise BadArguments(f"--batch: no batch {opts['batch']} in {company}")
+        else:
+            batch = (
+                batches.filter(reminders__channel="letter").order_by("-created_at", "-pk").first()
+            )
+            if batch is None:
+                raise DataErrors(f"no batch with letters in {company}")
+        path = Path(opts["output"] or f"letters-{batch.pk}.pdf")
+        if path.exists() and not opts["force"]:
+            raise BadArguments(f"{path} exists: choose another --output or add --force")
+        if not path.parent.is_dir():
+            raise BadArguments(f"--output: no folder {path.parent}")
+        try:
+            pdf, pages = letters_pdf(batch)
+        except ValidationError as exc:
+            raise DataErrors(f"batch #{batch.pk}: {' '.join(exc.messages)}") from exc
+        path.write_bytes(pdf)
+        self.stdout.write(f"{path}: {pages} page(s), batch #{batch.pk}")

@@ -1,0 +1,137 @@
+"""relance outbox: the reminders a person must look at; retry or cancel one."""
+
+import json
+
+from django.core.management.base import BaseCommand
+
+from api import services
+from relance.clitools import (
+    BadArguments,
+    DataErrors,
+    add_company_argument,
+    clip,
+    positive_int,
+    resolve_company,
+    table,
+)
+
+STATES = ["queued", "sending", "sent", "failed", "cancelled", "needs_review"]
+
+
+class Command(BaseCommand):
+    help = (
+        "List stuck reminders (failed, interrupted while sending, or queued after an error); "
+        "--retry ID or --cancel ID acts on one; --state lists any state. Exit 1 when the "
+        "action is not possible in the reminder's state, 2 on a bad argument."
+    )
+
+    def add_arguments(self, parser):
+        add_company_argument(parser)
+        action = parser.add_mutually_exclusive_group()
+        action.add_argument("--retry", type=positive_int, metavar="ID", help="try it again")
+        action.add_argument("--cancel", type=positive_int, metavar="ID", help="cancel it")
+        action.add_argument(
+            "--mark-sent",
+            type=positive_int,
+            metavar="ID",
+            help="an interrupted reminder did go out (checked by a person)",
+        )
+        parser.add_argument("--state", choices=STATES, help="list reminders in this state")
+        parser.add_argument("--limit", type=positive_int, default=100, help="rows (default 100)")
+        parser.add_argument("--format", choices=["table", "json"], default="table")
+
+    def handle(self, *args, **opts):
+        company = resolve_company(opts["company"])
+        for action in ("retry", "cancel", "mark_sent"):
+            if opts[action]:
+                return getattr(self, "_" + action)(self._reminder(company, opts[action]))
+        self._list(company, opts)
+
+    @staticmethod
+    def _reminder(company, pk):
+        from reminders.models import Reminder
+
+        reminder = Reminder.objects.for_company(company).filter(pk=pk).first()
+        if reminder is None:
+            raise BadArguments(f"no reminder {pk} in {company}")
+        return reminder
+
+    def _list(self, company, opts):
+        from reminders.models import Reminder
+
+        if opts["state"]:
+            rows = Reminder.objects.for_company(company).filter(state=opts["state"])
+        else:
+            rows = services.stuck_reminders(company)
+        rows = list(
+            rows.select_related("customer")
+            .prefetch_related("links__document")
+            .order_by("-created_at", "-pk")[: opts["limit"]]
+        )
+        if opts["format"] == "json":
+            items = [
+                {
+                    "id": r.pk,
+                    "batch": r.batch_id,
+                    "created_at": r.created_at,
+                    "customer": r.customer.name,
+                    "documents": [link.document.number for link in r.links.all()],
+                    "channel": r.channel,
+                    "state": r.state,
+                    "attempts": r.attempts,
+                    "error": r.last_error,
+                }
+                for r in rows
+            ]
+            self.stdout.write(json.dumps(items, default=str, ensure_ascii=False, indent=1))
+            return
+        if not rows:
+            self.stdout.write("Nothing stuck in the outbox." if not opts["state"] else "None.")
+            return
+        lines = [
+            [
+                str(r.pk),
+                f"{r.created_at:%Y-%m-%d %H:%M}",
+                clip(r.customer.name, 24),
+                clip(", ".join(link.document.number for link in r.links.all()), 20),
+                r.channel,
+                r.state,
+                str(r.attempts),
+                clip(r.last_error, 60),
+            ]
+            for r in rows
+        ]
+        headers = ["Id", "Created", "Customer", "Documents", "Channel", "State", "Tries", "Error"]
+        self.stdout.write(table(lines, headers, right={0, 6}))
+        self.stdout.write("\n`relance outbox --retry ID` to try again, `--cancel ID` to drop one.")
+
+    def _retry(self, reminder):
+        from relance.sending import send_batch
+
+        try:
+            batch = services.retry(reminder)
+        except services.CannotRetry as exc:
+            raise DataErrors(str(exc)) from exc
+        if batch is not None:
+            send_batch(batch)
+            reminder.refresh_from_db()
+            self.stdout.write(f"reminder #{reminder.pk}: retried in batch #{batch.pk}")
+        else:
+            self.stdout.write(f"reminder #{reminder.pk}: back in the queue")
+
+    def _cancel(self, reminder):
+        from reminders.services import cancel_reminder
+
+        if not cancel_reminder(reminder):
+            raise DataErrors(
+                f"reminder #{reminder.pk} is {reminder.state}: only a queued one can be cancelled"
+            )
+        self.stdout.write(f"reminder #{reminder.pk}: cancelled")
+
+    def _mark_sent(self, reminder):
+        from reminders.services import resolve_needs_review
+
+        if reminder.state != "needs_review":
+            raise DataErrors(f"reminder #{reminder.pk} is {reminder.state}, not needs_review")
+        resolve_needs_review(reminder, was_sent=True)
+        self.stdout.write(f"reminder #{reminder.pk}: marked sent")

@@ -1,0 +1,166 @@
+"""relance remind: preview, create and send a batch of reminders from the terminal."""
+
+import json
+
+from django.core.management.base import BaseCommand
+
+from api import services
+from relance.clitools import (
+    DATA_ERRORS,
+    BadArguments,
+    add_company_argument,
+    clip,
+    iso_date,
+    positive_int,
+    resolve_company,
+    table,
+)
+from relance.sending import send_batch
+
+CHANNELS = ["phone", "email", "firm_email", "letter"]
+
+
+def _ids(value: str) -> list[int]:
+    from argparse import ArgumentTypeError
+
+    try:
+        return [int(v) for v in value.split(",") if v.strip()]
+    except ValueError:
+        raise ArgumentTypeError(f"{value!r} is not a list of ids like 12,15,18") from None
+
+
+class Command(BaseCommand):
+    help = (
+        "Remind the documents the scan marked 'to remind' (all, or by --level, --channel, "
+        "--documents): --dry-run prints what would go out and what would fail; otherwise "
+        "creates the batch, sends it and prints the summary. Exit 0 when all went well, "
+        "1 when some reminders failed (or would), 2 on a bad argument."
+    )
+
+    def add_arguments(self, parser):
+        add_company_argument(parser)
+        parser.add_argument("--level", type=positive_int, help="only this pending level (rank)")
+        parser.add_argument("--channel", choices=CHANNELS, help="only messages on this channel")
+        parser.add_argument(
+            "--documents", type=_ids, metavar="IDS", help="these document ids (comma-separated)"
+        )
+        parser.add_argument(
+            "--send-as", choices=CHANNELS, help="send on this channel instead of the level's"
+        )
+        parser.add_argument(
+            "--one-per-document",
+            action="store_true",
+            help="one reminder per document instead of one per customer",
+        )
+        parser.add_argument("--as-of", type=iso_date, metavar="DATE", help="default: today")
+        parser.add_argument("--dry-run", action="store_true", help="show, write nothing")
+        parser.add_argument(
+            "--no-send", action="store_true", help="create the batch; let the worker send it"
+        )
+        parser.add_argument("--format", choices=["text", "json"], default="text")
+
+    def handle(self, *args, **opts):
+        company = resolve_company(opts["company"])
+        selection = services.Selection(
+            document_ids=opts["documents"] or [],
+            level=opts["level"],
+            channel=opts["channel"],
+            send_as=opts["send_as"],
+            group_by_customer=False if opts["one_per_document"] else None,
+        )
+        try:
+            if opts["dry_run"]:
+                result = services.preview(company, selection, as_of=opts["as_of"])
+                batch = None
+            else:
+                result, batch = services.create(company, selection, as_of=opts["as_of"])
+        except LookupError as exc:
+            raise BadArguments(f"--documents: unknown ids {exc.args[0]}") from exc
+        if batch is not None and not opts["no_send"]:
+            send_batch(batch)
+        if opts["format"] == "json":
+            self._json(result, batch)
+        else:
+            self._text(result, batch, opts["dry_run"])
+        if self._failed(result, batch):
+            raise SystemExit(DATA_ERRORS)
+
+    @staticmethod
+    def _failed(result, batch) -> bool:
+        if batch is None:
+            return bool(result.failures)
+        from reminders.services import batch_summary
+
+        summary = batch_summary(batch)
+        return bool(summary.errors or summary.needs_review)
+
+    def _text(self, result, batch, dry_run: bool) -> None:
+        if not result.messages and not result.failures:
+            self.stdout.write("Nothing to remind.")
+            return
+        title = "Would go out" if dry_run else "Going out"
+        self.stdout.write(f"{title}: {len(result.messages)} reminder(s) as of {result.as_of}")
+        if result.messages:
+            self.stdout.write(table([_message_row(m) for m in result.messages], HEADERS))
+        if result.failures:
+            self.stdout.write("")
+            self.stdout.write(
+                self.style.ERROR(f"{'Would fail' if dry_run else 'Failed'}: {len(result.failures)}")
+            )
+            rows = [_message_row(m)[:4] + [clip(m.error, 70)] for m in result.failures]
+            self.stdout.write(table(rows, HEADERS[:4] + ["Why"]))
+        counts = ", ".join(f"{k} {v}" for k, v in result.counts.items() if v)
+        self.stdout.write(f"\nCounts: {counts or 'none'}")
+        if batch is not None:
+            self._summary(batch)
+
+    def _summary(self, batch) -> None:
+        from reminders.services import batch_summary
+
+        summary = batch_summary(batch)
+        self.stdout.write(f"\nBatch #{batch.pk} summary")
+        rows = [
+            [channel] + [str(states.get(s, 0)) for s in STATES]
+            for channel, states in sorted(summary.counts.items())
+        ]
+        self.stdout.write(table(rows, ["Channel", *STATES], right=set(range(1, 7))))
+        for line in summary.errors + summary.needs_review:
+            docs = ", ".join(line.documents)
+            self.stdout.write(
+                self.style.ERROR(f"  #{line.reminder_id} {line.customer} ({docs}): {line.error}")
+            )
+        if summary.letters_pages:
+            self.stdout.write(
+                f"Letters: {summary.letters_pages} page(s) — "
+                f"`relance letters --batch {batch.pk} -o letters.pdf` to print them."
+            )
+        queued_phone = summary.counts.get("phone", {}).get("queued", 0)
+        if queued_phone:
+            self.stdout.write(f"Calls to make: {queued_phone} (log them in the app or the API).")
+
+    def _json(self, result, batch) -> None:
+        from api.routes.reminders import _batch_out, _message
+
+        body = {
+            "as_of": result.as_of,
+            "counts": result.counts,
+            "messages": [_message(m) for m in result.messages],
+            "failures": [_message(m) for m in result.failures],
+            "batch": _batch_out(batch) if batch else None,
+        }
+        self.stdout.write(json.dumps(body, default=str, ensure_ascii=False, indent=1))
+
+
+HEADERS = ["Customer", "Documents", "Level", "Channel", "To", "Subject"]
+STATES = ["queued", "sending", "sent", "failed", "cancelled", "needs_review"]
+
+
+def _message_row(m) -> list[str]:
+    return [
+        clip(m.customer.name, 28),
+        clip(", ".join(d.number for d in m.documents), 24),
+        clip(m.level.name if m.level else "-", 22),
+        m.channel,
+        clip(", ".join(str(r) for r in (m.recipient or [])), 32),
+        clip(m.subject, 50),
+    ]

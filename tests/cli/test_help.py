@@ -1,0 +1,37 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from relance.cli import overview
+
+
+def test_the_overview_lists_the_routine_with_what_each_does(db):
+    text = overview()
+    for name in ("scan", "worklist", "remind", "letters", "outbox", "api-token"):
+        assert f"  {name} " in text
+    assert "Print the worklist" in text
+    assert "Exit codes" in text
+
+
+def test_every_relance_command_has_help(cli):
+    for name in ("worklist", "remind", "letters", "outbox", "api-token", "daily", "schedule"):
+        run = cli(name, "--help")
+        assert run.code == 0, (name, run.err)
+        assert "usage: relance " + name in run.out
+        assert "--company" in run.out or name in ("api-token", "schedule")
+
+
+def test_the_console_script_answers_help():
+    script = Path(sys.executable).with_name("relance")
+    # PYTHONPATH: the code of this checkout, whatever the editable install last mapped.
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])}
+    done = subprocess.run([script, "--help"], capture_output=True, text=True, timeout=60, env=env)
+    assert done.returncode == 0, done.stderr
+    assert "The morning routine" in done.stdout
+
+
+def test_an_unknown_option_is_a_usage_error(cli):
+    run = cli("worklist", "--format", "xml")
+    assert run.code == 2
+    assert "invalid choice: 'xml'" in run.err

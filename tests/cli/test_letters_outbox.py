@@ -1,0 +1,57 @@
+from reminders.models import Reminder
+
+from .conftest import AS_OF
+
+
+def test_letters_are_written_to_a_pdf(cli, scanned, tmp_path):
+    a1 = scanned["a"].pk
+    cli("remind", "--documents", str(a1), "--send-as", "letter", "--as-of", AS_OF, "--no-send")
+    target = tmp_path / "out.pdf"
+    run = cli("letters", "-o", str(target))
+    assert run.code == 0, run.err
+    assert target.read_bytes().startswith(b"%PDF")
+    assert "page(s)" in run.out
+    assert Reminder.objects.get(channel="letter").state == "sent"
+    again = cli("letters", "-o", str(target))
+    assert again.code == 2 and "exists" in again.err
+
+
+def test_letters_errors(cli, scanned, tmp_path):
+    run = cli("letters", "-o", str(tmp_path / "x.pdf"))
+    assert run.code == 1 and "no batch with letters" in run.err
+    assert cli("letters", "--batch", "12345").code == 2
+    assert cli("letters", "-o", str(tmp_path / "nope" / "x.pdf"), "--batch", "1").code == 2
+
+
+def test_the_outbox_lists_stuck_reminders_and_retries_one(cli, scanned):
+    cli("remind", "--as-of", AS_OF)
+    run = cli("outbox")
+    assert run.code == 0
+    assert "Sans Mail" in run.out and "ANYWAY" not in run.out
+    failed = Reminder.objects.get(state="failed")
+    failed.customer.emails = "ok@nomail.example"
+    failed.customer.save()
+    run = cli("outbox", "--retry", str(failed.pk))
+    assert run.code == 0, run.err
+    assert "retried in batch" in run.out
+    assert Reminder.objects.filter(customer=failed.customer, state="sent").exists()
+    assert "Nothing stuck" in cli("outbox").out
+
+
+def test_the_outbox_cancels_a_queued_reminder_once(cli, scanned):
+    cli("remind", "--as-of", AS_OF, "--no-send")
+    queued = Reminder.objects.get(state="queued")
+    assert cli("outbox", "--cancel", str(queued.pk)).code == 0
+    run = cli("outbox", "--cancel", str(queued.pk))
+    assert run.code == 1 and "only a queued one" in run.err
+    assert cli("outbox", "--state", "cancelled").out.count("ANYWAY") == 1
+
+
+def test_the_outbox_rejects_bad_arguments(cli, scanned):
+    assert cli("outbox", "--retry", "424242").code == 2
+    assert cli("outbox", "--retry", "1", "--cancel", "2").code == 2
+    assert cli("outbox", "--state", "lost").code == 2
+    cli("remind", "--as-of", AS_OF, "--no-send")
+    queued = Reminder.objects.get(state="queued")
+    run = cli("outbox", "--retry", str(queued.pk))
+    assert run.code == 1
