@@ -22,8 +22,8 @@ WORDING = {
             "Échéance prochaine : %NUMERO%",
             [
                 "Bonjour %CONTACT%,",
-                "Nous nous permettons de vous rappeler que la facture %NUMERO% arrive à "
-                "échéance le %ECHEANCE%, pour un solde de %SOLDE%.",
+                "Nous nous permettons de vous rappeler l'échéance du %ECHEANCE% de la "
+                "facture %NUMERO%, pour un solde de %SOLDE%.",
                 "%LISTE_PIECES%",
                 "Si le règlement est déjà parti, merci de ne pas tenir compte de ce message. "
                 "Virement : IBAN %IBAN%, BIC %BIC%.",
@@ -34,8 +34,8 @@ WORDING = {
             "Upcoming due date: %NUMERO%",
             [
                 "Dear %CONTACT%,",
-                "This is a friendly reminder that invoice %NUMERO% falls due on %ECHEANCE%, "
-                "with %SOLDE% outstanding.",
+                "This is a friendly reminder of the due date of invoice %NUMERO%, "
+                "%ECHEANCE%, with %SOLDE% outstanding.",
                 "%LISTE_PIECES%",
                 "If you have already paid, please disregard this message. "
                 "Bank transfer: IBAN %IBAN%, BIC %BIC%.",

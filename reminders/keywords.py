@@ -158,6 +158,12 @@ def _format_iban(iban: str) -> str:
     return " ".join(compact[i : i + 4] for i in range(0, len(compact), 4))
 
 
+# Inline styles: mail clients drop <style> blocks.
+_TD = "padding:2px 8px;border-bottom:1px solid #ccc;"
+_RIGHT = "text-align:right;white-space:nowrap;"
+_NUMERIC = {"late", "amount", "paid", "balance"}
+
+
 def documents_block(lines: list[DocLine], language: str, as_of: date, currency: str) -> Block:
     labels = LABELS.get(language, LABELS["fr"])
 
@@ -179,7 +185,8 @@ def documents_block(lines: list[DocLine], language: str, as_of: date, currency: 
         rows.append(
             "<tr>"
             + "".join(
-                f'<td class="{k}">{escape(cells[k])}</td>'
+                f'<td class="{k}" style="{_TD}{_RIGHT if k in _NUMERIC else ""}">'
+                f"{escape(cells[k])}</td>"
                 for k in ("number", "date", "due", "late", "amount", "paid", "balance")
             )
             + "</tr>"
@@ -187,13 +194,14 @@ def documents_block(lines: list[DocLine], language: str, as_of: date, currency: 
     total = money(sum((d.balance for d in lines), Decimal("0")))
     text_lines.append(f"{labels['total']} : {total}" if language == "fr" else f"Total: {total}")
     head = "".join(
-        f"<th>{escape(labels[k])}</th>"
+        f'<th style="{_TD}text-align:left">{escape(labels[k])}</th>'
         for k in ("number", "date", "due", "late", "amount", "paid", "balance")
     )
     html = (
-        f'<table class="documents"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody>'
+        f'<table class="documents" style="border-collapse:collapse"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody>'
         f'<tfoot><tr><td colspan="6">{escape(labels["total"])}</td>'
-        f'<td class="balance">{escape(total)}</td></tr></tfoot></table>'
+        f'<td class="balance" style="{_RIGHT}font-weight:bold">{escape(total)}</td>'
+        "</tr></tfoot></table>"
     )
     return Block("\n".join(text_lines), html)
 

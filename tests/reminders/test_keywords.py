@@ -82,7 +82,7 @@ def test_values_are_html_escaped_in_html_bodies_only():
     html = substitute("<p>%CLIENT%</p>%LISTE_PIECES%", v, html=True)
     assert "<script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Fils" in html
-    assert '<table class="documents">' in html and '<td class="number">F-5</td>' in html
+    assert '<table class="documents"' in html and ">F-5</td>" in html
     assert substitute("%CLIENT%", v) == "<script>alert(1)</script> & Fils"
 
 

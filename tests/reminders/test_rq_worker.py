@@ -52,7 +52,7 @@ def test_a_reminder_is_delivered_by_an_rq_worker_process(
     subprocess.run([*manage, "shell", "-c", enqueue], env=env, check=True, timeout=60)
     assert Reminder.objects.get().state == ReminderState.QUEUED  # nothing sent yet
     worker = subprocess.run(
-        [*manage, "rqworker", "--burst", "--job-class", "django_tasks_rq.backend.Job", "default"],
+        [*manage, "rqworker", "--burst", "default"],  # as the README says
         env=env,
         capture_output=True,
         text=True,
