@@ -38,7 +38,8 @@ from receivables.models import Company
 from .rules import DIRECT_DEBIT, DUNNABLE_STATES
 
 TEMP = "dunning_scan_tmp"
-SENTINEL_RANK = 2147483647
+FEW_CHANGES = 100_000
+MAX_RANK = "SELECT MAX(rank) FROM dunning_level"
 
 
 @dataclass(frozen=True)
@@ -100,8 +101,14 @@ def _scan_day(
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {TEMP}")
         cursor.execute(*sql.create_temp())
+        found = cursor.rowcount  # PostgreSQL: rows of the temporary table
         if connection.vendor == "postgresql":
             cursor.execute(f"ANALYZE {TEMP}")
+            if 0 <= found < FEW_CHANGES:
+                # A usual day changes a few thousand rows: find them by primary key
+                # rather than hashing the whole table (6 s → 0.1 s on 1M invoices).
+                cursor.execute("SET LOCAL enable_hashjoin = off")
+                cursor.execute("SET LOCAL enable_mergejoin = off")
         changes: list[Change] = []
         if report:
             cursor.execute(*sql.report())
@@ -164,22 +171,30 @@ class ScanSQL:
 
     # -- statements ------------------------------------------------------------------
     def steps(self) -> str:
-        """Each level with the one before it, plus a sentinel step after the last one
-        (done = 1): joining on prev_rank <= dunning_level < rank finds the next step."""
+        """One row per policy and last-sent rank 0..max: the next level (or done = 1
+        after the last one) and the delay of the level before it. An equality join,
+        cheap on millions of documents; ranks above every level are clamped to max."""
         return f"""
-            SELECT policy_id, rank, delay_days, min_balance,
-                   COALESCE(prev_rank, -1) AS prev_rank, prev_delay, 0 AS done
-            FROM (SELECT policy_id, rank, delay_days, min_balance,
-                         LAG(rank) OVER w AS prev_rank, LAG(delay_days) OVER w AS prev_delay
-                  FROM dunning_level WINDOW w AS (PARTITION BY policy_id ORDER BY rank)) lv
-            UNION ALL
-            SELECT policy_id, {SENTINEL_RANK}, NULL, NULL, MAX(rank), NULL, 1
-            FROM dunning_level GROUP BY policy_id"""
+            WITH RECURSIVE f(n) AS (
+                SELECT 0 UNION ALL
+                SELECT n + 1 FROM f WHERE n < ({MAX_RANK}))
+            SELECT p.policy_id, f.n AS from_level, nx.rank, nx.delay_days, nx.min_balance,
+                   pv.delay_days AS prev_delay,
+                   CASE WHEN nx.rank IS NULL THEN 1 ELSE 0 END AS done
+            FROM (SELECT DISTINCT policy_id FROM dunning_level) p
+            CROSS JOIN f
+            LEFT JOIN dunning_level nx ON nx.policy_id = p.policy_id AND nx.rank = (
+                SELECT MIN(rank) FROM dunning_level WHERE policy_id = p.policy_id AND rank > f.n)
+            LEFT JOIN dunning_level pv ON pv.policy_id = p.policy_id AND pv.rank = (
+                SELECT MAX(rank) FROM dunning_level
+                WHERE policy_id = p.policy_id AND rank < nx.rank)"""
 
     def credit(self) -> tuple[str, list]:
         """Unallocated money of each customer: payments and credit notes not yet used."""
         pay_filter, p1 = self.company_filter("company_id")
         cn_filter, p2 = self.company_filter("company_id")
+        if not cn_filter:  # lets the (company, kind, number) index find the credit notes
+            cn_filter = " AND company_id IN (SELECT id FROM receivables_company)"
         sql = f"""
             SELECT customer_id, SUM(credit) AS credit FROM (
                 SELECT customer_id, amount - allocated_amount AS credit
@@ -253,7 +268,8 @@ class ScanSQL:
                    ON dp.company_id = d.company_id AND dp.kind = d.kind AND dp.is_default = TRUE
             LEFT JOIN ({self.steps()}) s
                    ON s.policy_id = COALESCE(cp.id, dp.id)
-                  AND s.prev_rank <= d.dunning_level AND d.dunning_level < s.rank
+                  AND s.from_level = CASE WHEN d.dunning_level > ({MAX_RANK})
+                                          THEN ({MAX_RANK}) ELSE d.dunning_level END
             LEFT JOIN ({credit_sql}) cr ON cr.customer_id = d.customer_id
             WHERE d.kind IN ('invoice', 'quote'){doc_filter}
               AND (d.state IN ('open', 'expired') OR d.pending_level IS NOT NULL
