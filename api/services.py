@@ -87,7 +87,22 @@ def preview(company: Company, selection: Selection, *, user=None, as_of: date | 
 
         result.messages = [m for m in result.messages if keep(m)]
         result.failures = [m for m in result.failures if keep(m)]
+    if selection.automatic_only:
+        # An unattended run reports a failure once (it waits in the outbox for a person),
+        # not again at every run of the day.
+        result.failures = [m for m in result.failures if not _already_failed(m)]
     return result
+
+
+def _already_failed(message) -> bool:
+    from reminders.models import ReminderDocument, ReminderState
+
+    rank = message.level.rank if message.level else 0
+    ids = {d.pk for d in message.documents}
+    failed = ReminderDocument.objects.filter(
+        document_id__in=ids, level_rank=rank, reminder__state=ReminderState.FAILED
+    ).values_list("document_id", flat=True)
+    return ids <= set(failed)
 
 
 def documents_of(result) -> list[int]:

@@ -30,9 +30,12 @@ def test_daily_sends_the_automatic_levels_when_the_company_wants(cli, overdue, d
     assert "see `relance outbox`" in run.err
     assert [m.to for m in mail.outbox] == [["daisy@anyway.example"]]
     assert Invoice.objects.get(number="A-1").reminder_count == 1
-    cli("daily", "--as-of", AS_OF)  # the next run sends nothing twice
+    again = cli("daily", "--as-of", AS_OF)  # the next run sends nothing twice ...
     assert len(mail.outbox) == 1
     assert Invoice.objects.get(number="A-1").reminder_count == 1
+    # ... and does not report the same failure again: it waits in the outbox.
+    assert (again.code, Batch.objects.count()) == (0, 1)
+    assert "nothing automatic to send" in again.out
 
 
 def test_daily_leaves_non_automatic_levels_to_a_person(cli, overdue, dunning_company):
