@@ -27,6 +27,8 @@ class Selection:
     """Which documents a reminder run covers, and how (as a script asks for it)."""
 
     document_ids: list[int] = field(default_factory=list)
+    # Invoices and quotes are reminded in separate batches (one message never mixes them).
+    kind: str = "invoice"
     level: int | None = None  # only documents whose pending level has this rank
     channel: str | None = None  # only messages going out on this channel
     send_as: str | None = None  # force this channel instead of each level's
@@ -36,6 +38,7 @@ class Selection:
     def as_dict(self) -> dict:
         return {
             "document_ids": self.document_ids,
+            "kind": self.kind,
             "level": self.level,
             "channel": self.channel,
             "send_as": self.send_as,
@@ -55,7 +58,7 @@ def candidate_ids(company: Company, selection: Selection) -> list[int]:
         if missing:
             raise LookupError(missing)
     else:
-        docs = docs.filter(to_remind=True)
+        docs = docs.filter(to_remind=True, kind=selection.kind)
     if selection.level is not None:
         docs = docs.filter(pending_level=selection.level)
     return list(docs.order_by("pk").values_list("pk", flat=True))
@@ -235,8 +238,7 @@ class DailyReport:
     as_of: date
     changed: int
     to_remind: int
-    batch: object | None = None  # the automatic batch, when the company sends automatically
-    preview: object | None = None
+    batches: list = field(default_factory=list)  # automatic batches (invoices, quotes)
 
 
 def daily_run(company: Company, *, as_of: date | None = None, send: bool = True) -> DailyReport:
@@ -253,5 +255,8 @@ def daily_run(company: Company, *, as_of: date | None = None, send: bool = True)
         to_remind=Document.objects.for_company(company).filter(to_remind=True).count(),
     )
     if send and company.auto_send:
-        report.preview, report.batch = create(company, Selection(automatic_only=True), as_of=day)
+        for kind in ("invoice", "quote"):
+            _preview, batch = create(company, Selection(kind=kind, automatic_only=True), as_of=day)
+            if batch is not None:
+                report.batches.append(batch)
     return report

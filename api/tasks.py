@@ -15,7 +15,7 @@ def daily_all_companies() -> dict:
         report = daily_run(company)
         totals["companies"] += 1
         totals["changed"] += report.changed
-        totals["batches"] += report.batch is not None
+        totals["batches"] += len(report.batches)
     return totals
 
 

@@ -36,6 +36,9 @@ class SelectionIn(Schema):
         description="Documents to remind (ids from the worklist). Empty: every document "
         "the scan marked to remind.",
     )
+    kind: Literal["invoice", "quote"] = Field(
+        "invoice", description="Without document_ids: invoices, or expired quotes."
+    )
     level: int | None = Field(None, ge=1, le=100, description="Only this pending level rank.")
     channel: ChannelName | None = Field(None, description="Only messages on this channel.")
     send_as: ChannelName | None = Field(None, description="Force this channel for all.")
@@ -264,6 +267,7 @@ def preview_batch(request, payload: SelectionIn):
     company = company_of(request)
     selection = services.Selection(
         document_ids=payload.document_ids,
+        kind=payload.kind,
         level=payload.level,
         channel=payload.channel,
         send_as=payload.send_as,

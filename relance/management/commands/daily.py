@@ -42,13 +42,13 @@ class Command(BaseCommand):
                 f"{company.name}: {report.as_of} scanned, {report.changed} changed, "
                 f"{report.to_remind} to remind"
             )
-            if report.batch is not None:
+            for batch in report.batches:
                 if not opts["background"]:
-                    send_batch(report.batch, show_progress=False)
-                summary = batch_summary(report.batch)
+                    send_batch(batch, show_progress=False)
+                summary = batch_summary(batch)
                 failed += len(summary.errors) + len(summary.needs_review)
-                line += f"; automatic batch #{report.batch.pk}: {summary.totals}"
-            elif company.auto_send and not opts["no_send"]:
+                line += f"; automatic batch #{batch.pk}: {summary.totals}"
+            if not report.batches and company.auto_send and not opts["no_send"]:
                 line += "; nothing automatic to send"
             self.stdout.write(line)
         if failed:

@@ -39,6 +39,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         add_company_argument(parser)
+        parser.add_argument(
+            "--kind",
+            choices=["invoice", "quote"],
+            default="invoice",
+            help="invoices (default) or expired quotes, reminded separately",
+        )
         parser.add_argument("--level", type=positive_int, help="only this pending level (rank)")
         parser.add_argument("--channel", choices=CHANNELS, help="only messages on this channel")
         parser.add_argument(
@@ -63,6 +69,7 @@ class Command(BaseCommand):
         company = resolve_company(opts["company"])
         selection = services.Selection(
             document_ids=opts["documents"] or [],
+            kind=opts["kind"],
             level=opts["level"],
             channel=opts["channel"],
             send_as=opts["send_as"],
