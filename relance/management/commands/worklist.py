@@ -34,12 +34,14 @@ COLUMNS = [
     ("paid", "Réglé", lambda d: d.paid_amount),
     ("balance", "Solde", lambda d: d.balance),
     ("percent_paid", "%Rgl", lambda d: d.percent_paid),
-    ("pending_level", "Niveau", lambda d: d.pending_level),
+    ("dunning_level", "Niveau", lambda d: d.dunning_level or ""),
+    ("pending_level", "À faire", lambda d: d.pending_level),
     ("reminder_count", "Rappels", lambda d: d.reminder_count),
     ("last_reminder_date", "Dernier rappel", lambda d: d.last_reminder_date),
 ]
 TABLE = ["Id", "N°", "Date", "Echéance", "Retard", "Mode pmt", "Client", "Nom, prénom",
-         "Nature", "Montant", "Réglé", "Solde", "%Rgl", "Niveau", "Rappels", "Dernier rappel"]  # fmt: skip
+         "Nature", "Montant", "Réglé", "Solde", "%Rgl", "Niveau", "À faire", "Rappels",
+         "Dernier rappel"]  # fmt: skip
 MONEY = {"Montant", "Réglé", "Solde"}
 
 
