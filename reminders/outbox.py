@@ -138,6 +138,7 @@ class Outcomes:
         self.sent: list[Reminder] = []
         self.retry: list[tuple[Reminder, str]] = []
         self.failed: list[tuple[Reminder, str]] = []
+        self.review: list[tuple[Reminder, str]] = []
         self.cancelled: list[Reminder] = []
         self.unsent: list[Reminder] = []
 
@@ -166,6 +167,10 @@ class Outcomes:
                 Reminder.objects.filter(pk=row.pk, state=ReminderState.SENDING).update(
                     state=ReminderState.FAILED, last_error=error
                 )
+            for row, error in self.review:  # maybe accepted: resending could duplicate it
+                Reminder.objects.filter(pk=row.pk, state=ReminderState.SENDING).update(
+                    state=ReminderState.NEEDS_REVIEW, last_error=error
+                )
             if self.cancelled:
                 Reminder.objects.filter(pk__in=[r.pk for r in self.cancelled]).update(
                     state=ReminderState.CANCELLED,
@@ -181,7 +186,9 @@ class Outcomes:
         stats.retried += len(self.retry)
         stats.failed += len(self.failed)
         stats.cancelled += len(self.cancelled)
-        for row in self.sent + [r for r, _e in self.retry + self.failed] + self.cancelled:
+        stats.needs_review += len(self.review)
+        done = self.retry + self.failed + self.review
+        for row in self.sent + [r for r, _e in done] + self.cancelled:
             if row.batch_id:
                 stats.batches.add(row.batch_id)
 
@@ -225,7 +232,9 @@ def _send_one(channel: EmailChannel, row: Reminder, cache: _Files, out: Outcomes
     try:
         channel.send(email)
     except DeliveryError as err:
-        if err.permanent or row.attempts >= MAX_ATTEMPTS:
+        if err.uncertain:
+            out.review.append((row, str(err)))
+        elif err.permanent or row.attempts >= MAX_ATTEMPTS:
             out.failed.append((row, str(err)))
         else:
             out.retry.append((row, str(err)))

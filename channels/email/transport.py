@@ -11,6 +11,7 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.message import SafeMIMEMultipart
 
 from ..base import DeliveryError
+from . import smtp
 
 
 @dataclass
@@ -92,7 +93,9 @@ class EmailChannel:
     next send; the message that saw the drop gets a temporary DeliveryError."""
 
     def __init__(self, connection=None):
-        self.connection = connection or get_connection(fail_silently=False)
+        # Django's SMTP backend, told apart from "sent, answer lost" (see smtp.py)
+        backend = smtp.BACKEND if settings.EMAIL_BACKEND == smtp.DJANGO_SMTP else None
+        self.connection = connection or get_connection(backend, fail_silently=False)
 
     def build(self, email: Email) -> EmailMultiAlternatives:
         headers = {"Message-ID": email.message_id} if email.message_id else {}
@@ -120,11 +123,26 @@ class EmailChannel:
                 self.connection.open()
             sent = self.connection.send_messages([msg])
         except Exception as exc:
-            if not isinstance(exc, smtplib.SMTPResponseException | smtplib.SMTPRecipientsRefused):
+            answered = isinstance(
+                exc, smtplib.SMTPResponseException | smtplib.SMTPRecipientsRefused
+            )
+            unanswered = not answered and self._message_went_out()
+            if not answered:
                 self.reset()  # the connection may be half-dead: reopen on the next send
-            raise classify(exc) from exc
+            error = classify(exc)
+            if unanswered:
+                error = DeliveryError(
+                    f"{error} — le message complet est parti, la réponse du serveur "
+                    "s'est perdue : il a peut-être été accepté",
+                    permanent=False,
+                    uncertain=True,
+                )
+            raise error from exc
         if not sent:
             raise DeliveryError("the mail backend accepted nothing", permanent=False)
+
+    def _message_went_out(self) -> bool:
+        return bool(getattr(self.connection, "message_went_out", False))
 
     def reset(self) -> None:
         try:
