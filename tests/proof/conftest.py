@@ -1,0 +1,15 @@
+"""Hypothesis profiles: `ci` (default, a few hundred cases in all) and `long`
+(HYPOTHESIS_PROFILE=long pytest -m fuzz tests/proof: 2,500 cases per target, >10,000)."""
+
+import os
+
+from hypothesis import HealthCheck, settings
+
+_common = dict(
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    database=None,
+)
+settings.register_profile("ci", max_examples=60, **_common)
+settings.register_profile("long", max_examples=2500, **_common)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
