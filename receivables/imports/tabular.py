@@ -83,6 +83,8 @@ def read_csv(data: bytes, filename: str) -> Table:
                 rows.append((line, cells))
     except csv.Error as exc:
         raise ImportRejected([RowError(reader.line_num, "", str(exc))], filename) from None
+    if headers is None:  # e.g. only quoted blanks: no header line to read
+        raise ImportRejected([RowError(None, "", _("le fichier est vide"))], filename)
     table = Table(headers, rows)
     if encoding == "Windows-1252":
         table.warnings.append(_("Fichier lu en Windows-1252 (pas en UTF-8)."))

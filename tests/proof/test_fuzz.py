@@ -173,3 +173,10 @@ def alice_token(alice):
     from api.tokens import create_token
 
     return create_token(alice, "fuzz")[1]
+
+
+def test_a_csv_of_quoted_blanks_is_refused_as_empty(company):
+    # found by the fuzzer: a non-blank line whose cells are all blank left no header
+    with pytest.raises(ImportRejected) as exc:
+        import_file(company, b'"\n"\n', "factures.csv", kind="invoices")
+    assert "vide" in str(exc.value)

@@ -1,0 +1,130 @@
+"""Concurrency on PostgreSQL: two scans at once, a scan during a send, two users sending
+the same selection. Threads with their own connections; the DATABASE stops duplicates
+(the partial unique constraint one_live_reminder_per_document_level, conditional claims)."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, close_old_connections, connection, transaction
+
+from dunning.scan import scan
+from receivables.models import Document
+from reminders.models import Reminder, ReminderDocument, ReminderState
+from reminders.services import create_batch, send_outbox
+
+from . import harness
+
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _postgres_only():
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent writers need PostgreSQL (SQLite serialises the whole file)")
+
+
+def _together(*calls):
+    """Run the calls at the same moment, each in a thread with its own connection."""
+    barrier = threading.Barrier(len(calls))
+    results: list = [None] * len(calls)
+
+    def run(i, fn):
+        try:
+            barrier.wait()
+            results[i] = fn()
+        except Exception as exc:  # reported to the test, not swallowed
+            results[i] = exc
+        finally:
+            close_old_connections()
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, fn)) for i, fn in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    return results
+
+
+def _state():
+    return sorted(Document.objects.values_list("pk", "pending_level", "to_remind", "dunning_level"))
+
+
+@pytest.fixture
+def batch_setup(tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+def test_two_scans_at_once_agree_with_one_scan(batch_setup):
+    batch = harness.make_reminders(30, batch_setup)
+    Reminder.objects.filter(batch=batch).delete()  # only the documents matter here
+    Document.objects.update(pending_level=None, to_remind=False, to_remind_since=None)
+    as_of = harness.AS_OF + timedelta(days=20)
+    results = _together(lambda: scan(as_of=as_of), lambda: scan(as_of=as_of))
+    assert not [r for r in results if isinstance(r, Exception)], results
+    after_two = _state()
+    again = scan(as_of=as_of)
+    assert again.changed == 0  # the two concurrent scans left what one scan leaves
+    assert _state() == after_two
+    assert Document.objects.filter(to_remind=True).count() == 30
+
+
+def test_two_users_sending_the_same_selection_make_one_reminder_each(batch_setup):
+    batch = harness.make_reminders(20, batch_setup)
+    company = batch.company
+    docs = list(Document.objects.filter(company=company))
+    Reminder.objects.filter(batch=batch).delete()  # the documents are due again, no reminder
+    results = _together(
+        lambda: create_batch(company, docs, channel="email", as_of=harness.AS_OF),
+        lambda: create_batch(company, docs, channel="email", as_of=harness.AS_OF),
+    )
+    refused = [r for r in results if isinstance(r, Exception)]
+    made = [r for r in results if not isinstance(r, Exception)]
+    queued = Reminder.objects.filter(state=ReminderState.QUEUED)
+    # each document has exactly one live reminder, whatever the interleaving
+    assert queued.count() == 20
+    assert ReminderDocument.objects.filter(live=True).count() == 20
+    for exc in refused:  # the loser hears why, in words
+        assert isinstance(exc, ValidationError), exc
+        assert "quelqu'un d'autre" in str(exc)
+    assert len(made) >= 1
+
+
+def test_the_database_constraint_is_what_stops_the_duplicate(batch_setup):
+    """Without the service's own checks, the partial unique index refuses a second live
+    reminder for the same document and level."""
+    batch = harness.make_reminders(1, batch_setup)
+    link = ReminderDocument.objects.get(reminder__batch=batch)
+    twin = Reminder.objects.get(batch=batch)
+    twin.pk = None
+    twin.save()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ReminderDocument.objects.create(
+            reminder=twin, document=link.document, level_rank=link.level_rank, live=True
+        )
+
+
+def test_a_scan_during_a_send_keeps_the_sent_level_and_sends_once(batch_setup, settings):
+    recorder = harness.Recorder(delay=0.01)
+    smtp = harness.start_smtp(recorder)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", smtp.port
+    try:
+        batch = harness.make_reminders(40, batch_setup)
+        results = _together(
+            lambda: send_outbox(batch),
+            lambda: send_outbox(batch),
+            lambda: scan(as_of=harness.AS_OF),
+        )
+    finally:
+        smtp.stop()
+    assert not [r for r in results if isinstance(r, Exception)], results
+    v = harness.verdict(batch.pk, recorder)
+    assert v.states["sent"] == 40 and not v.duplicates and v.received == 40
+    # sent documents stay at the level sent; a scan after agrees
+    assert Document.objects.filter(dunning_level=2).count() == 40
+    scan(as_of=harness.AS_OF)
+    assert Document.objects.filter(dunning_level=2, pending_level=2).count() == 0
