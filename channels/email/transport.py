@@ -90,7 +90,8 @@ def _text(msg) -> str:
 
 class EmailChannel:
     """Open once, `send()` many, `close()`. A dropped connection is reopened on the
-    next send; the message that saw the drop gets a temporary DeliveryError."""
+    next send; the message that saw the drop gets a temporary DeliveryError, or an
+    uncertain one when the whole message had gone out (see smtp.py)."""
 
     def __init__(self, connection=None):
         # Django's SMTP backend, told apart from "sent, answer lost" (see smtp.py)
