@@ -180,7 +180,23 @@ def _check_keys(item, allowed: set[str], errors: _Errors, index: int) -> bool:
         return False
     for key in sorted(set(item) - allowed):
         errors.add(index, key, _("champ inconnu"))
-    return True
+    nul = _nul_fields(item)  # PostgreSQL stores no NUL in text: not even to look it up
+    for where in nul:
+        errors.add(index, where, _("caractère nul (\\x00) interdit"))
+    return not nul
+
+
+def _nul_fields(value, where: str = "") -> list[str]:
+    """Paths of the strings holding a NUL character, e.g. ["customer.name"]."""
+    if isinstance(value, str):
+        return [where] if "\x00" in value else []
+    if isinstance(value, dict):
+        return [
+            f for k, v in value.items() for f in _nul_fields(v, f"{where}.{k}" if where else str(k))
+        ]
+    if isinstance(value, list | tuple):
+        return [f for i, v in enumerate(value) for f in _nul_fields(v, f"{where}[{i}]")]
+    return []
 
 
 def _diff(obj, values: dict) -> list[str]:

@@ -180,3 +180,18 @@ def test_a_csv_of_quoted_blanks_is_refused_as_empty(company):
     with pytest.raises(ImportRejected) as exc:
         import_file(company, b'"\n"\n', "factures.csv", kind="invoices")
     assert "vide" in str(exc.value)
+
+
+def test_a_nul_character_in_an_api_field_is_refused_by_name(client, alice_token):
+    # found by the fuzzer: PostgreSQL refuses NUL in text, the API answered 500
+    body = {"number": "F1\x00", "customer": {"code": "C1", "name": "A\x00B"}}
+    r = client.post(
+        "/api/invoices",
+        json.dumps(body),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {alice_token}",
+    )
+    assert r.status_code == 422 or r.status_code == 400, r.content
+    fields = {d.get("field") for d in r.json()["details"]}
+    assert {"number", "customer.name"} <= fields, r.json()
+    assert Document.objects.count() == 0
