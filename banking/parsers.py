@@ -243,7 +243,7 @@ def parse_ofx(data: bytes) -> ParsedStatement:
     if tranlist is not None:
         result.date_from = _as_date(tranlist.dtstart)
         result.date_to = _as_date(tranlist.dtend)
-    for tx in stmt.transactions:
+    for tx in stmt.transactions or []:  # no BANKTRANLIST: a statement without lines
         result.lines.append(
             ParsedLine(
                 booking_date=_as_date(tx.dtposted),

@@ -195,3 +195,14 @@ def test_a_nul_character_in_an_api_field_is_refused_by_name(client, alice_token)
     fields = {d.get("field") for d in r.json()["details"]}
     assert {"number", "customer.name"} <= fields, r.json()
     assert Document.objects.count() == 0
+
+
+def test_an_ofx_without_transaction_list_imports_no_line(company):
+    # found by the fuzzer: a mangled <BANKTRANLIST> crashed the OFX reader (TypeError)
+    data = _statement("ofx")
+    start, end = data.index(b"<BANKTRANLIST>"), data.index(b"</BANKTRANLIST>") + 15
+    try:
+        import_statement(company, data[:start] + data[end:], "releve.ofx")
+    except StatementError as exc:
+        assert str(exc).strip()
+    assert StatementLine.objects.count() == 0
