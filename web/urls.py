@@ -1,8 +1,39 @@
 from django.urls import path
 
 from . import imports, views
+from .screens import batches, customers, documents, setup
+from .screens import worklist as wl
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("import/", imports.import_view, name="import"),
+    # Relance des factures (the worklist) and its session-only removals
+    path("relance/", wl.worklist_screen, name="worklist"),
+    path("relance/options/", wl.save_options, name="worklist_options"),
+    path("relance/enlever/", wl.remove_selected, name="worklist_remove"),
+    path("relance/remettre/", wl.undo_remove, name="worklist_undo"),
+    # Reminders: preview → send → summary; letters; phone calls
+    path("relances/apercu/", batches.batch_preview, name="batch_preview"),
+    path("relances/envoyer/", batches.batch_send, name="batch_send"),
+    path("relances/lots/<int:pk>/", batches.batch_summary, name="batch_summary"),
+    path("relances/lots/<int:pk>/courriers.pdf", batches.batch_letters, name="batch_letters"),
+    path("relances/appel/", batches.call_new, name="call_new"),
+    # Documents
+    path("factures/", documents.invoice_list, name="invoice_list"),
+    path("devis/", documents.quote_list, name="quote_list"),
+    path("pieces/<int:pk>/", documents.document_detail, name="document_detail"),
+    path("pieces/<int:pk>/blocage/", documents.document_stop, name="document_stop"),
+    # Customers
+    path("clients/", customers.customer_list, name="customer_list"),
+    path("clients/<int:pk>/", customers.customer_detail, name="customer_detail"),
+    path("clients/<int:pk>/notes/", customers.customer_notes, name="customer_notes"),
+    path("clients/<int:pk>/blocage/", customers.customer_block, name="customer_block"),
+    path("clients/<int:pk>/promesse/", customers.customer_promise, name="customer_promise"),
+    # Settings
+    path("parametres/", setup.company_settings, name="settings_company"),
+    path("parametres/procedures/", setup.policy_list, name="settings_policies"),
+    path("parametres/procedures/nouvelle/", setup.policy_edit, name="settings_policy_new"),
+    path("parametres/procedures/<int:pk>/", setup.policy_edit, name="settings_policy"),
+    path("parametres/utilisateurs/", setup.users, name="settings_users"),
+    path("parametres/utilisateurs/<int:pk>/", setup.user_update, name="settings_user"),
 ]

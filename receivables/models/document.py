@@ -127,11 +127,19 @@ class Document(CompanyScoped):
     def balance(self) -> Decimal:
         return self.amount - self.paid_amount
 
+    @balance.setter
+    def balance(self, value) -> None:
+        """Accepts the SQL annotation of the same name (receivables.worklist): same value."""
+
     @property
     def percent_paid(self) -> Decimal:
         if not self.amount:
             return Decimal("0")
         return (self.paid_amount * 100 / self.amount).quantize(Decimal("0.1"))
+
+    @percent_paid.setter
+    def percent_paid(self, value) -> None:
+        """Accepts the SQL annotation of the same name (receivables.worklist): same value."""
 
     def days_late(self, as_of) -> int:
         return (as_of - self.due_date).days

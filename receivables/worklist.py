@@ -1,0 +1,176 @@
+"""The worklist ("Relance des factures"): one query shared by the screens, the API and the CLI.
+
+Set-based and index-friendly: ordering by days late is ordering by due date, the
+totals are one aggregate query, and nothing is computed per row in Python.
+"""
+
+from calendar import monthrange
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    Func,
+    IntegerField,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+
+from .models import Company, Document, DocumentKind, DocumentState, PaymentMethod
+
+PERIODS = ("week", "month", "30", "60", "90")
+KINDS = ("invoice", "quote")
+
+# Sort keys a caller may pass (optionally prefixed with "-") and the fields behind them.
+# Days late is the due date reversed: sorting on it keeps the (company, ..., due_date) index.
+ORDERINGS = {
+    "id": ("id",),
+    "number": ("number",),
+    "issue_date": ("issue_date",),
+    "due_date": ("due_date",),
+    "days_late": ("-due_date",),
+    "payment_method": ("payment_method",),
+    "customer": ("customer__name",),
+    "contact": ("customer__contact_name",),
+    "description": ("description",),
+    "amount": ("amount",),
+    "paid": ("paid_amount",),
+    "balance": ("balance",),
+    "percent_paid": ("percent_paid",),
+    "level": ("pending_level", "dunning_level"),
+    "reminder_count": ("reminder_count",),
+    "last_reminder_date": ("last_reminder_date",),
+}
+
+
+class DaysBetween(Func):
+    """Whole days from `due_date` to a fixed date, as an integer on every backend."""
+
+    output_field = IntegerField()
+
+    def __init__(self, as_of: date, field: str = "due_date"):
+        super().__init__(Value(as_of), F(field))
+
+    def as_sql(self, compiler, connection, **extra):
+        return self.as_postgresql(compiler, connection, **extra)
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return super().as_sql(
+            compiler, connection, template="(%(expressions)s)", arg_joiner="::date - ", **extra
+        )
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return super().as_sql(
+            compiler,
+            connection,
+            template="CAST(julianday(%(expressions)s) AS INTEGER)",
+            arg_joiner=") - julianday(",
+            **extra,
+        )
+
+
+def period_range(period, as_of: date) -> tuple[date | None, date | None]:
+    """Bounds on the due date for a period choice; (None, None) = no bound.
+
+    "week" and "month" are the calendar week / month of `as_of`; "30", "60", "90" keep
+    what fell due in the last N days and what is not due yet (courtesy reminders).
+    """
+    if not period:
+        return None, None
+    if isinstance(period, tuple | list):
+        start, end = period
+        return start, end
+    if period == "week":
+        start = as_of - timedelta(days=as_of.weekday())
+        return start, start + timedelta(days=6)
+    if period == "month":
+        return as_of.replace(day=1), as_of.replace(day=monthrange(as_of.year, as_of.month)[1])
+    if period in ("30", "60", "90"):
+        return as_of - timedelta(days=int(period)), None
+    raise ValueError(f"unknown period: {period!r} (expected one of {', '.join(PERIODS)})")
+
+
+def order_by_fields(order: str) -> list[str]:
+    """`order` like "-amount" → ORDER BY fields, always ending with the id as tie-breaker."""
+    key = order.lstrip("-")
+    if key not in ORDERINGS:
+        raise ValueError(f"unknown sort column: {order!r}")
+    fields = list(ORDERINGS[key])
+    if order.startswith("-"):
+        fields = [f[1:] if f.startswith("-") else "-" + f for f in fields]
+    return fields + ["-id" if order.startswith("-") else "id"]
+
+
+def worklist(
+    company: Company,
+    *,
+    as_of: date,
+    period=None,
+    show_not_due: bool = False,
+    hide_direct_debit: bool = False,
+    kind: str = "invoice",
+    search: str = "",
+    order: str = "-days_late",
+    excluded_ids=(),
+) -> QuerySet:
+    """Documents to remind (or, with `show_not_due`, every open one) of one company."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown kind: {kind!r}")
+    if kind == DocumentKind.QUOTE:
+        states = [DocumentState.OPEN, DocumentState.EXPIRED]
+    else:
+        states = [DocumentState.OPEN]
+    qs = Document.objects.for_company(company).filter(kind=kind, state__in=states)
+    if not show_not_due:
+        qs = qs.filter(to_remind=True)
+    start, end = period_range(period, as_of)
+    if start:
+        qs = qs.filter(due_date__gte=start)
+    if end:
+        qs = qs.filter(due_date__lte=end)
+    if hide_direct_debit:
+        qs = qs.exclude(payment_method=PaymentMethod.DIRECT_DEBIT)
+    if search := search.strip():
+        qs = qs.filter(
+            Q(number__icontains=search)
+            | Q(customer__name__icontains=search)
+            | Q(customer__code__icontains=search)
+            | Q(customer__contact_name__icontains=search)
+        )
+    if excluded_ids:
+        qs = qs.exclude(pk__in=list(excluded_ids))
+    money = DecimalField(max_digits=14, decimal_places=2)
+    qs = qs.annotate(
+        days_late=DaysBetween(as_of),
+        balance=ExpressionWrapper(F("amount") - F("paid_amount"), output_field=money),
+        percent_paid=Case(
+            When(amount=0, then=Value(Decimal("0"))),
+            default=ExpressionWrapper(
+                F("paid_amount") * Value(Decimal("100")) / F("amount"),
+                output_field=DecimalField(max_digits=7, decimal_places=1),
+            ),
+            output_field=DecimalField(max_digits=7, decimal_places=1),
+        ),
+    )
+    return qs.select_related("customer").order_by(*order_by_fields(order))
+
+
+def worklist_totals(qs: QuerySet) -> dict:
+    """Count and sums (Montant, Réglé, Solde) of a worklist, in one aggregate query."""
+    money = DecimalField(max_digits=16, decimal_places=2)
+    zero = Value(Decimal("0"), output_field=money)
+    totals = qs.order_by().aggregate(
+        count=Count("id"),
+        amount=Coalesce(Sum("amount"), zero, output_field=money),
+        paid=Coalesce(Sum("paid_amount"), zero, output_field=money),
+    )
+    totals["balance"] = totals["amount"] - totals["paid"]
+    return totals

@@ -1,0 +1,89 @@
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+
+from dunning.policies import ensure_default_policies
+from receivables.models import Customer, Invoice, Membership, PaymentMethod, Role
+from web.clock import company_today
+
+
+@pytest.fixture
+def today(company):
+    return company_today(company)
+
+
+@pytest.fixture
+def policies(company):
+    return ensure_default_policies(company)
+
+
+@pytest.fixture
+def viewer_client(client, company):
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.create_user("victor", password="pw-victor")
+    Membership.objects.create(user=user, company=company, role=Role.VIEWER)
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def charlie_client(client, charlie):
+    client.force_login(charlie)
+    return client
+
+
+@pytest.fixture
+def lenty(company):
+    return Customer.objects.create(
+        company=company, code="LENTY", name="LENTY Sarah", emails="sarah@example.org"
+    )
+
+
+@pytest.fixture
+def seed_docs(company, customer, lenty, today, policies, make_invoice):
+    """The seed screen's two invoices, plus a direct debit and one not due yet."""
+    return {
+        "5": make_invoice(
+            number="5",
+            due_date=today - timedelta(days=2),
+            amount=Decimal("5.10"),
+            description="Pommes de terre Bintje",
+            to_remind=True,
+            pending_level=2,
+        ),
+        "3": make_invoice(
+            number="3",
+            customer=lenty,
+            due_date=today - timedelta(days=7),
+            amount=Decimal("720.00"),
+            description="Livraisons Janvier-Février",
+            payment_method=PaymentMethod.CARD,
+            to_remind=True,
+            pending_level=2,
+        ),
+        "9": make_invoice(
+            number="9",
+            due_date=today - timedelta(days=20),
+            amount=Decimal("50.00"),
+            payment_method=PaymentMethod.DIRECT_DEBIT,
+            to_remind=True,
+            pending_level=3,
+        ),
+        "11": make_invoice(number="11", due_date=today + timedelta(days=20)),
+    }
+
+
+@pytest.fixture
+def other_invoice(other_company):
+    cust = Customer.objects.create(company=other_company, code="X", name="Other Co")
+    return Invoice.objects.create(
+        company=other_company,
+        customer=cust,
+        number="X1",
+        issue_date="2026-01-01",
+        due_date="2026-01-31",
+        amount=Decimal("10"),
+        to_remind=True,
+    )

@@ -1,0 +1,75 @@
+"""Small helpers every screen uses: the level names, selected ids, role checks."""
+
+from django.apps import apps
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from dunning.models import Level, Policy
+from receivables.models import DocumentKind, Role
+from web.company import ROLE_RANK
+
+
+def can(request: HttpRequest, role: str) -> bool:
+    membership = getattr(request.user, "membership", None)
+    return membership is not None and ROLE_RANK[membership.role] >= ROLE_RANK[role]
+
+
+def can_send(request: HttpRequest) -> bool:
+    return can(request, Role.COLLECTOR)
+
+
+def selected_ids(request: HttpRequest, name: str = "ids") -> list[int]:
+    """Ids ticked in a list (POST or GET); anything not an integer is ignored."""
+    data = request.POST if request.method == "POST" else request.GET
+    ids = []
+    for raw in data.getlist(name):
+        for part in raw.split(","):
+            if part.strip().isdigit():
+                ids.append(int(part))
+    return ids
+
+
+def reminders_installed() -> bool:
+    return apps.is_installed("reminders")
+
+
+class LevelNames:
+    """Level names of a company's policies, loaded once per screen (no query per row)."""
+
+    def __init__(self, company):
+        self.by_policy: dict[int, dict[int, str]] = {}
+        self.kind_of: dict[int, str] = {}
+        self.default: dict[str, int] = {}
+        for policy in Policy.objects.for_company(company):
+            self.kind_of[policy.pk] = policy.kind
+            if policy.is_default:
+                self.default[policy.kind] = policy.pk
+        for level in Level.objects.filter(policy__company=company):
+            self.by_policy.setdefault(level.policy_id, {})[level.rank] = level.name
+
+    def policy_id(self, document) -> int | None:
+        kind = "quote" if document.kind == DocumentKind.QUOTE else "invoice"
+        own = document.customer.policy_id
+        if own and self.kind_of.get(own) == kind:
+            return own
+        return self.default.get(kind)
+
+    def name(self, document, rank) -> str:
+        if not rank:
+            return ""
+        names = self.by_policy.get(self.policy_id(document), {})
+        return names.get(rank) or _("Niveau %(rank)s") % {"rank": rank}
+
+    def badge(self, document) -> tuple[str, str]:
+        """(text, css class) like « Relance 1 — À faire », as on the seed's invoice."""
+        if document.disputed:
+            return _("En litige"), "stop"
+        if document.pending_level:
+            return _("%(level)s — À faire") % {
+                "level": self.name(document, document.pending_level)
+            }, "todo"
+        if document.dunning_level:
+            return _("%(level)s — Fait") % {
+                "level": self.name(document, document.dunning_level)
+            }, "done"
+        return "", ""

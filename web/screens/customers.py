@@ -1,0 +1,195 @@
+"""Customer list and customer file: contacts, aging, timeline, notes, promise, block."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django import forms
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import DecimalField, F, Q, Sum, Value
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from receivables.models import Customer, Document, DocumentKind, DocumentState, Role
+from web.clock import company_today
+from web.company import company_of, require_role
+
+from . import history
+from .common import LevelNames, can_send
+
+MONEY = DecimalField(max_digits=16, decimal_places=2)
+BUCKETS = [
+    ("not_due", gettext_lazy("Non échu"), None, 0),
+    ("d1_30", gettext_lazy("1–30 j"), 1, 30),
+    ("d31_60", gettext_lazy("31–60 j"), 31, 60),
+    ("d61_90", gettext_lazy("61–90 j"), 61, 90),
+    ("d90", gettext_lazy("> 90 j"), 91, None),
+]
+
+
+def aging(documents, as_of: date) -> list[tuple[str, Decimal]]:
+    """Open balance by days late, one aggregate query."""
+    balance = F("amount") - F("paid_amount")
+    sums = {}
+    for key, _label, low, high in BUCKETS:
+        cond = Q()
+        if low is None:
+            cond &= Q(due_date__gte=as_of)
+        else:
+            cond &= Q(due_date__lte=as_of - timedelta(days=low))
+        if high is not None and low is not None:
+            cond &= Q(due_date__gte=as_of - timedelta(days=high))
+        sums[key] = Coalesce(Sum(balance, filter=cond, output_field=MONEY), Value(Decimal("0")))
+    sums["total"] = Coalesce(Sum(balance, output_field=MONEY), Value(Decimal("0")))
+    row = documents.order_by().aggregate(**sums)
+    return [(str(label), row[key]) for key, label, _l, _h in BUCKETS] + [(_("Total"), row["total"])]
+
+
+def _open_documents(company, customer):
+    return Document.objects.for_company(company).filter(
+        customer=customer,
+        kind=DocumentKind.INVOICE,
+        state=DocumentState.OPEN,
+    )
+
+
+def customer_list(request):
+    company = company_of(request)
+    qs = Customer.objects.for_company(company).annotate(
+        open_balance=Coalesce(
+            Sum(
+                F("documents__amount") - F("documents__paid_amount"),
+                filter=Q(documents__kind=DocumentKind.INVOICE, documents__state=DocumentState.OPEN),
+                output_field=MONEY,
+            ),
+            Value(Decimal("0")),
+        )
+    )
+    if q := request.GET.get("q", "").strip()[:100]:
+        qs = qs.filter(Q(name__icontains=q) | Q(code__icontains=q) | Q(contact_name__icontains=q))
+    order = request.GET.get("order", "name")
+    allowed = {"name", "-name", "code", "-code", "open_balance", "-open_balance"}
+    order = order if order in allowed else "name"
+    page = Paginator(qs.order_by(order, "pk"), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "web/customer_list.html",
+        {
+            "section": "customers",
+            "page": page,
+            "search": q,
+            "order": order,
+            "today": company_today(company),
+        },
+    )
+
+
+class NotesForm(forms.ModelForm):
+    class Meta:
+        model = Customer
+        fields = ["notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 4})}
+
+
+class BlockForm(forms.ModelForm):
+    """Dispute or block: the customer gets no reminder until the end date (or ever)."""
+
+    class Meta:
+        model = Customer
+        fields = ["no_reminders", "no_reminders_reason", "blocked_until"]
+        widgets = {"blocked_until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def clean(self):
+        data = super().clean()
+        if data.get("no_reminders") and not data.get("no_reminders_reason"):
+            self.add_error("no_reminders_reason", _("Indiquez le motif du litige ou du blocage."))
+        return data
+
+
+class PromiseForm(forms.Form):
+    promise_date = forms.DateField(
+        label=gettext_lazy("Promesse de paiement au"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        required=False,
+        help_text=gettext_lazy("Vide : annule la promesse. S'applique aux pièces cochées."),
+    )
+
+
+def customer_detail(request, pk: int):
+    company = company_of(request)
+    customer = get_object_or_404(Customer.objects.for_company(company), pk=pk)
+    as_of = company_today(company)
+    open_docs = _open_documents(company, customer).select_related("customer").order_by("due_date")
+    levels = LevelNames(company)
+    docs = list(open_docs)
+    for doc in docs:
+        doc.badge_text, doc.badge_class = levels.badge(doc)
+        doc.days = doc.days_late(as_of)
+    return render(
+        request,
+        "web/customer_detail.html",
+        {
+            "section": "customers",
+            "customer": customer,
+            "as_of": as_of,
+            "aging": aging(open_docs, as_of),
+            "documents": docs,
+            "timeline": history.timeline(company, customer=customer),
+            "notes_form": NotesForm(instance=customer),
+            "block_form": BlockForm(instance=customer),
+            "promise_form": PromiseForm(),
+            "can_send": can_send(request),
+        },
+    )
+
+
+def _customer_for_edit(request, pk):
+    company = company_of(request)
+    require_role(request, Role.COLLECTOR)
+    return company, get_object_or_404(Customer.objects.for_company(company), pk=pk)
+
+
+@require_POST
+def customer_notes(request, pk: int):
+    _company, customer = _customer_for_edit(request, pk)
+    form = NotesForm(request.POST, instance=customer)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("Notes enregistrées."))
+    return redirect("customer_detail", pk=customer.pk)
+
+
+@require_POST
+def customer_block(request, pk: int):
+    _company, customer = _customer_for_edit(request, pk)
+    form = BlockForm(request.POST, instance=customer)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("Litige / blocage enregistré."))
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect("customer_detail", pk=customer.pk)
+
+
+@require_POST
+def customer_promise(request, pk: int):
+    company, customer = _customer_for_edit(request, pk)
+    form = PromiseForm(request.POST)
+    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+    if not form.is_valid():
+        messages.error(request, _("Date de promesse invalide."))
+    elif not ids:
+        messages.error(request, _("Cochez les pièces concernées par la promesse."))
+    else:
+        n = (
+            _open_documents(company, customer)
+            .filter(pk__in=ids)
+            .update(promise_date=form.cleaned_data["promise_date"])
+        )
+        messages.success(request, _("Promesse enregistrée sur %(n)d pièce(s).") % {"n": n})
+    return redirect("customer_detail", pk=customer.pk)

@@ -1,0 +1,88 @@
+"""Money and dates the way a French accountant reads them (5,10 € ; 06/03/24), via Babel."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from babel.numbers import format_currency, format_decimal
+from django import template
+from django.utils.http import urlencode
+from django.utils.translation import get_language, to_locale
+
+register = template.Library()
+
+
+def _locale() -> str:
+    loc = to_locale(get_language() or "fr")
+    return {"fr": "fr_FR", "en": "en_GB"}.get(loc, loc)
+
+
+@register.filter
+def money(value, currency: str = "EUR") -> str:
+    if value in (None, ""):
+        return ""
+    return format_currency(Decimal(value), currency or "EUR", locale=_locale())
+
+
+@register.filter
+def amount(value) -> str:
+    """A number with two decimals and no currency sign, as in the seed's table."""
+    if value in (None, ""):
+        return ""
+    return format_decimal(Decimal(value), format="#,##0.00", locale=_locale())
+
+
+@register.filter
+def percent(value) -> str:
+    if value in (None, ""):
+        return ""
+    return format_decimal(Decimal(value), format="0.#", locale=_locale()) + " %"
+
+
+@register.filter
+def shortdate(value) -> str:
+    if not value:
+        return ""
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%y")
+    return str(value)
+
+
+@register.filter
+def longdate(value) -> str:
+    if not value:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%d/%m/%Y %H:%M")
+    return value.strftime("%d/%m/%Y")
+
+
+@register.simple_tag(takes_context=True)
+def query(context, **changes) -> str:
+    """The current query string with some parameters changed (None removes one)."""
+    params = context["request"].GET.copy()
+    for key, value in changes.items():
+        if value is None or value == "":
+            params.pop(key, None)
+        else:
+            params[key] = value
+    return "?" + urlencode(sorted(params.lists()), doseq=True) if params else "?"
+
+
+@register.simple_tag(takes_context=True)
+def sort_link(context, key: str) -> str:
+    """Link that sorts on `key`, toggling the direction when already sorted on it."""
+    current = context.get("order", "")
+    new = "-" + key if current == key else key
+    return query(context, order=new, page=None)
+
+
+@register.simple_tag(takes_context=True)
+def aria_sort(context, key: str) -> str:
+    current = context.get("order", "")
+    if current == key:
+        return "ascending"
+    if current == "-" + key:
+        return "descending"
+    return "none"
