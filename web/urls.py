@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import imports, views
-from .screens import batches, customers, documents, setup
+from .screens import batches, customers, documents, setup, templates_editor
 from .screens import worklist as wl
 
 urlpatterns = [
@@ -34,6 +34,16 @@ urlpatterns = [
     path("parametres/procedures/", setup.policy_list, name="settings_policies"),
     path("parametres/procedures/nouvelle/", setup.policy_edit, name="settings_policy_new"),
     path("parametres/procedures/<int:pk>/", setup.policy_edit, name="settings_policy"),
+    path("parametres/modeles/", templates_editor.template_list, name="settings_templates"),
+    path(
+        "parametres/modeles/nouveau/", templates_editor.template_edit, name="settings_template_new"
+    ),
+    path("parametres/modeles/<int:pk>/", templates_editor.template_edit, name="settings_template"),
+    path(
+        "parametres/modeles/apercu/",
+        templates_editor.template_preview,
+        name="settings_template_preview",
+    ),
     path("parametres/utilisateurs/", setup.users, name="settings_users"),
     path("parametres/utilisateurs/<int:pk>/", setup.user_update, name="settings_user"),
 ]

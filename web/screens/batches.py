@@ -4,8 +4,10 @@ The use cases live in reminders.services; this module only turns requests into c
 """
 
 from django.contrib import messages
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -24,24 +26,36 @@ def _channel(request) -> str | None:
 
 def _selected_documents(request, company):
     ids = selected_ids(request)
-    return Document.objects.for_company(company).filter(pk__in=ids).select_related("customer")
+    return (
+        Document.objects.for_company(company)
+        .filter(pk__in=ids)
+        .select_related("customer")
+        .order_by("customer__name", "due_date")
+    )
+
+
+def _errors_text(exc: ValidationError) -> str:
+    if hasattr(exc, "message_dict"):
+        return " ; ".join(m for msgs in exc.message_dict.values() for m in msgs)
+    return " ; ".join(exc.messages)
 
 
 def batch_preview(request):
     """What would be sent, per customer, with the errors (no e-mail, no address) up front."""
     company = company_of(request)
-    documents = _selected_documents(request, company)
-    if not documents.exists():
+    documents = list(_selected_documents(request, company))
+    back = request.POST.get("next") or reverse("worklist")
+    if not documents:
         messages.error(request, _("Sélectionnez au moins une pièce."))
-        return redirect(request.POST.get("next") or "worklist")
+        return redirect(back)
     channel = _channel(request)
     if channel == Channel.PHONE:
-        return redirect_to_call(documents)
+        return redirect(reverse("call_new") + "?ids=" + ",".join(str(d.pk) for d in documents))
     preview = None
     if reminders_installed():
         from reminders.services import preview_batch
 
-        preview = preview_batch(company, list(documents), channel=channel, user=request.user)
+        preview = preview_batch(company, documents, channel=channel, user=request.user)
     return render(
         request,
         "web/batch_preview.html",
@@ -52,17 +66,10 @@ def batch_preview(request):
             "channel_label": Channel(channel).label if channel else _("selon le niveau"),
             "preview": preview,
             "ids": ",".join(str(d.pk) for d in documents),
-            "can_send": can_send(request) and preview is not None,
-            "next": request.POST.get("next", ""),
+            "can_send": can_send(request) and preview is not None and bool(preview.messages),
+            "next": back,
         },
     )
-
-
-def redirect_to_call(documents):
-    ids = ",".join(str(d.pk) for d in documents)
-    from django.urls import reverse
-
-    return redirect(reverse("call_new") + "?ids=" + ids)
 
 
 @require_POST
@@ -77,37 +84,55 @@ def batch_send(request):
     if not documents:
         messages.error(request, _("Sélectionnez au moins une pièce."))
         return redirect("worklist")
-    batch = create_batch(company, documents, channel=_channel(request), user=request.user)
+    try:
+        batch = create_batch(company, documents, channel=_channel(request), user=request.user)
+    except ValidationError as exc:
+        messages.error(request, _errors_text(exc))
+        return redirect("worklist")
     return redirect("batch_summary", pk=batch.pk)
 
 
-def batch_summary(request, pk: int):
-    company = company_of(request)
+def _batch(request, pk):
     if not reminders_installed():
         raise Http404
-    from django.shortcuts import get_object_or_404
     from reminders.models import Batch
+
+    return get_object_or_404(Batch.objects.for_company(company_of(request)), pk=pk)
+
+
+def batch_summary(request, pk: int):
     from reminders.services import batch_summary as summary_of
 
-    batch = get_object_or_404(Batch.objects.filter(company=company), pk=pk)
-    return render(
-        request,
-        "web/batch_summary.html",
-        {"section": "worklist", "batch": batch, "summary": summary_of(batch)},
-    )
+    batch = _batch(request, pk)
+    summary = summary_of(batch)
+    rows = []
+    for channel, states in summary.counts.items():
+        for state, n in states.items():
+            rows.append((Channel(channel).label, state, n))
+    context = {
+        "section": "worklist",
+        "batch": batch,
+        "summary": summary,
+        "rows": rows,
+        "sent": summary.totals.get("sent", 0),
+        "failed": summary.totals.get("failed", 0),
+        "queued": summary.totals.get("queued", 0) + summary.totals.get("sending", 0),
+        "has_letters": any(c == Channel.LETTER for c in summary.counts),
+    }
+    template = "web/batch_summary_body.html" if request.htmx else "web/batch_summary.html"
+    return render(request, template, context)
 
 
 def batch_letters(request, pk: int):
-    company = company_of(request)
-    if not reminders_installed():
-        raise Http404
-    from django.http import HttpResponse
-    from django.shortcuts import get_object_or_404
-    from reminders.models import Batch
+    batch = _batch(request, pk)
     from reminders.services import letters_pdf
 
-    batch = get_object_or_404(Batch.objects.filter(company=company), pk=pk)
-    response = HttpResponse(letters_pdf(batch), content_type="application/pdf")
+    try:
+        pdf, _pages = letters_pdf(batch)
+    except ValidationError as exc:
+        messages.error(request, _errors_text(exc))
+        return redirect("batch_summary", pk=batch.pk)
+    response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="relances-{batch.pk}.pdf"'
     return response
 
@@ -120,15 +145,24 @@ def call_new(request):
         raise Http404
     from .calls import CallForm, log_call_for
 
+    customers = {d.customer_id for d in documents}
     form = CallForm(request.POST or None)
     if request.method == "POST":
         require_role(request, Role.COLLECTOR)
         if not reminders_installed():
             raise Http404("reminders app not installed")
-        if form.is_valid():
-            log_call_for(company, documents, form.cleaned_data, request.user)
-            messages.success(request, _("Appel enregistré."))
-            return redirect("customer_detail", pk=documents[0].customer_id)
+        if len(customers) > 1:
+            messages.error(
+                request, _("Un appel concerne un seul client : sélectionnez ses pièces.")
+            )
+        elif form.is_valid():
+            try:
+                log_call_for(company, documents, form.cleaned_data, request.user)
+            except ValidationError as exc:
+                form.add_error(None, _errors_text(exc))
+            else:
+                messages.success(request, _("Appel enregistré."))
+                return redirect("customer_detail", pk=documents[0].customer_id)
     return render(
         request,
         "web/call_form.html",
@@ -136,6 +170,7 @@ def call_new(request):
             "section": "worklist",
             "documents": documents,
             "form": form,
+            "several_customers": len(customers) > 1,
             "ids": ",".join(str(d.pk) for d in documents),
             "can_send": can_send(request),
             "reminders_installed": reminders_installed(),

@@ -5,24 +5,13 @@ from django.utils.translation import gettext_lazy as _
 
 from .common import reminders_installed
 
-FALLBACK_OUTCOMES = [
-    ("reached", _("Client joint")),
-    ("promise", _("Promesse de paiement")),
-    ("no_answer", _("Pas de réponse")),
-    ("message", _("Message laissé")),
-    ("dispute", _("Litige signalé")),
-    ("wrong_number", _("Mauvais numéro")),
-]
-
 
 def outcome_choices():
     if reminders_installed():
-        from reminders.models import PhoneCall
+        from reminders.models import CallOutcome
 
-        field = PhoneCall._meta.get_field("outcome")
-        if field.choices:
-            return list(field.choices)
-    return FALLBACK_OUTCOMES
+        return list(CallOutcome.choices)
+    return []
 
 
 class CallForm(forms.Form):
@@ -40,15 +29,22 @@ class CallForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["outcome"].choices = outcome_choices()
 
+    def clean(self):
+        data = super().clean()
+        if data.get("outcome") == "promise" and not data.get("promise_date"):
+            self.add_error("promise_date", _("Indiquez la date promise."))
+        return data
+
 
 def log_call_for(company, documents, data: dict, user) -> None:
     from reminders.services import log_call
 
     log_call(
         company,
+        documents[0].customer,
         documents,
-        outcome=data["outcome"],
-        promise_date=data.get("promise_date"),
-        note=data.get("note", ""),
+        data["outcome"],
         user=user,
+        note=data.get("note", ""),
+        promise_date=data.get("promise_date"),
     )

@@ -18,6 +18,7 @@ class Entry:
     subject: str = ""
     body: str = ""
     url: str = ""
+    status_class: str = ""
     documents: list = field(default_factory=list)
 
 

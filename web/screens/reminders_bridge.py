@@ -1,0 +1,63 @@
+"""Reads the reminders app's rows for the timelines (documents and customer file)."""
+
+from django.urls import reverse
+from django.utils.html import strip_tags
+from django.utils.translation import gettext as _
+
+from reminders.models import PhoneCall, Reminder, ReminderState
+
+from .history import Entry
+
+STATE_CLASS = {
+    ReminderState.SENT: "done",
+    ReminderState.FAILED: "stop",
+    ReminderState.CANCELLED: "stop",
+    ReminderState.NEEDS_REVIEW: "todo",
+    ReminderState.QUEUED: "todo",
+    ReminderState.SENDING: "todo",
+}
+
+
+def entries(company, *, documents=None, customer=None) -> list[Entry]:
+    reminders = Reminder.objects.for_company(company).exclude(phone_call__isnull=False)
+    calls = PhoneCall.objects.for_company(company)
+    if documents is not None:
+        reminders = reminders.filter(links__document__in=documents).distinct()
+        calls = calls.filter(documents__in=documents).distinct()
+    if customer is not None:
+        reminders = reminders.filter(customer=customer)
+        calls = calls.filter(customer=customer)
+    out = []
+    for r in reminders.prefetch_related("links__document")[:200]:
+        numbers = ", ".join(link.document.number for link in r.links.all())
+        entry = Entry(
+            when=r.sent_at or r.created_at,
+            kind="reminder",
+            title=f"{r.get_channel_display()} · {r.level_name or _('niveau %(n)s') % {'n': r.level_rank}}",
+            detail=_("Pièces : %(n)s · à : %(to)s")
+            % {"n": numbers, "to": ", ".join(r.recipient) or "—"}
+            + (f" · {r.last_error}" if r.last_error else ""),
+            status=r.get_state_display(),
+            subject=r.subject,
+            body=r.body_text or strip_tags(r.body_html),
+            url=reverse("batch_summary", args=[r.batch_id]) if r.batch_id else "",
+            status_class=STATE_CLASS.get(r.state, ""),
+        )
+        out.append(entry)
+    for c in calls.select_related("by").prefetch_related("documents")[:200]:
+        detail = [", ".join(d.number for d in c.documents.all())]
+        if c.promise_date:
+            detail.append(_("promesse au %(d)s") % {"d": c.promise_date.strftime("%d/%m/%y")})
+        if c.dispute_reason:
+            detail.append(c.dispute_reason)
+        if c.by:
+            detail.append(_("par %(u)s") % {"u": c.by.get_username()})
+        entry = Entry(
+            when=c.called_at,
+            kind="call",
+            title=_("Appel : %(o)s") % {"o": c.get_outcome_display()},
+            detail=" · ".join(x for x in detail if x),
+            body=c.note,
+        )
+        out.append(entry)
+    return out

@@ -1,0 +1,144 @@
+"""Settings › message templates: list, edit with the keyword list and a live preview
+(htmx) of the words on a real document of the company."""
+
+from django import forms
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from dunning.models import Level
+from receivables.models import Document, DocumentState, Role
+from reminders.keywords import KEYWORDS, build_values, substitute, unknown_keywords
+from reminders.models import Template
+from reminders.rendering import Message, Renderer
+from web.clock import company_today
+from web.company import company_of, require_role
+
+from .setup import _ctx
+
+
+class TemplateForm(forms.ModelForm):
+    class Meta:
+        model = Template
+        fields = ["level", "channel", "language", "subject", "body_text", "body_html"]
+        widgets = {
+            "body_text": forms.Textarea(attrs={"rows": 10}),
+            "body_html": forms.Textarea(attrs={"rows": 10}),
+        }
+
+    def __init__(self, *args, company, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.company = company
+        self.fields["level"].queryset = Level.objects.filter(
+            policy__company=company
+        ).select_related("policy")
+        self.fields["level"].label_from_instance = lambda lv: (
+            f"{lv.policy.name} · {lv.rank}. {lv.name}"
+        )
+
+
+def _sample_documents(company):
+    return (
+        Document.objects.for_company(company)
+        .filter(state__in=[DocumentState.OPEN, DocumentState.EXPIRED])
+        .select_related("customer")
+        .order_by("-to_remind", "due_date")[:30]
+    )
+
+
+def template_list(request):
+    company = company_of(request)
+    templates = (
+        Template.objects.for_company(company)
+        .select_related("level", "level__policy")
+        .order_by("level__policy__name", "level__rank", "channel", "language")
+    )
+    return render(
+        request, "web/settings_templates.html", _ctx(request, "templates", templates=templates)
+    )
+
+
+def template_edit(request, pk: int | None = None):
+    company = company_of(request)
+    template = (
+        get_object_or_404(Template.objects.for_company(company), pk=pk)
+        if pk
+        else Template(company=company)
+    )
+    form = TemplateForm(instance=template, company=company)
+    if request.method == "POST":
+        require_role(request, Role.ADMIN)
+        form = TemplateForm(request.POST, instance=template, company=company)
+        if form.is_valid():
+            template = form.save()
+            messages.success(request, _("Modèle enregistré."))
+            return redirect("settings_template", pk=template.pk)
+    documents = _sample_documents(company)
+    return render(
+        request,
+        "web/settings_template_edit.html",
+        _ctx(
+            request,
+            "templates",
+            form=form,
+            template=template,
+            keywords=sorted(KEYWORDS.items()),
+            documents=documents,
+            preview=_preview(company, request.POST or None, template, documents),
+        ),
+    )
+
+
+def _preview(company, data, template, documents) -> dict | None:
+    """The words as they would read for one real document (nothing is saved or sent)."""
+    data = data or {}
+    doc_id = data.get("document")
+    doc = None
+    if doc_id and str(doc_id).isdigit():
+        doc = (
+            Document.objects.for_company(company)
+            .filter(pk=doc_id)
+            .select_related("customer")
+            .first()
+        )
+    doc = doc or (documents[0] if documents else None)
+    if doc is None:
+        return None
+    level_id = data.get("level") or template.level_id
+    level = Level.objects.filter(policy__company=company, pk=level_id).first() if level_id else None
+    language = data.get("language") or template.language or "fr"
+    subject = data.get("subject", template.subject or "")
+    body_text = data.get("body_text", template.body_text or "")
+    body_html = data.get("body_html", template.body_html or "")
+    renderer = Renderer(company, company_today(company))
+    renderer.preload([doc])
+    msg = Message(
+        customer=doc.customer,
+        documents=[doc],
+        level=level,
+        channel=data.get("channel") or template.channel or "email",
+        language=language,
+    )
+    values = build_values(renderer.context(msg))
+    unknown = unknown_keywords(subject + " " + body_text + " " + body_html)
+    return {
+        "document": doc,
+        "subject": substitute(subject, values, one_line=True),
+        "body_text": substitute(body_text, values),
+        "body_html": substitute(body_html, values, html=True),
+        "unknown": ["%" + k + "%" for k in unknown],
+    }
+
+
+@require_POST
+def template_preview(request):
+    """htmx: re-render the preview box from the form as typed."""
+    company = company_of(request)
+    template = Template(company=company)
+    documents = _sample_documents(company)
+    return render(
+        request,
+        "web/template_preview.html",
+        {"preview": _preview(company, request.POST, template, documents)},
+    )
