@@ -81,9 +81,23 @@ def other_invoice(other_company):
     return Invoice.objects.create(
         company=other_company,
         customer=cust,
-        number="X1",
+        number="AUTRE-0042",
         issue_date="2026-01-01",
         due_date="2026-01-31",
         amount=Decimal("10"),
         to_remind=True,
     )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_messages():
+    """`make messages` builds the .mo files; do it here too when they are missing or stale."""
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.core.management import call_command
+
+    for po in Path(settings.BASE_DIR, "locale").glob("*/LC_MESSAGES/django.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            call_command("compilemessages", locale=[po.parent.parent.name], verbosity=0)

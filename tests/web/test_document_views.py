@@ -17,7 +17,7 @@ def test_invoice_list_search(alice_client, seed_docs):
 
 
 def test_invoice_list_hides_other_company(alice_client, seed_docs, other_invoice):
-    assert "X1" not in alice_client.get("/factures/").content.decode()
+    assert "AUTRE-0042" not in alice_client.get("/factures/").content.decode()
 
 
 def test_quote_list_expired_filter(alice_client, company, customer, today):

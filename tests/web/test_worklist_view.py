@@ -105,7 +105,7 @@ def test_expired_quotes_tab(alice_client, seed_docs, company, customer):
 
 
 def test_other_company_documents_are_not_listed(alice_client, seed_docs, other_invoice):
-    assert "X1" not in row_numbers(alice_client.get("/relance/?kind=invoice"))
+    assert "AUTRE-0042" not in row_numbers(alice_client.get("/relance/?kind=invoice"))
 
 
 def test_viewer_sees_the_list_but_no_send_buttons(viewer_client, seed_docs):

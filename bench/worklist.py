@@ -1,0 +1,170 @@
+"""Server time of the worklist's first page (with its total row) on PostgreSQL.
+
+    .venv/bin/python bench/worklist.py [--sizes 10000,100000,1000000] [--runs 7]
+
+Uses the database relance_bench_worklist on 127.0.0.1:5432 (created when missing; set
+BENCH_DATABASE_URL to use another). Open invoices are bulk-inserted with one
+INSERT ... SELECT generate_series per step, all "à relancer", spread over 2,000
+customers and a year of due dates; each size adds to the previous one.
+Prints, per size: the first page rendered through Django (test client, logged in),
+and the two SQL statements alone (totals, page).
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "relance.settings")
+BENCH_URL = os.environ.get(
+    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/relance_bench_worklist"
+)
+os.environ["DATABASE_URL"] = BENCH_URL
+
+
+def ensure_database(url: str) -> None:
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    admin = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def setup_company():
+    from django.contrib.auth import get_user_model
+
+    from dunning.policies import ensure_default_policies
+    from receivables.models import Company, Customer, Membership, Role
+
+    company, _ = Company.objects.get_or_create(name="Bench worklist")
+    ensure_default_policies(company)
+    if not Customer.objects.for_company(company).exists():
+        Customer.objects.bulk_create(
+            Customer(
+                company=company,
+                code=f"C{i:05d}",
+                name=f"Client {i:05d} SARL",
+                contact_name=f"Dupont {i}",
+                emails=f"c{i}@example.org",
+            )
+            for i in range(2000)
+        )
+    user, _ = get_user_model().objects.get_or_create(username="bench-worklist")
+    Membership.objects.update_or_create(
+        user=user, defaults={"company": company, "role": Role.ADMIN}
+    )
+    return company, user
+
+
+def insert_invoices(company, start: int, count: int) -> None:
+    """One INSERT ... SELECT: every NOT NULL column gets a value, computed or default."""
+    from django.db import connection
+
+    from receivables.models import Document
+
+    computed = {
+        "company_id": "%(company)s",
+        "kind": "'invoice'",
+        "number": "'B' || lpad(g::text, 8, '0')",
+        "issue_date": "(CURRENT_DATE - 400 + (g %% 365))",
+        "due_date": "(CURRENT_DATE - 370 + (g %% 365))",
+        "payment_method": "(CASE WHEN g %% 10 = 0 THEN 'direct_debit' ELSE 'transfer' END)",
+        "customer_id": "(SELECT min(id) FROM receivables_customer WHERE company_id = %(company)s)"
+        " + (g %% 2000)",
+        "description": "'Livraison n° ' || g",
+        "amount": "(50 + (g %% 9000))::numeric(14,2)",
+        "paid_amount": "(CASE WHEN g %% 7 = 0 THEN 20 ELSE 0 END)::numeric(14,2)",
+        "state": "'open'",
+        "to_remind": "true",
+        "pending_level": "2",
+        "to_remind_since": "CURRENT_DATE",
+    }
+    columns, values, params = (
+        [],
+        [],
+        {"company": company.pk, "start": start, "end": start + count - 1},
+    )
+    for field in Document._meta.concrete_fields:
+        if field.primary_key:
+            continue
+        columns.append(connection.ops.quote_name(field.column))
+        if field.column in computed:
+            values.append(computed[field.column])
+        elif field.has_default():
+            key = f"d_{field.column}"
+            params[key] = field.get_db_prep_value(field.get_default(), connection)
+            values.append(f"%({key})s")
+        elif field.null:
+            values.append("NULL")
+        else:
+            values.append("''")
+    sql = (
+        f"INSERT INTO {Document._meta.db_table} ({', '.join(columns)}) "  # noqa: S608 - fixed names
+        f"SELECT {', '.join(values)} FROM generate_series(%(start)s, %(end)s) AS g"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        cursor.execute(f"ANALYZE {Document._meta.db_table}")
+
+
+def timed(fn, runs: int) -> float:
+    fn()  # warm-up: caches, plans
+    samples = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - t) * 1000)
+    return statistics.median(samples)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", default="10000,100000,1000000")
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args()
+    ensure_database(BENCH_URL)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.test import Client
+
+    from receivables.models import Document
+    from receivables.worklist import worklist, worklist_totals
+    from web.clock import company_today
+
+    call_command("migrate", verbosity=0)
+    company, user = setup_company()
+    client = Client()
+    client.force_login(user)
+    have = Document.objects.for_company(company).count()
+    for size in [int(s) for s in args.sizes.split(",")]:
+        if have < size:
+            t = time.perf_counter()
+            insert_invoices(company, have + 1, size - have)
+            print(f"inserted {size - have:,} invoices in {time.perf_counter() - t:.1f} s")
+            have = size
+        as_of = company_today(company)
+
+        def page():
+            response = client.get("/relance/")
+            assert response.status_code == 200, response.status_code
+
+        def sql_only(as_of=as_of):
+            qs = worklist(company, as_of=as_of)
+            worklist_totals(qs)
+            list(qs[:50])
+
+        print(
+            f"{size:>9,} open invoices: first page with total row {timed(page, args.runs):6.1f} ms"
+            f" (SQL alone {timed(sql_only, args.runs):6.1f} ms), median of {args.runs}"
+        )
+
+
+if __name__ == "__main__":
+    main()
