@@ -105,10 +105,13 @@ def batch_summary(request, pk: int):
 
     batch = _batch(request, pk)
     summary = summary_of(batch)
+    from reminders.models import ReminderState
+
+    labels = dict(ReminderState.choices)
     rows = []
     for channel, states in summary.counts.items():
         for state, n in states.items():
-            rows.append((Channel(channel).label, state, n))
+            rows.append((Channel(channel).label, labels.get(state, state), n))
     context = {
         "section": "worklist",
         "batch": batch,

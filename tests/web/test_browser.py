@@ -1,0 +1,324 @@
+"""End-to-end in Debian's chromium against the live server: the morning story of the
+seed screen, and a screenshot of every screen (test-artifacts/screenshots/, in French)."""
+
+import os
+import socket
+from datetime import timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from aiosmtpd.controller import Controller
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs a loop
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip("chromium missing: run `bash scripts/sysdeps.sh test`")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+class Inbox:
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(envelope)
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp(settings):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    yield inbox
+    controller.stop()
+
+
+@pytest.fixture
+def data(settings, tmp_path):
+    """The seed's two invoices, a direct debit, a customer to call, a quote; one admin."""
+    from django.contrib.auth import get_user_model
+
+    from dunning.policies import ensure_default_policies
+    from receivables.models import (
+        Company,
+        Customer,
+        Invoice,
+        Membership,
+        PaymentMethod,
+        Quote,
+        Role,
+    )
+    from reminders.defaults import ensure_default_templates
+    from web.clock import company_today
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.MEDIA_ROOT = tmp_path / "media"
+    company = Company.objects.create(
+        name="Les Jardins de Relance",
+        legal_name="Les Jardins de Relance SARL",
+        address="12 rue des Maraîchers\n35000 Rennes",
+        email="compta@jardins.example",
+        iban="FR7630006000011234567890189",
+        bic="AGRIFRPP",
+    )
+    ensure_default_policies(company)
+    ensure_default_templates(company)
+    user = get_user_model().objects.create_user("claire", password="claire-pass-1")
+    Membership.objects.create(user=user, company=company, role=Role.ADMIN)
+    today = company_today(company)
+
+    def customer(code, name, **kw):
+        return Customer.objects.create(
+            company=company,
+            code=code,
+            name=name,
+            address="3 rue de Paris",
+            postal_code="35000",
+            city="Rennes",
+            **kw,
+        )
+
+    anyway = customer(
+        "ANYWAY",
+        "ANYWAY SARL",
+        contact_name="DRATEY Daisy",
+        emails="daisy@anyway.example",
+        phone="02 99 00 11 22",
+    )
+    lenty = customer("LENTY", "LENTY Sarah", emails="sarah@lenty.example", is_business=False)
+    bio = customer(
+        "BIO",
+        "BIOCOOP Vilaine",
+        contact_name="MARTIN Paul",
+        emails="paul@bio.example",
+        default_payment_method=PaymentMethod.DIRECT_DEBIT,
+    )
+
+    def invoice(number, cust, late, amount, description, **kw):
+        due = today - timedelta(days=late)
+        return Invoice.objects.create(
+            company=company,
+            customer=cust,
+            number=number,
+            issue_date=due - timedelta(days=7),
+            due_date=due,
+            amount=Decimal(amount),
+            description=description,
+            **kw,
+        )
+
+    docs = {
+        "5": invoice(
+            "5", anyway, 2, "5.10", "Pommes de terre Bintje", to_remind=True, pending_level=2
+        ),
+        "3": invoice(
+            "3",
+            lenty,
+            7,
+            "720.00",
+            "Livraisons Janvier-Février",
+            payment_method=PaymentMethod.CARD,
+            to_remind=True,
+            pending_level=2,
+        ),
+        "8": invoice(
+            "8",
+            bio,
+            12,
+            "310.00",
+            "Paniers hebdomadaires",
+            payment_method=PaymentMethod.DIRECT_DEBIT,
+            to_remind=True,
+            pending_level=2,
+        ),
+        "2": invoice(
+            "2", anyway, 35, "1250.00", "Plants de tomates", to_remind=True, pending_level=4
+        ),
+        "12": invoice("12", lenty, -10, "48.50", "Confitures"),
+    }
+    Quote.objects.create(
+        company=company,
+        customer=bio,
+        number="D-2024-07",
+        issue_date=today - timedelta(days=40),
+        due_date=today - timedelta(days=10),
+        amount=Decimal("980.00"),
+        state="expired",
+        description="Aménagement serre",
+        to_remind=True,
+        pending_level=1,
+    )
+    return {"company": company, "docs": docs, "today": today}
+
+
+def shot(page, name):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def login(browser, live_server):
+    context = browser.new_context(viewport={"width": 1366, "height": 850}, locale="fr-FR")
+    page = context.new_page()
+    page.goto(live_server.url + "/accounts/login/")
+    shot(page, "00-connexion")
+    page.fill("input[name=username]", "claire")
+    page.fill("input[name=password]", "claire-pass-1")
+    page.click("button[type=submit]")
+    page.wait_for_url(live_server.url + "/")
+    return context, page
+
+
+def row(page, number):
+    return page.locator(f'#worklist-table tbody tr:has(td:nth-child(2) a:text-is("{number}"))')
+
+
+def numbers(page):
+    return page.locator("#worklist-table tbody tr[data-id] td:nth-child(2) a").all_inner_texts()
+
+
+def test_the_morning_story(browser, live_server, data, smtp):
+    from receivables.models import Document
+
+    context, page = login(browser, live_server)
+    page.goto(live_server.url + "/relance/")
+    assert numbers(page) == ["2", "8", "3", "5"]
+    shot(page, "01-relance-des-factures")
+
+    # Période: 30 days drops the 35-day-old invoice (htmx swaps the table in place).
+    page.select_option("#period", "30")
+    page.wait_for_url("**period=30**")
+    page.wait_for_function(
+        "document.querySelectorAll('#worklist-table tbody tr[data-id]').length === 3"
+    )
+    assert numbers(page) == ["8", "3", "5"]
+
+    # Screen option, remembered per user: hide direct debits.
+    page.check("input[name=hide_direct_debit]")
+    page.wait_for_load_state("load")
+    page.wait_for_function(
+        "document.querySelectorAll('#worklist-table tbody tr[data-id]').length === 2"
+    )
+    assert numbers(page) == ["3", "5"]
+    assert "period=30" in page.url
+    assert page.is_checked("input[name=hide_direct_debit]")
+
+    # Select two rows: click one, shift-click the other (a range of two).
+    row(page, "3").locator("td:nth-child(9)").click()
+    row(page, "5").locator("td:nth-child(9)").click(modifiers=["Shift"])
+    assert page.locator("#selection-count").inner_text() == "2 pièces sélectionnées"
+    assert page.locator("tr.selected").count() == 2
+
+    # Rel mail → preview → send → summary.
+    page.click("button[value=email]")
+    page.wait_for_url("**/relances/apercu/")
+    assert "2 relances prêtes à partir" in page.inner_text("#preview-counts")
+    assert page.locator(".preview-message").count() == 2
+    assert "sarah@lenty.example" in page.content() and "daisy@anyway.example" in page.content()
+    shot(page, "02-apercu-des-relances")
+    page.click("#send-button")
+    page.wait_for_url("**/relances/lots/*/")
+    page.wait_for_selector("#sent-count:has-text('2 envoyées')")
+    shot(page, "03-resume-des-relances")
+    assert len(smtp.messages) == 2
+    assert sorted(m.rcpt_tos[0] for m in smtp.messages) == [
+        "daisy@anyway.example",
+        "sarah@lenty.example",
+    ]
+
+    # Sent documents are no longer "à relancer": show the not-yet-due ones to see them.
+    page.goto(live_server.url + "/relance/")
+    page.check("input[name=show_not_due]")
+    page.wait_for_load_state("load")
+    for number in ("3", "5"):
+        assert row(page, number).locator('[data-col="reminder_count"]').inner_text() == "1"
+    assert Document.objects.get(number="3").reminder_count == 1
+
+    # Remove a row from the list (context menu), then undo.
+    row(page, "12").click(button="right")
+    page.click("#context-menu [data-menu-action=remove-selected]")
+    page.wait_for_load_state("load")
+    assert "12" not in numbers(page)
+    assert "1 pièce enlevée de la liste" in page.inner_text(".messages")
+    shot(page, "04-relance-piece-enlevee")
+    page.click(".messages button:has-text('Annuler')")
+    page.wait_for_load_state("load")
+    assert "12" in numbers(page)
+    assert Document.objects.filter(number="12").exists()
+
+    # Tablet width: the table scrolls inside its box, the toolbar wraps.
+    page.set_viewport_size({"width": 800, "height": 1100})
+    shot(page, "05-relance-tablette")
+    context.close()
+
+
+def test_every_screen_renders_in_french(browser, live_server, data):
+    context, page = login(browser, live_server)
+    docs, url = data["docs"], live_server.url
+    pages = [
+        ("06-factures-a-relancer", "/factures/?filter=to_remind", "À relancer"),
+        ("07-devis-echus", "/devis/?filter=expired", "D-2024-07"),
+        ("08-facture", f"/pieces/{docs['2'].pk}/", "Appel téléphonique — À faire"),
+        ("09-fiche-client", f"/clients/{docs['2'].customer_id}/", "Solde ouvert par ancienneté"),
+        ("10-clients", "/clients/", "ANYWAY SARL"),
+        ("11-appel", f"/relances/appel/?ids={docs['2'].pk}", "Résultat de l'appel"),
+        ("12-parametres-societe", "/parametres/", "EMAIL_HOST"),
+        ("13-procedures", "/parametres/procedures/", "7 jours après l'échéance"),
+        ("15-modeles", "/parametres/modeles/", "Relance 1"),
+        ("17-utilisateurs", "/parametres/utilisateurs/", "Nouvel utilisateur"),
+        ("18-accueil", "/", "Relance des factures"),
+        ("19-devis-relance", "/relance/?kind=quote", "D-2024-07"),
+    ]
+    for name, path, expected in pages:
+        page.goto(url + path)
+        assert expected in page.inner_text("main"), name
+        shot(page, name)
+    page.goto(url + "/parametres/procedures/")
+    page.click("main h2 a >> nth=0")
+    assert "Niveaux" in page.inner_text("main")
+    shot(page, "14-procedure-niveaux")
+
+    # Template editor: typing updates the live preview on a real document (htmx).
+    page.goto(url + "/parametres/modeles/")
+    page.click("main td a >> nth=1")
+    page.fill("#id_subject", "Rappel %NUMERO% : solde %SOLDE%")
+    page.wait_for_function(
+        "document.querySelector('#template-preview').innerText.includes('solde ')"
+        " && !document.querySelector('#template-preview').innerText.includes('%SOLDE%')"
+    )
+    assert "Rappel " in page.inner_text("#template-preview")
+    shot(page, "16-modele-apercu")
+
+    # English on request.
+    page.select_option("#lang-select", "en")
+    page.wait_for_load_state("load")
+    assert "Invoice reminders" in page.inner_text("header")
+    context.close()
