@@ -10,8 +10,6 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs a loop
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
@@ -32,10 +30,19 @@ def browser():
         pytest.skip("chromium missing: run `bash scripts/sysdeps.sh test`")
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
+    # Playwright's sync API runs an event loop in this thread; only for these tests.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            yield browser
+            browser.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 class Inbox:
@@ -222,8 +229,8 @@ def test_the_morning_story(browser, live_server, data, smtp):
     assert numbers(page) == ["8", "3", "5"]
 
     # Screen option, remembered per user: hide direct debits.
-    page.check("input[name=hide_direct_debit]")
-    page.wait_for_load_state("load")
+    with page.expect_navigation():
+        page.check("input[name=hide_direct_debit]")
     page.wait_for_function(
         "document.querySelectorAll('#worklist-table tbody tr[data-id]').length === 2"
     )
@@ -256,21 +263,21 @@ def test_the_morning_story(browser, live_server, data, smtp):
 
     # Sent documents are no longer "à relancer": show the not-yet-due ones to see them.
     page.goto(live_server.url + "/relance/")
-    page.check("input[name=show_not_due]")
-    page.wait_for_load_state("load")
+    with page.expect_navigation():
+        page.check("input[name=show_not_due]")
     for number in ("3", "5"):
         assert row(page, number).locator('[data-col="reminder_count"]').inner_text() == "1"
     assert Document.objects.get(number="3").reminder_count == 1
 
     # Remove a row from the list (context menu), then undo.
     row(page, "12").click(button="right")
-    page.click("#context-menu [data-menu-action=remove-selected]")
-    page.wait_for_load_state("load")
+    with page.expect_navigation():
+        page.click("#context-menu [data-menu-action=remove-selected]")
     assert "12" not in numbers(page)
     assert "1 pièce enlevée de la liste" in page.inner_text(".messages")
     shot(page, "04-relance-piece-enlevee")
-    page.click(".messages button:has-text('Annuler')")
-    page.wait_for_load_state("load")
+    with page.expect_navigation():
+        page.click(".messages button:has-text('Annuler')")
     assert "12" in numbers(page)
     assert Document.objects.filter(number="12").exists()
 
@@ -318,7 +325,7 @@ def test_every_screen_renders_in_french(browser, live_server, data):
     shot(page, "16-modele-apercu")
 
     # English on request.
-    page.select_option("#lang-select", "en")
-    page.wait_for_load_state("load")
+    with page.expect_navigation():
+        page.select_option("#lang-select", "en")
     assert "Invoice reminders" in page.inner_text("header")
     context.close()
