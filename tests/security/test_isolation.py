@@ -28,6 +28,13 @@ RULES: dict[str, dict] = {
     "banking:confirm": {"pk": StatementLine},
     "banking:reject": {"pk": StatementLine},
     "insight:csv": {"chart": "aging"},
+    "document_detail": {"pk": Invoice},
+    "document_stop": {"pk": Invoice},
+    "customer_detail": {"pk": Customer},
+    "customer_notes": {"pk": Customer},
+    "customer_block": {"pk": Customer},
+    "customer_promise": {"pk": Customer},
+    "settings_user": {"pk": Membership},
 }
 # API path parameters: {(path, param): model}; by parameter name when the path is not listed.
 API_RULES: dict = {
@@ -51,8 +58,28 @@ PUBLIC = {
 }
 # A viewer (read-only) may POST only to these: the rest must refuse (403/404/405).
 # Pages that only read may answer a POST like a GET: list them in READ_ONLY.
-VIEWER_POST = {"logout", "set_language", "admin:logout"}
-READ_ONLY = {"home", "insight:dashboard", "insight:csv"}
+# Screen options and "remove from my list" touch only the viewer's own preferences/session.
+VIEWER_POST = {
+    "logout",
+    "set_language",
+    "admin:logout",
+    "worklist_options",
+    "worklist_remove",
+    "worklist_undo",
+}
+READ_ONLY = {
+    "home",
+    "insight:dashboard",
+    "insight:csv",
+    "worklist",
+    "invoice_list",
+    "quote_list",
+    "customer_list",
+    "settings_policies",
+    "settings_templates",
+    "batch_preview",  # renders what would be sent, writes nothing
+    "settings_template_preview",  # renders typed words on a document, writes nothing
+}
 REFUSED = {401, 403, 404, 405}
 
 
@@ -70,6 +97,16 @@ def _add_rules_from_reminders():
     ):
         for w in words:
             API_RULES.setdefault(f"{w}_id", model)
+    from dunning.models import Policy
+
+    RULES.update(
+        {
+            "batch_summary": {"pk": Batch},
+            "batch_letters": {"pk": Batch},
+            "settings_template": {"pk": Template},
+            "settings_policy": {"pk": Policy},
+        }
+    )
 
 
 _add_rules_from_reminders()
