@@ -16,10 +16,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
 from stdnum import iso11649
 
 from receivables.paycodes import reference_body
+
+# Cached: every line of a statement is compared with the same open invoice numbers.
+_body = lru_cache(maxsize=1 << 17)(reference_body)
 
 MATCHED, PROPOSED, UNMATCHED = "matched", "proposed", "unmatched"
 
@@ -134,8 +138,10 @@ def _after_invoice_word(words: Sequence[str], i: int) -> bool:
     return False
 
 
-def name_tokens(name: str) -> set[str]:
-    return {t for t in tokens(name) if len(t) > 1 and t not in NAME_NOISE}
+@lru_cache(maxsize=65536)
+def name_tokens(name: str) -> frozenset[str]:
+    """Cached: the same customer names are compared with every line of a statement."""
+    return frozenset(t for t in tokens(name) if len(t) > 1 and t not in NAME_NOISE)
 
 
 def customers_named(text: str, customers: dict[int, str]) -> list[int]:
@@ -185,7 +191,7 @@ def match_credit(credit: BankCredit, invoices: Sequence[OpenInvoice]) -> Match:
     invoices = [i for i in invoices if i.currency == credit.currency and i.balance > 0]
     by_body: dict[str, list[OpenInvoice]] = {}
     for invoice in invoices:
-        by_body.setdefault(reference_body(invoice.number), []).append(invoice)
+        by_body.setdefault(_body(invoice.number), []).append(invoice)
 
     text = f"{credit.reference} {credit.remittance}"
     rf = [b for b in rf_bodies(text) if b in by_body]
