@@ -1,8 +1,12 @@
 """What an import reports: per-line errors when rejected, counts when done."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from django.utils.translation import gettext as _
+
+from ..upsert import UpsertResult
+
+COUNTERS = [f.name for f in fields(UpsertResult) if f.type in (int, "int")]
 
 
 @dataclass(frozen=True)
@@ -26,43 +30,19 @@ class ImportRejected(Exception):
         super().__init__("\n".join(str(e) for e in self.errors[:20]))
 
 
-@dataclass
-class ImportResult:
+@dataclass(kw_only=True)
+class ImportResult(UpsertResult):
+    """The upsert counts (and `changed`) of the file, plus what only a file has."""
+
     filename: str
     kind: str
     rows: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    customers_created: int = 0
-    payments_created: int = 0
-    payments_updated: int = 0
-    payments_deleted: int = 0
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
-    def add(self, upsert) -> None:
-        for name in (
-            "created",
-            "updated",
-            "unchanged",
-            "customers_created",
-            "payments_created",
-            "payments_updated",
-            "payments_deleted",
-        ):
+    def add(self, upsert: UpsertResult) -> None:
+        for name in COUNTERS:
             setattr(self, name, getattr(self, name) + getattr(upsert, name))
-
-    @property
-    def changed(self) -> bool:
-        return bool(
-            self.created
-            or self.updated
-            or self.customers_created
-            or self.payments_created
-            or self.payments_updated
-            or self.payments_deleted
-        )
 
     def summary(self) -> str:
         text = _("%(rows)s lignes : %(c)s créées, %(u)s modifiées, %(n)s inchangées") % {
