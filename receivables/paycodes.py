@@ -1,6 +1,6 @@
 """Payment codes printed on reminders: what makes paying one scan away.
 
-- Euro companies: the EPC069-12 SEPA credit-transfer QR code ("GiroCode"), built by segno.
+- Euro companies: the EPC069-12 SEPA credit-transfer QR code ("GiroCode").
 - CHF companies: the Swiss QR-bill payment part, built by qrbill.
 
 The structured creditor reference (ISO 11649, "RF…") is built from the invoice number;
@@ -18,13 +18,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-import segno
-import segno.helpers
 from django.template.loader import render_to_string
 from django.utils.formats import number_format
 from django.utils.safestring import SafeString, mark_safe
 from stdnum import iso11649
 from stdnum.iso7064 import mod_97_10
+
+from .qrcodes import qr_png
 
 logger = logging.getLogger(__name__)
 
@@ -84,19 +84,36 @@ def compact_iban(iban: str) -> str:
     return re.sub(r"\s", "", iban or "").upper()
 
 
-def epc_qr(
+EPC_CHARSETS = ("utf-8", "iso-8859-1")  # EPC069-12 character sets 1 and 2
+EPC_MAX_BYTES = 331
+
+
+def epc_payload(
     *, name: str, iban: str, amount: Decimal, remittance: Remittance, bic: str = ""
-) -> segno.QRCode:
-    """The EPC069-12 QR code (version 002, error level M): BCD/002/charset/SCT/BIC/name/
-    IBAN/EURamount/purpose/RF reference/text. segno checks the lengths and the charset."""
-    return segno.helpers.make_epc_qr(
-        name=name[:EPC_MAX_NAME],
-        iban=compact_iban(iban),
-        amount=amount,
-        reference=remittance.reference,
-        text=remittance.text,
-        bic=(bic or "").strip() or None,
-    )
+) -> bytes:
+    """The EPC069-12 version 002 payload: BCD/002/charset/SCT/BIC/name/IBAN/EURamount/
+    purpose/RF reference/text, one per line. Latin-1 when it fits (set 2), else UTF-8."""
+    amount = Decimal(amount)
+    if not Decimal("0.01") <= amount <= Decimal("999999999.99"):
+        raise ValueError(f"EPC QR: amount out of range: {amount}")
+    name, bic = name.strip()[:EPC_MAX_NAME], (bic or "").strip()
+    if not name or not 4 < len(iban) <= 34 or len(bic) not in (0, 8, 11):
+        raise ValueError(f"EPC QR: invalid name, IBAN or BIC: {name!r} {iban!r} {bic!r}")
+    fields = ["BCD", "002", "", "SCT", bic, name, iban]
+    fields.append("EUR" + f"{amount:.2f}".rstrip("0").rstrip("."))
+    fields += ["", remittance.reference or ""]
+    if remittance.text:  # a structured reference, or a text: never both
+        fields.append(remittance.text[:EPC_MAX_TEXT])
+    for charset, encoding in ((2, "iso-8859-1"), (1, "utf-8")):
+        fields[2] = str(charset)
+        try:
+            data = "\n".join(fields).encode(encoding)
+        except UnicodeEncodeError:
+            continue
+        if len(data) > EPC_MAX_BYTES:
+            raise ValueError(f"EPC QR: payload of {len(data)} bytes, at most {EPC_MAX_BYTES}")
+        return data
+    raise AssertionError("UTF-8 encodes every string")
 
 
 def _swiss_address(name: str, street_lines: list[str], pcode: str, city: str, country: str):
@@ -167,12 +184,6 @@ class PaymentCode:
         return "data:image/png;base64," + base64.b64encode(self.png).decode("ascii")
 
 
-def _png(qr: segno.QRCode) -> bytes:
-    out = io.BytesIO()
-    qr.save(out, kind="png", scale=4, border=4)
-    return out.getvalue()
-
-
 def payment_code(company, customer, documents, amount) -> PaymentCode | None:
     """The payment code for `amount` due on `documents`, or None when the company has no
     IBAN, the amount is not positive, or the currency has no code (only EUR and CHF do)."""
@@ -182,14 +193,14 @@ def payment_code(company, customer, documents, amount) -> PaymentCode | None:
         return None
     remittance = remittance_for([d.number for d in documents])
     if company.currency == "EUR":
-        qr = epc_qr(
+        payload = epc_payload(
             name=company.display_name,
             iban=iban,
             amount=amount,
             remittance=remittance,
             bic=company.bic,
         )
-        return PaymentCode("epc", iban, company.bic, amount, "EUR", remittance, _png(qr))
+        return PaymentCode("epc", iban, company.bic, amount, "EUR", remittance, qr_png(payload))
     if company.currency == "CHF":
         try:
             bill = swiss_qr_bill(company, customer, amount, remittance)
@@ -199,8 +210,8 @@ def payment_code(company, customer, documents, amount) -> PaymentCode | None:
         svg_out = io.StringIO()
         bill.as_svg(svg_out)
         svg = re.sub(r"^<\?xml[^>]*>\s*", "", svg_out.getvalue())
-        qr = segno.make_qr(bill.qr_data(), error="m", boost_error=False)
-        return PaymentCode("qrbill", iban, company.bic, amount, "CHF", remittance, _png(qr), svg)
+        png = qr_png(bill.qr_data().encode("utf-8"))  # Swiss QR-bill: UTF-8, level M
+        return PaymentCode("qrbill", iban, company.bic, amount, "CHF", remittance, png, svg)
     return None
 
 

@@ -121,3 +121,24 @@ def test_chf_company_gets_a_swiss_qr_bill(company, make_invoice):
     assert data[:4] == ["SPC", "0200", "1", "CH9300762011623852957"]
     assert "150.00" in data and "CHF" in data
     assert "SCOR" in data and paycodes.rf_reference("F00042") in data
+
+
+def test_accented_names_travel_in_the_charset_the_payload_announces(company, make_invoice):
+    invoice = make_invoice(number="F1", amount=D("10.00"))
+    for name, charset, encoding in [
+        ("Société Générale", "2", "latin-1"),
+        ("Łódź SA", "1", "utf-8"),
+    ]:
+        company.legal_name = name
+        code = paycodes.payment_code(company, invoice.customer, [invoice], invoice.amount)
+        raw = zxingcpp.read_barcodes(Image.open(io.BytesIO(code.png)))[0].bytes
+        fields = raw.decode(encoding).split("\n")
+        assert (fields[2], fields[5]) == (charset, name)
+
+
+def test_an_amount_no_bank_accepts_is_refused_in_words():
+    remittance = paycodes.Remittance(reference="RF203", text=None)
+    with pytest.raises(ValueError, match="amount out of range"):
+        paycodes.epc_payload(
+            name="A", iban="FR7630006000011234567890189", amount=D("1e9"), remittance=remittance
+        )
