@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from channels.letter import LetterChannel
 from channels.phone import Call, PhoneChannel
 from dunning.models import Channel, Level
-from receivables.models import Company, Customer, Document
+from receivables.models import Company, Customer, Document, DocumentKind
 
 from . import attachments as files
 from .clock import company_today
@@ -85,6 +85,17 @@ def _scoped_documents(company: Company, documents) -> list[Document]:
     )
 
 
+def _groups(docs: list[Document]) -> list[list[Document]]:
+    """The documents of one customer and one kind: a customer's expired quotes and
+    overdue invoices get two messages (other words, and a quote is not paid)."""
+    by_key: dict[tuple[int, bool], list[Document]] = defaultdict(list)
+    for doc in docs:  # ordered by customer: the groups keep that order
+        by_key[(doc.customer_id, doc.kind == DocumentKind.QUOTE)].append(doc)
+    customers = list(dict.fromkeys(doc.customer_id for doc in docs))
+    order = {pk: i for i, pk in enumerate(customers)}
+    return [by_key[k] for k in sorted(by_key, key=lambda k: (order[k[0]], k[1]))]
+
+
 def default_channel(document: Document) -> str | None:
     """The action a document offers by default: its pending (or next) level's channel."""
     level = Renderer(document.company, company_today(document.company)).level(document)
@@ -126,10 +137,7 @@ def preview_batch(
             )
         )
 
-    by_customer: dict[int, list[Document]] = defaultdict(list)
-    for doc in docs:
-        by_customer[doc.customer_id].append(doc)
-    for group in by_customer.values():
+    for group in _groups(docs):
         customer = group[0].customer
         problem = customer_problem(customer, as_of)
         if problem:

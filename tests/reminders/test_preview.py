@@ -149,3 +149,31 @@ def test_a_single_message_can_be_edited_before_it_leaves(late_invoice, company):
 def test_another_companys_documents_are_ignored(late_invoice, company, other_company):
     doc = late_invoice()
     assert preview_batch(other_company, [doc], as_of=AS_OF).messages == []
+
+
+def test_a_customers_expired_quote_and_overdue_invoice_go_in_two_messages(
+    late_invoice, company, customer
+):
+    from receivables.models import Quote
+
+    invoice = late_invoice(number="F-7")
+    quote = Quote.objects.create(
+        company=company,
+        customer=customer,
+        number="D-7",
+        issue_date=date(2026, 1, 10),
+        due_date=date(2026, 2, 10),
+        amount="980.00",
+        state="expired",
+        to_remind=True,
+        pending_level=1,
+    )
+    preview = preview_batch(company, [quote, invoice], as_of=AS_OF)
+    assert [[d.number for d in m.documents] for m in preview.messages] == [["F-7"], ["D-7"]]
+    invoice_msg, quote_msg = preview.messages
+    assert invoice_msg.subject == "Rappel : facture(s) F-7 échue(s)"
+    assert quote_msg.subject == "Votre devis D-7 est arrivé à échéance"
+    assert "D-7" not in invoice_msg.body_text and "F-7" not in quote_msg.body_text
+    assert preview.failures == []
+    batch = create_batch(company, [quote, invoice], as_of=AS_OF)
+    assert batch.reminders.filter(customer=customer).count() == 2
