@@ -53,7 +53,7 @@ def overview() -> str:
     django.setup()
     commands = get_commands()
     ours = {n: a for n, a in commands.items() if a in PROJECT_APPS}
-    others = sorted(set(ours) - set(ROUTINE))
+    others = sorted(set(ours) - set(ROUTINE) - set(OPERATIONS))
     lines = [
         "Relance — accounts-receivable dunning: find overdue invoices, chase them.",
         "",

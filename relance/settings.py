@@ -35,10 +35,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "relance",  # before django_tasks_db: its `db_worker` resumes batches a killed one left
     "django_tasks",
     "django_tasks_db",
     "ninja",
-    "relance",
     "receivables",
     "dunning",
     "reminders",

@@ -3,6 +3,7 @@
 preview_batch   what would go out, per message, and what cannot and why (writes nothing)
 create_batch    the outbox rows, in one transaction; sending starts after commit
 send_outbox     deliver queued e-mails (the worker's and `send_reminders`' entry point)
+resume_open_batches  queue again what a killed worker left (when a worker starts)
 letters_pdf     all letters of a batch as one PDF to print
 log_call        a phone call on the customer's file (promise / dispute stop reminders)
 batch_summary   counts per channel and outcome, each error in words
@@ -303,6 +304,21 @@ def enqueue_batch(batch_id: int) -> None:
         process_batch.enqueue(batch_id)
     except Exception:
         log.exception("could not enqueue batch %s; run `manage.py send_reminders`", batch_id)
+
+
+def resume_open_batches() -> int:
+    """Queue again every batch with letters or e-mails still to send (or left 'sending'):
+    what a worker does when it starts, since a killed worker's task is never run again.
+    Returns how many batches were queued."""
+    open_rows = Reminder.objects.filter(
+        batch__state=BatchState.OPEN,
+        state__in=[ReminderState.QUEUED, ReminderState.SENDING],
+        channel__in=[*EMAIL_CHANNELS, Channel.LETTER],
+    )
+    ids = list(open_rows.order_by("batch_id").values_list("batch_id", flat=True).distinct())
+    for batch_id in ids:
+        enqueue_batch(batch_id)
+    return len(ids)
 
 
 # -- after sending --------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Background work through the Tasks API: thin, it calls the services."""
 
 import logging
+from datetime import timedelta
 
 from django_tasks import task
 
@@ -10,12 +11,12 @@ log = logging.getLogger(__name__)
 @task()
 def process_batch(batch_id: int) -> dict:
     """Print the batch's letters and send its e-mails. Safe to run twice (or on two
-    workers): rows are claimed with a conditional update. Postponed e-mails (4xx)
-    get a deferred run at their retry time when the backend can defer."""
+    workers): rows are claimed with a conditional update. Postponed e-mails (4xx), and
+    rows left 'sending' by a worker that may have died, get a deferred run when the
+    backend can defer (`manage.py db_worker` also resumes open batches when it starts)."""
     from dunning.models import Channel
 
     from .models import Batch, ReminderState
-    from .outbox import next_retry_at
     from .services import letters_pdf, send_outbox
 
     batch = Batch.objects.filter(pk=batch_id).first()
@@ -24,11 +25,29 @@ def process_batch(batch_id: int) -> dict:
     if batch.reminders.filter(channel=Channel.LETTER, state=ReminderState.QUEUED).exists():
         letters_pdf(batch)
     stats = send_outbox(batch)
-    when = next_retry_at(batch_id)
+    when = _next_run_at(batch_id)
     if when is not None:
         backend = process_batch.get_backend()
         if getattr(backend, "supports_defer", False):
             process_batch.using(run_after=when).enqueue(batch_id)
         else:
-            log.warning("batch %s has postponed e-mails: run `manage.py send_reminders`", batch_id)
+            log.warning("batch %s has e-mails left: run `manage.py send_reminders`", batch_id)
     return {"sent": stats.sent, "failed": stats.failed, "retried": stats.retried}
+
+
+def _next_run_at(batch_id: int):
+    """When this batch needs another run: its earliest postponed e-mail (4xx), or when
+    rows another worker holds in 'sending' become stale (that worker may have died:
+    the run after the timeout hands them to a person). None: nothing left to do."""
+    from django.db.models import Min
+
+    from .models import Reminder, ReminderState
+    from .outbox import SENDING_TIMEOUT, next_retry_at
+
+    times = [next_retry_at(batch_id)]
+    held = Reminder.objects.filter(batch_id=batch_id, state=ReminderState.SENDING)
+    oldest = held.aggregate(at=Min("claimed_at"))["at"]
+    if oldest is not None:
+        times.append(oldest + SENDING_TIMEOUT + timedelta(seconds=1))
+    times = [t for t in times if t is not None]
+    return min(times) if times else None

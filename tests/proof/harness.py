@@ -1,5 +1,6 @@
-"""Crash harness: real worker processes (`manage.py send_reminders --loop`) sending to a
-recording SMTP server (aiosmtpd), killed with SIGKILL at random moments and restarted.
+"""Crash harness: real worker processes (`manage.py send_reminders --loop`, or the Tasks
+queue's `manage.py db_worker`) sending to a recording SMTP server (aiosmtpd), killed with
+SIGKILL at random moments and restarted.
 
 Used by bench/crash.py (2,000 reminders, 30 kills) and tests/proof/test_crash.py (CI size).
 The verdict compares what the SMTP server received (Message-IDs) with the outbox rows.
@@ -121,6 +122,11 @@ def _content(data: bytes):
     return ContentFile(data)
 
 
+# The cron / by-hand drain, and the embedded Tasks queue's worker (reminders.tasks).
+SEND_REMINDERS = ("send_reminders", "--loop", "0.3")
+DB_WORKER = ("db_worker", "--interval", "0.2", "--no-startup-delay", "--no-reload", "-v", "0")
+
+
 @dataclass
 class Workers:
     """N worker processes; kill one with SIGKILL, restart it."""
@@ -130,11 +136,12 @@ class Workers:
     procs: list = field(default_factory=list)
     kills: int = 0
     log: Path | None = None
+    command: tuple[str, ...] = SEND_REMINDERS
 
     def start_one(self) -> subprocess.Popen:
         out = open(self.log, "ab") if self.log else subprocess.DEVNULL  # noqa: SIM115
         return subprocess.Popen(
-            [sys.executable, "manage.py", "send_reminders", "--loop", "0.3"],
+            [sys.executable, "manage.py", *self.command],
             cwd=ROOT,
             env=self.env,
             stdout=out,

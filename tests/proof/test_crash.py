@@ -5,20 +5,10 @@ The full run (2,000 reminders, 30 kills) is bench/crash.py."""
 import random
 
 import pytest
-from django.db import connection
 
 from . import harness
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def postgres_url():
-    if connection.vendor != "postgresql":
-        pytest.skip("several worker processes on one database: PostgreSQL's job, not SQLite's")
-    s = connection.settings_dict
-    user = s["USER"] + (f":{s['PASSWORD']}" if s["PASSWORD"] else "")
-    return f"postgres://{user}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
 
 
 def test_killed_workers_never_send_twice_nor_lose_a_reminder(postgres_url, settings, tmp_path):
@@ -43,3 +33,40 @@ def test_killed_workers_never_send_twice_nor_lose_a_reminder(postgres_url, setti
     assert v.sent_not_received == []
     assert v.documents_behind == 0
     assert v.states["sent"] + v.states["needs_review"] == 100
+
+
+def test_a_killed_db_worker_leaves_its_batch_to_the_next_one(postgres_url, settings, tmp_path):
+    """The embedded default: `manage.py db_worker` runs reminders.tasks.process_batch.
+    Killed mid-batch, its task stays "running" in django-tasks-db's table for ever (no
+    other worker takes it); the next worker must finish the batch all the same."""
+    from django_tasks_db.models import DBTaskResult
+
+    settings.MEDIA_ROOT = tmp_path
+    recorder = harness.Recorder(delay=0.02)
+    smtp = harness.start_smtp(recorder)
+    batch = harness.make_reminders(60, tmp_path)
+    assert DBTaskResult.objects.filter(task_path__endswith="process_batch").count() == 1
+    workers = harness.Workers(
+        env=harness.worker_env(postgres_url, smtp.port, tmp_path),
+        count=1,
+        command=harness.DB_WORKER,
+    )
+    try:
+        harness.run_kills(workers, recorder, batch.pk, 1, random.Random(7), most=20)
+        received_at_kill = len(recorder.ids)
+        settled = harness.wait_settled(batch.pk, limit=25)
+    finally:
+        workers.stop()
+        smtp.stop()
+    v = harness.verdict(batch.pk, recorder)
+    print(v)
+    assert workers.kills == 1
+    assert 0 < received_at_kill < 60  # the kill landed mid-batch
+    assert settled, v.states
+    assert v.total == 60
+    assert v.duplicates == []
+    assert v.lost == []
+    assert v.sent_not_received == []
+    assert v.documents_behind == 0
+    assert v.states["sent"] + v.states["needs_review"] == 60
+    assert v.states["needs_review"] <= 25  # only the chunk the dead worker had claimed
