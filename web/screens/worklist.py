@@ -9,10 +9,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
+from receivables.coerce import BadValue
+from receivables.imports.values import parse_date
 from receivables.worklist import KINDS, ORDERINGS, PERIODS, worklist, worklist_totals
 from web.clock import company_today
 from web.company import company_of
 from web.models import UserPreference
+from web.templatetags.relance_ui import longdate
 
 from .common import LevelNames, can_send, selected_ids
 
@@ -39,11 +42,10 @@ COLUMNS = [
 ]
 
 
-def _parse_date(value: str) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
+def read_date(value: str) -> date | None:
+    """A date typed in the period filter: 24/12/2026, 24/12/26 or 2026-12-24 (what the
+    browser sends for a bookmarked ISO link); empty is None; anything else is BadValue."""
+    return parse_date(value[:30])
 
 
 def removed_ids(request) -> list[int]:
@@ -58,7 +60,14 @@ def worklist_params(request, pref: UserPreference) -> dict:
     order = get.get("order", "-days_late")
     order = order if order.lstrip("-") in ORDERINGS else "-days_late"
     period_choice = get.get("period", "")
-    start, end = _parse_date(get.get("start", "")), _parse_date(get.get("end", ""))
+    dates, date_errors = {}, []
+    for key, label in (("start", _("Du")), ("end", _("Au"))):
+        try:
+            dates[key] = read_date(get.get(key, ""))
+        except BadValue as error:
+            dates[key] = None
+            date_errors.append(_("%(field)s : %(error)s") % {"field": label, "error": error})
+    start, end = dates["start"], dates["end"]
     if period_choice == "custom" or (not period_choice and (start or end)):
         period_choice = "custom"
         period = (start, end) if (start or end) else None
@@ -73,6 +82,9 @@ def worklist_params(request, pref: UserPreference) -> dict:
         "period": period,
         "start": start,
         "end": end,
+        "start_text": get.get("start", "")[:30] if start is None else longdate(start),
+        "end_text": get.get("end", "")[:30] if end is None else longdate(end),
+        "date_errors": date_errors,
         "search": get.get("q", "").strip()[:100],
         "show_not_due": pref.show_not_due,
         "hide_direct_debit": pref.hide_direct_debit,
