@@ -182,53 +182,6 @@ def confirm_preview(company: Company, token: str, *, user=None):
     return batch
 
 
-# -- the outbox, for a person or a script --------------------------------------------------
-
-
-class CannotRetry(Exception):
-    pass
-
-
-def stuck_reminders(company: Company):
-    """What a person must look at: failed, interrupted (needs review), or queued after an
-    error; a failure since redone (a newer reminder about the same document) is not."""
-    from django.db.models import Exists, OuterRef
-
-    from reminders.models import Reminder, ReminderDocument, ReminderState
-
-    rows = Reminder.objects.for_company(company)
-    redone = ReminderDocument.objects.filter(
-        reminder_id__gt=OuterRef("pk"), document__reminder_links__reminder_id=OuterRef("pk")
-    )
-    failed = rows.filter(state=ReminderState.FAILED).exclude(Exists(redone))
-    return (
-        failed
-        | rows.filter(state=ReminderState.NEEDS_REVIEW)
-        | rows.filter(state=ReminderState.QUEUED).exclude(last_error="")
-    )
-
-
-def retry(reminder, *, user=None):
-    """Try again: an interrupted row goes back to the queue (a person said it did not go
-    out); a failed or cancelled one is redone as a new batch, rendered from today's data.
-    Returns the batch sending it (None for a row without batch)."""
-    from reminders.models import ReminderState
-    from reminders.services import create_batch, resolve_needs_review
-
-    if reminder.state == ReminderState.NEEDS_REVIEW:
-        resolve_needs_review(reminder, was_sent=False)
-        return reminder.batch
-    if reminder.state in (ReminderState.FAILED, ReminderState.CANCELLED):
-        ids = list(reminder.links.values_list("document_id", flat=True))
-        return create_batch(reminder.company, ids, reminder.channel, user)
-    raise CannotRetry(
-        _(
-            "Ce rappel est « %(s)s » : seuls les rappels en échec, annulés ou à vérifier se relancent."
-        )
-        % {"s": reminder.get_state_display()}
-    )
-
-
 # -- the daily run (cron, systemd timer or rq-scheduler) ------------------------------------
 
 

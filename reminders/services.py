@@ -366,8 +366,9 @@ def cancel_reminder(reminder: Reminder) -> bool:
     return bool(n)
 
 
-def resolve_needs_review(reminder: Reminder, was_sent: bool) -> None:
-    """A person checked a reminder left in 'sending' by a crash: it went out, or not."""
+def resolve_needs_review(reminder: Reminder, was_sent: bool) -> bool:
+    """A person checked a reminder left in 'sending' by a crash: it went out, or not.
+    False when it was not (or no longer) waiting for that decision."""
     with transaction.atomic():
         n = Reminder.objects.filter(pk=reminder.pk, state=ReminderState.NEEDS_REVIEW).update(
             state=ReminderState.SENT if was_sent else ReminderState.QUEUED,
@@ -376,8 +377,9 @@ def resolve_needs_review(reminder: Reminder, was_sent: bool) -> None:
         )
         if n and was_sent:
             mark_documents_sent([reminder.pk], company_today(reminder.company))
-    if n and not was_sent:
+    if n and not was_sent and reminder.batch_id:
         transaction.on_commit(lambda: enqueue_batch(reminder.batch_id))
+    return bool(n)
 
 
 # -- letters --------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import imports, views
-from .screens import batches, customers, documents, setup, templates_editor
+from .screens import batches, customers, documents, outbox, setup, templates_editor
 from .screens import worklist as wl
 
 urlpatterns = [
@@ -18,6 +18,11 @@ urlpatterns = [
     path("relances/lots/<int:pk>/", batches.batch_summary, name="batch_summary"),
     path("relances/lots/<int:pk>/courriers.pdf", batches.batch_letters, name="batch_letters"),
     path("relances/appel/", batches.call_new, name="call_new"),
+    # À vérifier / Envois en échec: the reminders a person decides on
+    path("relances/a-verifier/", outbox.review_list, name="outbox_review"),
+    path("relances/a-verifier/<int:pk>/parti/", outbox.review_mark_sent, name="outbox_mark_sent"),
+    path("relances/a-verifier/<int:pk>/renvoyer/", outbox.review_retry, name="outbox_retry"),
+    path("relances/a-verifier/<int:pk>/annuler/", outbox.review_cancel, name="outbox_cancel"),
     # Documents
     path("factures/", documents.invoice_list, name="invoice_list"),
     path("devis/", documents.quote_list, name="quote_list"),

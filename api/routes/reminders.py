@@ -12,6 +12,8 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema
 
+from reminders import review
+
 from .. import services
 from ..auth import company_of, require_writer
 from ..errors import ApiError, not_found
@@ -355,7 +357,7 @@ def list_reminders(request, filters: Query[ReminderFilters]):
     if filters.document:
         qs = qs.filter(links__document_id=filters.document)
     if filters.stuck:
-        qs = qs.filter(pk__in=services.stuck_reminders(company_of(request)).values("pk"))
+        qs = qs.filter(pk__in=review.stuck_reminders(company_of(request)).values("pk"))
     return paginate(qs.order_by("-created_at", "-pk").distinct(), filters)
 
 
@@ -399,8 +401,8 @@ def retry_reminder(request, reminder_id: PathId):
     require_writer(request)
     reminder = _reminder(request, reminder_id)
     try:
-        batch = services.retry(reminder, user=request.user)
-    except services.CannotRetry as exc:
+        batch = review.retry(reminder, user=request.user)
+    except review.CannotRetry as exc:
         raise ApiError(409, str(exc)) from exc
     return {
         "reminder": _reminder(request, reminder_id),

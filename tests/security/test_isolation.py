@@ -103,6 +103,9 @@ def _add_rules_from_reminders():
         {
             "batch_summary": {"pk": Batch},
             "batch_letters": {"pk": Batch},
+            "outbox_mark_sent": {"pk": Reminder},
+            "outbox_retry": {"pk": Reminder},
+            "outbox_cancel": {"pk": Reminder},
             "settings_template": {"pk": Template},
             "settings_policy": {"pk": Policy},
         }

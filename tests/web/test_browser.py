@@ -298,3 +298,54 @@ def test_every_screen_renders_in_french(browser, live_server, data):
         page.select_option("#lang-select", "en")
     assert "Invoice reminders" in page.inner_text("header")
     context.close()
+
+
+def test_a_reminder_in_doubt_is_decided_on_screen(browser, live_server, data, smtp):
+    """« À vérifier »: one reminder interrupted mid-send, one failed for want of an address."""
+    from django.db import transaction
+
+    from receivables.models import Customer, Document
+    from reminders.models import Reminder, ReminderState
+    from reminders.services import create_batch
+
+    docs = data["docs"]
+    Customer.objects.filter(code="LENTY").update(emails="")
+    with transaction.atomic():  # the worker runs at commit: by then one row is "in doubt"
+        batch = create_batch(data["company"], [docs["5"], docs["3"]], channel="email")
+        Reminder.objects.filter(batch=batch, customer__code="ANYWAY").update(
+            state=ReminderState.NEEDS_REVIEW,
+            attempts=1,
+            last_error="Interrompu pendant l'envoi : vérifier s'il est parti avant de le renvoyer.",
+        )
+    context, page = login(browser, live_server)
+    assert page.inner_text("#decisions-count") == "2"
+    page.goto(f"{live_server.url}/relances/lots/{batch.pk}/")
+    assert page.inner_text("#to-decide") == "Décider des 2 rappels à vérifier ou en échec"
+    shot(page, "23-resume-a-decider")
+    page.click("header nav a:has-text('À vérifier')")
+    page.wait_for_url("**/relances/a-verifier/")
+    assert "1 rappel peut-être parti" in page.inner_text("main")
+    assert "pas d'adresse e-mail" in page.inner_text("main")
+    card = page.locator("article.decision:has-text('ANYWAY SARL')")
+    card.locator("summary").click()
+    assert "Rappel : facture(s) 5 échue(s)" in card.inner_text()
+    shot(page, "20-a-verifier")
+
+    with page.expect_navigation():
+        card.locator("button:has-text('Il est bien parti')").click()
+    assert "Noté comme envoyé : ANYWAY SARL" in page.inner_text(".messages")
+    assert page.inner_text("#decisions-count") == "1"
+    assert Document.objects.get(pk=docs["5"].pk).reminder_count == 1
+    assert smtp.messages == []  # counted as sent, not sent again
+    shot(page, "21-a-verifier-parti")
+
+    failed = page.locator("article.decision:has-text('LENTY Sarah')")
+    failed.locator("input[name=emails]").fill("sarah@lenty.example")
+    with page.expect_navigation():
+        failed.locator("button:has-text('Réessayer')").click()
+    assert "Rappel refait pour LENTY Sarah" in page.inner_text(".messages")
+    assert "Rien à vérifier" in page.inner_text("main")
+    assert page.locator("#decisions-count").count() == 0
+    assert [m.rcpt_tos for m in smtp.messages] == [["sarah@lenty.example"]]
+    shot(page, "22-a-verifier-vide")
+    context.close()

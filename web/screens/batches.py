@@ -119,11 +119,20 @@ def batch_summary(request, pk: int):
         "rows": rows,
         "sent": summary.totals.get("sent", 0),
         "failed": summary.totals.get("failed", 0),
+        "unsure": summary.totals.get("needs_review", 0),
         "queued": summary.totals.get("queued", 0) + summary.totals.get("sending", 0),
         "has_letters": any(c == Channel.LETTER for c in summary.counts),
+        "to_decide": _to_decide(batch),
     }
     template = "web/batch_summary_body.html" if request.htmx else "web/batch_summary.html"
     return render(request, template, context)
+
+
+def _to_decide(batch) -> int:
+    """This batch's reminders on the « À vérifier » screen (needs review, failed)."""
+    from reminders.review import needing_decision
+
+    return needing_decision(batch.company).filter(batch=batch).count()
 
 
 def batch_letters(request, pk: int):

@@ -4,7 +4,6 @@ import json
 
 from django.core.management.base import BaseCommand
 
-from api import services
 from relance.clitools import (
     BadArguments,
     DataErrors,
@@ -14,6 +13,7 @@ from relance.clitools import (
     resolve_company,
     table,
 )
+from reminders import review
 
 STATES = ["queued", "sending", "sent", "failed", "cancelled", "needs_review"]
 
@@ -62,7 +62,7 @@ class Command(BaseCommand):
         if opts["state"]:
             rows = Reminder.objects.for_company(company).filter(state=opts["state"])
         else:
-            rows = services.stuck_reminders(company)
+            rows = review.stuck_reminders(company)
         rows = list(
             rows.select_related("customer")
             .prefetch_related("links__document")
@@ -109,8 +109,8 @@ class Command(BaseCommand):
         from relance.sending import send_batch
 
         try:
-            batch = services.retry(reminder)
-        except services.CannotRetry as exc:
+            batch = review.retry(reminder)
+        except review.CannotRetry as exc:
             raise DataErrors(str(exc)) from exc
         if batch is not None:
             send_batch(batch)
