@@ -23,10 +23,10 @@
     all.forEach((r) => r.classList.toggle("selected", !!(boxOf(r) && boxOf(r).checked)));
     const counter = document.getElementById("selection-count");
     if (counter) {
-      const lang = document.documentElement.lang || "fr";
-      counter.textContent = lang.startsWith("en")
-        ? (n ? n + " selected" : "Nothing selected")
-        : (n ? n + (n > 1 ? " pièces sélectionnées" : " pièce sélectionnée") : "Aucune pièce sélectionnée");
+      // The words come translated from the page (web/selection_count.html).
+      const words = counter.dataset;
+      const text = n === 0 ? words.none : n === 1 ? words.one : words.many;
+      if (text) counter.textContent = text.replace("{n}", n);
     }
     document.querySelectorAll("[data-needs-selection]").forEach((b) => { b.disabled = n === 0; });
     const master = document.querySelector("[data-select-all]");
