@@ -158,17 +158,24 @@ def _format_iban(iban: str) -> str:
     return " ".join(compact[i : i + 4] for i in range(0, len(compact), 4))
 
 
-# Inline styles: mail clients drop <style> blocks.
+# Inline styles: mail clients drop <style> blocks. A printed letter has its own style
+# sheet (channels/letter), and each style attribute costs WeasyPrint a parse per cell.
 _TD = "padding:2px 8px;border-bottom:1px solid #ccc;"
 _RIGHT = "text-align:right;white-space:nowrap;"
 _NUMERIC = {"late", "amount", "paid", "balance"}
+_COLUMNS = ("number", "date", "due", "late", "amount", "paid", "balance")
 
 
-def documents_block(lines: list[DocLine], language: str, as_of: date, currency: str) -> Block:
+def documents_block(
+    lines: list[DocLine], language: str, as_of: date, currency: str, *, inline_styles: bool = True
+) -> Block:
     labels = LABELS.get(language, LABELS["fr"])
 
     def money(v: Decimal) -> str:
         return fmt_money(v, currency, language)
+
+    def style(css: str) -> str:
+        return f' style="{css}"' if inline_styles else ""
 
     text_lines, rows = [], []
     for d in lines:
@@ -185,29 +192,31 @@ def documents_block(lines: list[DocLine], language: str, as_of: date, currency: 
         rows.append(
             "<tr>"
             + "".join(
-                f'<td class="{k}" style="{_TD}{_RIGHT if k in _NUMERIC else ""}">'
+                f'<td class="{k}"{style(_TD + (_RIGHT if k in _NUMERIC else ""))}>'
                 f"{escape(cells[k])}</td>"
-                for k in ("number", "date", "due", "late", "amount", "paid", "balance")
+                for k in _COLUMNS
             )
             + "</tr>"
         )
     total = money(sum((d.balance for d in lines), Decimal("0")))
     text_lines.append(f"{labels['total']} : {total}" if language == "fr" else f"Total: {total}")
     head = "".join(
-        f'<th style="{_TD}text-align:left">{escape(labels[k])}</th>'
-        for k in ("number", "date", "due", "late", "amount", "paid", "balance")
+        f'<th class="{k}"{style(_TD + "text-align:left")}>{escape(labels[k])}</th>'
+        for k in _COLUMNS
     )
     html = (
-        f'<table class="documents" style="border-collapse:collapse"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody>'
+        f'<table class="documents"{style("border-collapse:collapse")}><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody>"
         f'<tfoot><tr><td colspan="6">{escape(labels["total"])}</td>'
-        f'<td class="balance" style="{_RIGHT}font-weight:bold">{escape(total)}</td>'
+        f'<td class="balance"{style(_RIGHT + "font-weight:bold")}>{escape(total)}</td>'
         "</tr></tfoot></table>"
     )
     return Block("\n".join(text_lines), html)
 
 
-def build_values(ctx: KeywordContext) -> dict[str, "str | Block"]:
-    """Every keyword's value for one message, formatted for the customer's language."""
+def build_values(ctx: KeywordContext, *, inline_styles: bool = True) -> dict[str, "str | Block"]:
+    """Every keyword's value for one message, formatted for the customer's language
+    (`inline_styles` False: HTML blocks for a page that brings its own style sheet)."""
     lang, cur = ctx.language, ctx.currency
     main = ctx.documents[0] if ctx.documents else None
     amount = sum((d.amount for d in ctx.documents), Decimal("0"))
@@ -232,5 +241,7 @@ def build_values(ctx: KeywordContext) -> dict[str, "str | Block"]:
         "INTERETS": fmt_money(ctx.interest, cur, lang),
         "TOTAL_DU": fmt_money(balance + ctx.indemnity + ctx.interest, cur, lang),
         "AUJOURDHUI": fmt_date(ctx.as_of, lang),
-        "LISTE_PIECES": documents_block(ctx.overdue or ctx.documents, lang, ctx.as_of, cur),
+        "LISTE_PIECES": documents_block(
+            ctx.overdue or ctx.documents, lang, ctx.as_of, cur, inline_styles=inline_styles
+        ),
     }

@@ -266,7 +266,8 @@ class Renderer:
                 "channel": Channel(msg.channel).label,
             }
             return msg
-        values = build_values(self.context(msg))
+        # a letter's page styles its tables (channels/letter): no per-cell inline styles
+        values = build_values(self.context(msg), inline_styles=msg.channel != Channel.LETTER)
         msg.subject = substitute(template.subject, values, one_line=True)
         msg.body_text = substitute(template.body_text, values)
         msg.body_html = substitute(template.body_html, values, html=True)

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian/Ubuntu packages Relance needs, only those missing.
-#   sysdeps.sh runtime   venv + WeasyPrint's Pango + fonts + gettext
+#   sysdeps.sh runtime   venv + WeasyPrint's Pango (+ HarfBuzz font subsetting) + fonts + gettext
 #   sysdeps.sh test      the above + chromium for browser tests
 set -euo pipefail
-pkgs=(python3-venv libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core gettext)
+# libharfbuzz-subset0: WeasyPrint subsets the PDF's fonts with it (fontTools otherwise: slower).
+pkgs=(python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core gettext)
 [ "${1:-runtime}" = test ] && pkgs+=(chromium)
 missing=()
 for p in "${pkgs[@]}"; do

@@ -27,6 +27,15 @@ class Letterhead:
     footer: str = ""
     logo_url: str = ""
 
+    # Line lists print as one pre-line block each: far cheaper than a box per line.
+    @property
+    def address_text(self) -> str:
+        return "\n".join(self.address_lines)
+
+    @property
+    def contact_text(self) -> str:
+        return "\n".join(p for p in (self.contact, self.legal) if p)
+
 
 @dataclass
 class Letter:
@@ -37,6 +46,10 @@ class Letter:
     body_html: str  # already substituted and escaped by the caller
     reference: str = ""
     extra: dict = field(default_factory=dict)
+
+    @property
+    def recipient_text(self) -> str:
+        return "\n".join(self.recipient)
 
 
 def letter_html(letter: Letter) -> str:
