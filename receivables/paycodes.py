@@ -215,14 +215,18 @@ def payment_code(company, customer, documents, amount) -> PaymentCode | None:
     return None
 
 
-def payment_code_html(company, customer, documents, amount, code=None) -> SafeString:
+def payment_code_html(
+    company, customer, documents, amount, code=None, *, for_print: bool = False
+) -> SafeString:
     """A block for letters and e-mails: the QR code and the printed reference
-    (empty string when no code applies)."""
+    (empty string when no code applies). `for_print`: the printed letter's variant, styled
+    by the letter's own sheet (no inline styles or flex box: each costs WeasyPrint time)."""
     code = code or payment_code(company, customer, documents, amount)
     if code is None:
         return mark_safe("")  # noqa: S308 - constant
+    name = "payment_code_print.html" if for_print else "payment_code.html"
     html = render_to_string(
-        "receivables/payment_code.html", {"code": code, "company": company, "svg": code.svg}
+        f"receivables/{name}", {"code": code, "company": company, "svg": code.svg}
     )
     return mark_safe(html)  # noqa: S308 - rendered by an autoescaping template
 
@@ -240,9 +244,10 @@ def payment_code_text(company, customer, documents, amount, code=None) -> str:
     return "\n".join(lines)
 
 
-def payment_block(company, customer, documents) -> tuple[str, str]:
+def payment_block(company, customer, documents, *, for_print: bool = False) -> tuple[str, str]:
     """(html, text) payment instructions for a reminder about `documents` (invoices only:
-    a quote is not paid), for the balance still due; ("", "") when no code applies."""
+    a quote is not paid), for the balance still due; ("", "") when no code applies.
+    `for_print`: the HTML for a printed letter (see payment_code_html)."""
     invoices = [d for d in documents if d.kind == "invoice"]
     amount = sum((d.amount - d.paid_amount for d in invoices), Decimal("0"))
     if not invoices or amount <= 0:
@@ -251,6 +256,6 @@ def payment_block(company, customer, documents) -> tuple[str, str]:
     if code is None:
         return "", ""
     return (
-        str(payment_code_html(company, customer, invoices, amount, code)),
+        str(payment_code_html(company, customer, invoices, amount, code, for_print=for_print)),
         payment_code_text(company, customer, invoices, amount, code),
     )

@@ -123,3 +123,16 @@ def test_a_promise_needs_its_date(late_invoice, company):
         log_call(company, doc.customer, [doc], CallOutcome.PROMISE)
     assert "promise_date" in err.value.message_dict
     assert not doc.phone_calls.exists()
+
+
+def test_the_printed_letter_keeps_its_lines_apart(late_invoice, company):
+    """Address, letterhead and payment details print one line each (pre-line blocks)."""
+    batch = create_batch(company, [late_invoice(with_pdf=False)], channel="letter", as_of=AS_OF)
+    pdf, _pages = letters_pdf(batch)
+    lines = [
+        line.strip() for line in PdfReader(io.BytesIO(pdf)).pages[0].extract_text().split("\n")
+    ]
+    for line in ("DRATEY Daisy", "3 rue de Paris", "35000 Rennes", "1 place du Marché"):
+        assert line in lines
+    assert any(line.startswith("Référence à indiquer : RF") for line in lines)
+    assert any(line.startswith("Montant : 720,00") for line in lines)
