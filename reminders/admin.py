@@ -18,7 +18,7 @@ class BatchAdmin(admin.ModelAdmin):
 class ReminderAdmin(admin.ModelAdmin):
     list_display = ["pk", "customer", "channel", "level_name", "state", "attempts", "sent_at"]
     list_filter = ["state", "channel"]
-    readonly_fields = ["message_id", "claimed_at", "sent_at"]
+    readonly_fields = ["message_id", "claimed_at", "handed_at", "sent_at"]
 
 
 @admin.register(PhoneCall)

@@ -155,6 +155,9 @@ class Reminder(CompanyScoped):
     next_attempt_at = models.DateTimeField(_("prochaine tentative"), default=timezone.now)
     claimed_at = models.DateTimeField(_("pris en charge le"), null=True, blank=True)
     claimed_by = models.CharField(max_length=40, blank=True, editable=False)
+    # committed just before the message goes to the SMTP server: a crash after it leaves
+    # the row in doubt (review); a crash before it leaves the row safe to resend
+    handed_at = models.DateTimeField(_("remis au serveur le"), null=True, blank=True)
     last_error = models.TextField(_("dernière erreur"), blank=True)
     message_id = models.CharField(_("Message-ID"), max_length=200, blank=True)
     sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)

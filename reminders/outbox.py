@@ -1,15 +1,17 @@
-"""The outbox worker: claim rows with a conditional UPDATE, send, record the outcome.
+"""The outbox worker: claim rows with a conditional UPDATE, send, record each outcome.
 
 Sent once: a row goes queued -> sending only through `UPDATE ... WHERE state='queued'`,
-so two workers, a redelivered task or a rerun cannot both own it. The attempt is
-counted when claimed (before sending); the row becomes 'sent' only after the SMTP
-server accepted the message. A row still 'sending' long after its claim means a
-worker died mid-send: it goes to 'needs_review' for a person, never resent blindly.
+so two workers, a redelivered task or a rerun cannot both own it. Just before a message
+is handed to the SMTP server, `handed_at` is committed (and the attempt counted); right
+after the server answers, the outcome is committed. So when a worker dies, a claimed row
+it never handed over goes back to the queue (it cannot have left), and at most the one
+message it was sending is in doubt: that row goes to 'needs_review' for a person, never
+resent blindly. A row becomes 'sent' only after the server accepted the message.
 """
 
 import logging
 import uuid
-from collections import OrderedDict, defaultdict
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import timedelta
 from email.utils import formataddr
@@ -52,11 +54,17 @@ def backoff(attempts: int) -> timedelta:
 
 
 def flag_stale(now=None) -> int:
-    """Rows left in 'sending' past the timeout: a worker died; a person decides."""
+    """Rows left in 'sending' past the timeout: their worker died. One never handed to
+    the server goes back to the queue; one handed over may have left: a person decides.
+    Returns how many went to review."""
     now = now or timezone.now()
-    return Reminder.objects.filter(
+    stale = Reminder.objects.filter(
         state=ReminderState.SENDING, claimed_at__lt=now - SENDING_TIMEOUT
-    ).update(
+    )
+    stale.filter(handed_at__isnull=True).update(
+        state=ReminderState.QUEUED, claimed_by="", next_attempt_at=now
+    )
+    return stale.filter(handed_at__isnull=False).update(
         state=ReminderState.NEEDS_REVIEW,
         last_error="Interrompu pendant l'envoi : vérifier s'il est parti avant de le renvoyer.",
     )
@@ -73,7 +81,7 @@ def claim(limit: int, batch_id: int | None = None, now=None) -> list[Reminder]:
         due = due.filter(batch_id=batch_id)
     candidates = due.order_by("next_attempt_at", "pk").values("pk")[:limit]
     Reminder.objects.filter(pk__in=Subquery(candidates), state=ReminderState.QUEUED).update(
-        state=ReminderState.SENDING, claimed_at=now, claimed_by=token, attempts=F("attempts") + 1
+        state=ReminderState.SENDING, claimed_at=now, claimed_by=token, handed_at=None
     )
     return list(
         Reminder.objects.filter(claimed_by=token, state=ReminderState.SENDING)
@@ -81,6 +89,20 @@ def claim(limit: int, batch_id: int | None = None, now=None) -> list[Reminder]:
         .prefetch_related("attachments", "links__document")
         .order_by("pk")
     )
+
+
+def _owned(row: Reminder):
+    """The row, only while this worker still owns it (not flagged stale meanwhile)."""
+    return Reminder.objects.filter(
+        pk=row.pk, state=ReminderState.SENDING, claimed_by=row.claimed_by
+    )
+
+
+def hand_over(row: Reminder) -> bool:
+    """Commit that this message is about to reach the server (and count the attempt)."""
+    handed = _owned(row).update(handed_at=timezone.now(), attempts=F("attempts") + 1)
+    row.attempts += handed
+    return bool(handed)
 
 
 def still_owed(row: Reminder) -> bool:
@@ -131,66 +153,50 @@ def to_email(row: Reminder, cache: _Files) -> Email:
     )
 
 
-class Outcomes:
-    """Results of a chunk, written together (a few UPDATEs, not one per message)."""
+@dataclass
+class Outcome:
+    state: str  # the row's next state: sent, queued (retry), failed, cancelled, needs_review
+    error: str = ""
 
-    def __init__(self):
-        self.sent: list[Reminder] = []
-        self.retry: list[tuple[Reminder, str]] = []
-        self.failed: list[tuple[Reminder, str]] = []
-        self.review: list[tuple[Reminder, str]] = []
-        self.cancelled: list[Reminder] = []
-        self.unsent: list[Reminder] = []
 
-    def write(self, stats: DrainStats) -> None:
-        from .services import mark_documents_sent, release_documents
+NOT_OWED = "Pièces réglées ou en litige depuis la mise en file : non envoyé."
 
-        now = timezone.now()
-        with transaction.atomic():
-            if self.sent:
-                by_company = defaultdict(list)
-                for row in self.sent:
-                    by_company[row.company].append(row.pk)
-                ids = [row.pk for row in self.sent]
-                Reminder.objects.filter(pk__in=ids, state=ReminderState.SENDING).update(
-                    state=ReminderState.SENT, sent_at=now, last_error=""
-                )
-                for company, company_ids in by_company.items():
-                    mark_documents_sent(company_ids, company_today(company, now))
-            for row, error in self.retry:
-                Reminder.objects.filter(pk=row.pk, state=ReminderState.SENDING).update(
-                    state=ReminderState.QUEUED,
-                    next_attempt_at=now + backoff(row.attempts),
-                    last_error=error,
-                )
-            for row, error in self.failed:
-                Reminder.objects.filter(pk=row.pk, state=ReminderState.SENDING).update(
-                    state=ReminderState.FAILED, last_error=error
-                )
-            for row, error in self.review:  # maybe accepted: resending could duplicate it
-                Reminder.objects.filter(pk=row.pk, state=ReminderState.SENDING).update(
-                    state=ReminderState.NEEDS_REVIEW, last_error=error
-                )
-            if self.cancelled:
-                Reminder.objects.filter(pk__in=[r.pk for r in self.cancelled]).update(
-                    state=ReminderState.CANCELLED,
-                    last_error="Pièces réglées ou en litige depuis la mise en file : non envoyé.",
-                )
-            # claimed but never tried (stop requested): back to the queue, attempt undone
-            if self.unsent:
-                Reminder.objects.filter(
-                    pk__in=[r.pk for r in self.unsent], state=ReminderState.SENDING
-                ).update(state=ReminderState.QUEUED, attempts=F("attempts") - 1)
-            release_documents([r.pk for r, _e in self.failed] + [r.pk for r in self.cancelled])
-        stats.sent += len(self.sent)
-        stats.retried += len(self.retry)
-        stats.failed += len(self.failed)
-        stats.cancelled += len(self.cancelled)
-        stats.needs_review += len(self.review)
-        done = self.retry + self.failed + self.review
-        for row in self.sent + [r for r, _e in done] + self.cancelled:
-            if row.batch_id:
-                stats.batches.add(row.batch_id)
+
+def record(row: Reminder, outcome: Outcome, stats: DrainStats) -> None:
+    """Commit one message's outcome, right after the server answered."""
+    from .services import mark_documents_sent, release_documents
+
+    now = timezone.now()
+    changes = {"state": outcome.state, "last_error": outcome.error}
+    if outcome.state == ReminderState.SENT:
+        changes["sent_at"] = now
+    elif outcome.state == ReminderState.QUEUED:
+        changes.update(next_attempt_at=now + backoff(row.attempts), handed_at=None)
+    with transaction.atomic():
+        if not _owned(row).update(**changes):
+            return  # flagged stale meanwhile: the review list has it
+        if outcome.state == ReminderState.SENT:
+            links = [(link.level_rank, link.document_id) for link in row.links.all()]
+            mark_documents_sent([row.pk], company_today(row.company, now), links)
+        elif outcome.state in (ReminderState.FAILED, ReminderState.CANCELLED):
+            release_documents([row.pk])
+    counter = {
+        ReminderState.SENT: "sent",
+        ReminderState.QUEUED: "retried",
+        ReminderState.FAILED: "failed",
+        ReminderState.CANCELLED: "cancelled",
+        ReminderState.NEEDS_REVIEW: "needs_review",
+    }[outcome.state]
+    setattr(stats, counter, getattr(stats, counter) + 1)
+    if row.batch_id:
+        stats.batches.add(row.batch_id)
+
+
+def release(rows: list[Reminder]) -> None:
+    """Claimed but never handed over (stop requested): straight back to the queue."""
+    Reminder.objects.filter(
+        pk__in=[r.pk for r in rows], state=ReminderState.SENDING, handed_at__isnull=True
+    ).update(state=ReminderState.QUEUED, claimed_by="")
 
 
 def drain(
@@ -207,40 +213,39 @@ def drain(
             rows = claim(chunk or CHUNK, batch_id)
             if not rows:
                 break
-            outcomes = Outcomes()
             for i, row in enumerate(rows):
                 if stop():
-                    outcomes.unsent.extend(rows[i:])
+                    release(rows[i:])
                     break
-                _send_one(channel, row, cache, outcomes)
-            outcomes.write(stats)
+                outcome = _send_one(channel, row, cache)
+                if outcome is not None:
+                    record(row, outcome, stats)
     finally:
         channel.close()
     _close_batches(stats.batches)
     return stats
 
 
-def _send_one(channel: EmailChannel, row: Reminder, cache: _Files, out: Outcomes) -> None:
+def _send_one(channel: EmailChannel, row: Reminder, cache: _Files) -> Outcome | None:
+    """Send one row; its outcome (None: the row is no longer this worker's)."""
     if not still_owed(row):
-        out.cancelled.append(row)
-        return
+        return Outcome(ReminderState.CANCELLED, NOT_OWED)
     try:
         email = to_email(row, cache)
     except Exception as exc:  # e.g. an attachment file gone: this row cannot be sent
-        out.failed.append((row, f"{type(exc).__name__}: {exc}"))
-        return
+        return Outcome(ReminderState.FAILED, f"{type(exc).__name__}: {exc}")
+    if not hand_over(row):
+        return None
     try:
         channel.send(email)
     except DeliveryError as err:
-        if err.uncertain:
-            out.review.append((row, str(err)))
-        elif err.permanent or row.attempts >= MAX_ATTEMPTS:
-            out.failed.append((row, str(err)))
-        else:
-            out.retry.append((row, str(err)))
         log.info("reminder %s: %s (%s)", row.pk, err, "permanent" if err.permanent else "retry")
-        return
-    out.sent.append(row)
+        if err.uncertain:  # maybe accepted: resending could duplicate it
+            return Outcome(ReminderState.NEEDS_REVIEW, str(err))
+        if err.permanent or row.attempts >= MAX_ATTEMPTS:
+            return Outcome(ReminderState.FAILED, str(err))
+        return Outcome(ReminderState.QUEUED, str(err))
+    return Outcome(ReminderState.SENT)
 
 
 def _close_batches(batch_ids) -> None:

@@ -324,13 +324,16 @@ def resume_open_batches() -> int:
 # -- after sending --------------------------------------------------------------------
 
 
-def mark_documents_sent(reminder_ids: list[int], today: date) -> None:
+def mark_documents_sent(reminder_ids: list[int], today: date, links=None) -> None:
     """The shared contract: a sent reminder sets each of its documents' level, count, date
-    and clears the pending level (the next scan decides what comes next)."""
+    and clears the pending level (the next scan decides what comes next). `links`: the
+    reminders' (level_rank, document_id) pairs when the caller already has them."""
+    if links is None:
+        links = ReminderDocument.objects.filter(reminder_id__in=reminder_ids).values_list(
+            "level_rank", "document_id"
+        )
     by_rank: dict[int, list[int]] = defaultdict(list)
-    for rank, doc_id in ReminderDocument.objects.filter(reminder_id__in=reminder_ids).values_list(
-        "level_rank", "document_id"
-    ):
+    for rank, doc_id in links:
         by_rank[rank].append(doc_id)
     for rank, doc_ids in by_rank.items():
         Document.objects.filter(pk__in=doc_ids).update(

@@ -6,8 +6,12 @@ so such an error is marked uncertain and a person decides.
 """
 
 import smtplib
+from email.generator import BytesGenerator
+from io import BytesIO
 
+from django.conf import settings
 from django.core.mail.backends.smtp import EmailBackend as DjangoSMTPBackend
+from django.core.mail.message import sanitize_address
 
 END_OF_DATA = b"\r\n.\r\n"
 
@@ -39,6 +43,33 @@ class TrackingSMTP_SSL(_Tracking, smtplib.SMTP_SSL):  # noqa: N801 - like smtpli
     pass
 
 
+class _Generator(BytesGenerator):
+    """The stdlib's generator, minus its folding machinery for headers that need none
+    (ASCII, one short line): the same bytes, without a Header object per header (about a
+    fifth of the time spent turning a reminder into bytes)."""
+
+    def _write_headers(self, msg):
+        for name, value in msg.raw_items():
+            if (
+                isinstance(value, str)
+                and value.isascii()
+                and len(name) + len(value) < 76
+                and "\n" not in value
+                and "\r" not in value
+            ):
+                self.write(f"{name}: {value}{self._NL}")
+            else:
+                self._fp.write(self.policy.fold_binary(name, value))
+        self.write(self._NL)
+
+
+def as_bytes(message) -> bytes:
+    """A MIME message as it goes on the wire (CRLF), like Django's `as_bytes`."""
+    out = BytesIO()
+    _Generator(out, mangle_from_=False).flatten(message, linesep="\r\n")
+    return out.getvalue()
+
+
 class EmailBackend(DjangoSMTPBackend):
     """`message_went_out` tells, after a failed send, whether the message had gone whole."""
 
@@ -51,11 +82,27 @@ class EmailBackend(DjangoSMTPBackend):
     def _send(self, email_message):
         self.message_went_out = False
         try:
-            return super()._send(email_message)
+            return self._send_bytes(email_message)
         except Exception:
             # read now: the connection object is dropped when the backend closes it
             self.message_went_out = bool(getattr(self.connection, "message_sent", False))
             raise
+
+    def _send_bytes(self, email_message) -> bool:
+        """Django's `_send`, with the faster flattening above."""
+        if not email_message.recipients():
+            return False
+        encoding = email_message.encoding or settings.DEFAULT_CHARSET
+        from_email = sanitize_address(email_message.from_email, encoding)
+        recipients = [sanitize_address(addr, encoding) for addr in email_message.recipients()]
+        message = as_bytes(email_message.message())
+        try:
+            self.connection.sendmail(from_email, recipients, message)
+        except smtplib.SMTPException:
+            if not self.fail_silently:
+                raise
+            return False
+        return True
 
 
 DJANGO_SMTP = "django.core.mail.backends.smtp.EmailBackend"

@@ -9,6 +9,7 @@ from django.db import connection
 from django.utils import timezone
 from pypdf import PdfReader
 
+from channels.email import EmailChannel
 from receivables.models import Customer, Document
 from reminders.models import Reminder, ReminderState
 from reminders.outbox import drain
@@ -138,12 +139,13 @@ def test_a_connection_dropped_mid_batch_loses_and_doubles_nothing(
     assert batch_summary(batch).totals == {"sent": 5, "needs_review": 1}
 
 
-def test_a_row_left_sending_by_a_crash_is_listed_for_review_not_resent(
+def test_a_row_handed_to_the_server_when_its_worker_died_is_listed_for_review_not_resent(
     late_invoice, company, smtp_server
 ):
     batch = create_batch(company, [late_invoice()], as_of=AS_OF)
+    an_hour_ago = timezone.now() - timedelta(hours=1)
     Reminder.objects.update(
-        state=ReminderState.SENDING, claimed_at=timezone.now() - timedelta(hours=1)
+        state=ReminderState.SENDING, claimed_at=an_hour_ago, handed_at=an_hour_ago
     )
     stats = drain(batch.pk)
     assert (stats.sent, stats.needs_review) == (0, 1)
@@ -152,6 +154,55 @@ def test_a_row_left_sending_by_a_crash_is_listed_for_review_not_resent(
     assert summary.totals == {"needs_review": 1}
     assert summary.needs_review[0].customer == "ANYWAY SARL"
     assert drain(batch.pk).sent == 0  # a rerun does not touch it either
+
+
+def test_rows_claimed_but_never_handed_over_by_a_dead_worker_are_sent_once(
+    late_invoice, company, smtp_server
+):
+    """A worker claims a chunk, then dies before handing the next message to the server:
+    only the message it was sending is in doubt, the rest of its chunk is simply sent."""
+    customers = [
+        Customer.objects.create(company=company, code=f"K{i}", name=f"K{i}", emails=f"k{i}@x.org")
+        for i in range(3)
+    ]
+    batch = create_batch(company, [late_invoice(customer=c) for c in customers], as_of=AS_OF)
+    an_hour_ago = timezone.now() - timedelta(hours=1)
+    first, *rest = Reminder.objects.filter(batch=batch).order_by("pk")
+    Reminder.objects.filter(batch=batch).update(
+        state=ReminderState.SENDING, claimed_at=an_hour_ago, claimed_by="dead", attempts=0
+    )
+    Reminder.objects.filter(pk=first.pk).update(handed_at=an_hour_ago, attempts=1)
+    stats = drain(batch.pk)
+    assert (stats.sent, stats.needs_review) == (2, 1)
+    assert sorted(r.message["To"] for r in smtp_server.received) == ["k1@x.org", "k2@x.org"]
+    states = dict(Reminder.objects.filter(batch=batch).values_list("pk", "state"))
+    assert states == {first.pk: "needs_review", rest[0].pk: "sent", rest[1].pk: "sent"}
+    assert Reminder.objects.get(pk=rest[0].pk).attempts == 1  # counted once, when handed
+
+
+def test_each_outcome_is_recorded_before_the_next_message_goes(
+    late_invoice, company, smtp_server, monkeypatch
+):
+    """A crash can only leave the message being sent in doubt: when the server receives
+    message n, messages 1..n-1 are already recorded as sent."""
+    customers = [
+        Customer.objects.create(company=company, code=f"K{i}", name=f"K{i}", emails=f"k{i}@x.org")
+        for i in range(4)
+    ]
+    batch = create_batch(company, [late_invoice(customer=c) for c in customers], as_of=AS_OF)
+    seen = []
+    send = EmailChannel.send
+
+    def watching_send(channel, email):
+        rows = Reminder.objects.filter(batch=batch)
+        seen.append(
+            (rows.filter(state="sent").count(), rows.filter(handed_at__isnull=False).count())
+        )
+        return send(channel, email)
+
+    monkeypatch.setattr(EmailChannel, "send", watching_send)
+    assert drain(batch.pk).sent == 4
+    assert seen == [(0, 1), (1, 2), (2, 3), (3, 4)]  # (sent, handed over) as message n goes
 
 
 def test_a_document_paid_after_queueing_is_not_reminded(late_invoice, company, smtp_server):
