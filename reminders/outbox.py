@@ -18,7 +18,7 @@ from email.utils import formataddr
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Subquery
+from django.db.models import Prefetch, Subquery
 from django.utils import timezone
 
 from channels import DeliveryError
@@ -26,8 +26,9 @@ from channels.email import Email, EmailChannel
 from receivables.models import DocumentKind, DocumentState
 
 from . import attachments as files
+from . import outbox_sql as sql
 from .clock import company_today
-from .models import Batch, Reminder, ReminderState
+from .models import Batch, Reminder, ReminderDocument, ReminderState
 from .rendering import EMAIL_CHANNELS
 
 log = logging.getLogger(__name__)
@@ -70,6 +71,18 @@ def flag_stale(now=None) -> int:
     )
 
 
+# what still_owed() and record() read of each document: a fraction of its columns
+LINKS = ReminderDocument.objects.select_related("document").only(
+    "reminder_id",
+    "level_rank",
+    "document_id",
+    *(
+        f"document__{name}"
+        for name in ("kind", "state", "disputed", "amount", "paid_amount", "company_id")
+    ),
+)
+
+
 def claim(limit: int, batch_id: int | None = None, now=None) -> list[Reminder]:
     """Take up to `limit` due e-mail rows for this worker (conditional UPDATE)."""
     now = now or timezone.now()
@@ -85,24 +98,17 @@ def claim(limit: int, batch_id: int | None = None, now=None) -> list[Reminder]:
     )
     return list(
         Reminder.objects.filter(claimed_by=token, state=ReminderState.SENDING)
-        .select_related("company", "customer")
-        .prefetch_related("attachments", "links__document")
+        .select_related("company")
+        .prefetch_related("attachments", Prefetch("links", queryset=LINKS))
         .order_by("pk")
-    )
-
-
-def _owned(row: Reminder):
-    """The row, only while this worker still owns it (not flagged stale meanwhile)."""
-    return Reminder.objects.filter(
-        pk=row.pk, state=ReminderState.SENDING, claimed_by=row.claimed_by
     )
 
 
 def hand_over(row: Reminder) -> bool:
     """Commit that this message is about to reach the server (and count the attempt)."""
-    handed = _owned(row).update(handed_at=timezone.now(), attempts=F("attempts") + 1)
+    handed = sql.hand_over(row.pk, row.claimed_by, timezone.now())
     row.attempts += handed
-    return bool(handed)
+    return handed
 
 
 def still_owed(row: Reminder) -> bool:
@@ -164,7 +170,7 @@ NOT_OWED = "Pièces réglées ou en litige depuis la mise en file : non envoyé.
 
 def record(row: Reminder, outcome: Outcome, stats: DrainStats) -> None:
     """Commit one message's outcome, right after the server answered."""
-    from .services import mark_documents_sent, release_documents
+    from .services import release_documents
 
     now = timezone.now()
     changes = {"state": outcome.state, "last_error": outcome.error}
@@ -173,11 +179,11 @@ def record(row: Reminder, outcome: Outcome, stats: DrainStats) -> None:
     elif outcome.state == ReminderState.QUEUED:
         changes.update(next_attempt_at=now + backoff(row.attempts), handed_at=None)
     with transaction.atomic():
-        if not _owned(row).update(**changes):
+        if not sql.settle(row.pk, row.claimed_by, changes):
             return  # flagged stale meanwhile: the review list has it
         if outcome.state == ReminderState.SENT:
             links = [(link.level_rank, link.document_id) for link in row.links.all()]
-            mark_documents_sent([row.pk], company_today(row.company, now), links)
+            sql.documents_reminded(links, company_today(row.company, now))
         elif outcome.state in (ReminderState.FAILED, ReminderState.CANCELLED):
             release_documents([row.pk])
     counter = {

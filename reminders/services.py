@@ -41,6 +41,7 @@ from .models import (
     ReminderDocument,
     ReminderState,
 )
+from .outbox_sql import documents_reminded
 from .rendering import (
     EMAIL_CHANNELS,
     Message,
@@ -332,18 +333,7 @@ def mark_documents_sent(reminder_ids: list[int], today: date, links=None) -> Non
         links = ReminderDocument.objects.filter(reminder_id__in=reminder_ids).values_list(
             "level_rank", "document_id"
         )
-    by_rank: dict[int, list[int]] = defaultdict(list)
-    for rank, doc_id in links:
-        by_rank[rank].append(doc_id)
-    for rank, doc_ids in by_rank.items():
-        Document.objects.filter(pk__in=doc_ids).update(
-            dunning_level=rank,
-            reminder_count=F("reminder_count") + 1,
-            last_reminder_date=today,
-            pending_level=None,
-            to_remind=False,
-            to_remind_since=None,
-        )
+    documents_reminded(list(links), today)
 
 
 def release_documents(reminder_ids: list[int]) -> None:
