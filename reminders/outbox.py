@@ -205,6 +205,30 @@ def release(rows: list[Reminder]) -> None:
     ).update(state=ReminderState.QUEUED, claimed_by="")
 
 
+class Ledger:
+    """One commit per message: the last outcome is written together with the next
+    hand-over, so it is always on disk before the next message goes (a crash still
+    leaves at most the message in flight in doubt)."""
+
+    def __init__(self, stats: DrainStats):
+        self.stats = stats
+        self.due: tuple[Reminder, Outcome] | None = None
+
+    def note(self, row: Reminder, outcome: Outcome) -> None:
+        self.flush()
+        self.due = (row, outcome)
+
+    def hand_over(self, row: Reminder) -> bool:
+        with transaction.atomic():
+            self.flush()
+            return hand_over(row)
+
+    def flush(self) -> None:
+        if self.due is not None:
+            record(*self.due, self.stats)
+            self.due = None
+
+
 def drain(
     batch_id: int | None = None, stop=None, chunk: int | None = None, connection=None
 ) -> DrainStats:
@@ -212,6 +236,7 @@ def drain(
     `stop()` is checked between messages (SIGTERM): the claimed rest goes back."""
     stop = stop or (lambda: False)
     stats = DrainStats(needs_review=flag_stale())
+    ledger = Ledger(stats)
     channel = EmailChannel(connection)
     cache = _Files()
     try:
@@ -221,37 +246,38 @@ def drain(
                 break
             for i, row in enumerate(rows):
                 if stop():
+                    ledger.flush()
                     release(rows[i:])
                     break
-                outcome = _send_one(channel, row, cache)
-                if outcome is not None:
-                    record(row, outcome, stats)
+                _send_one(channel, row, cache, ledger)
+            ledger.flush()
     finally:
+        ledger.flush()
         channel.close()
     _close_batches(stats.batches)
     return stats
 
 
-def _send_one(channel: EmailChannel, row: Reminder, cache: _Files) -> Outcome | None:
-    """Send one row; its outcome (None: the row is no longer this worker's)."""
+def _send_one(channel: EmailChannel, row: Reminder, cache: _Files, ledger: Ledger) -> None:
+    """Send one row and note its outcome (nothing when the row is no longer ours)."""
     if not still_owed(row):
-        return Outcome(ReminderState.CANCELLED, NOT_OWED)
+        return ledger.note(row, Outcome(ReminderState.CANCELLED, NOT_OWED))
     try:
         email = to_email(row, cache)
     except Exception as exc:  # e.g. an attachment file gone: this row cannot be sent
-        return Outcome(ReminderState.FAILED, f"{type(exc).__name__}: {exc}")
-    if not hand_over(row):
+        return ledger.note(row, Outcome(ReminderState.FAILED, f"{type(exc).__name__}: {exc}"))
+    if not ledger.hand_over(row):
         return None
     try:
         channel.send(email)
     except DeliveryError as err:
         log.info("reminder %s: %s (%s)", row.pk, err, "permanent" if err.permanent else "retry")
         if err.uncertain:  # maybe accepted: resending could duplicate it
-            return Outcome(ReminderState.NEEDS_REVIEW, str(err))
+            return ledger.note(row, Outcome(ReminderState.NEEDS_REVIEW, str(err)))
         if err.permanent or row.attempts >= MAX_ATTEMPTS:
-            return Outcome(ReminderState.FAILED, str(err))
-        return Outcome(ReminderState.QUEUED, str(err))
-    return Outcome(ReminderState.SENT)
+            return ledger.note(row, Outcome(ReminderState.FAILED, str(err)))
+        return ledger.note(row, Outcome(ReminderState.QUEUED, str(err)))
+    return ledger.note(row, Outcome(ReminderState.SENT))
 
 
 def _close_batches(batch_ids) -> None:
