@@ -11,14 +11,15 @@ resent blindly. A row becomes 'sent' only after the server accepted the message.
 
 import logging
 import uuid
-from collections import OrderedDict
+from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
+from decimal import Decimal
 from email.utils import formataddr
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Prefetch, Subquery
+from django.db.models import Subquery
 from django.utils import timezone
 
 from channels import DeliveryError
@@ -28,7 +29,7 @@ from receivables.models import DocumentKind, DocumentState
 from . import attachments as files
 from . import outbox_sql as sql
 from .clock import company_today
-from .models import Batch, Reminder, ReminderDocument, ReminderState
+from .models import Attachment, Batch, Reminder, ReminderDocument, ReminderState
 from .rendering import EMAIL_CHANNELS
 
 log = logging.getLogger(__name__)
@@ -71,20 +72,32 @@ def flag_stale(now=None) -> int:
     )
 
 
-# what still_owed() and record() read of each document: a fraction of its columns
-LINKS = ReminderDocument.objects.select_related("document").only(
-    "reminder_id",
-    "level_rank",
-    "document_id",
-    *(
-        f"document__{name}"
-        for name in ("kind", "state", "disputed", "amount", "paid_amount", "company_id")
-    ),
-)
+@dataclass(frozen=True)
+class Link:
+    """What the worker reads of a reminded document (still owed? which level?)."""
+
+    level_rank: int
+    document_id: int
+    kind: str
+    state: str
+    disputed: bool
+    amount: Decimal
+    paid_amount: Decimal
+
+
+LINK_FIELDS = ("kind", "state", "disputed", "amount", "paid_amount")  # of the document
+
+
+@dataclass(frozen=True)
+class File:
+    filename: str
+    name: str  # in the storage
+    mimetype: str
 
 
 def claim(limit: int, batch_id: int | None = None, now=None) -> list[Reminder]:
-    """Take up to `limit` due e-mail rows for this worker (conditional UPDATE)."""
+    """Take up to `limit` due e-mail rows for this worker (conditional UPDATE), each with
+    its `outbox_links` and `outbox_files` (plain values: two queries for the chunk)."""
     now = now or timezone.now()
     token = uuid.uuid4().hex
     due = Reminder.objects.filter(
@@ -96,12 +109,26 @@ def claim(limit: int, batch_id: int | None = None, now=None) -> list[Reminder]:
     Reminder.objects.filter(pk__in=Subquery(candidates), state=ReminderState.QUEUED).update(
         state=ReminderState.SENDING, claimed_at=now, claimed_by=token, handed_at=None
     )
-    return list(
+    rows = list(
         Reminder.objects.filter(claimed_by=token, state=ReminderState.SENDING)
         .select_related("company")
-        .prefetch_related("attachments", Prefetch("links", queryset=LINKS))
         .order_by("pk")
     )
+    ids = [row.pk for row in rows]
+    links, files = defaultdict(list), defaultdict(list)
+    for values in ReminderDocument.objects.filter(reminder_id__in=ids).values_list(
+        "reminder_id", "level_rank", "document_id", *(f"document__{f}" for f in LINK_FIELDS)
+    ):
+        links[values[0]].append(Link(*values[1:]))
+    for reminder_id, *values in (
+        Attachment.objects.filter(reminder_id__in=ids)
+        .order_by("pk")
+        .values_list("reminder_id", "filename", "file", "mimetype")
+    ):
+        files[reminder_id].append(File(*values))
+    for row in rows:
+        row.outbox_links, row.outbox_files = links[row.pk], files[row.pk]
+    return rows
 
 
 def hand_over(row: Reminder) -> bool:
@@ -113,8 +140,7 @@ def hand_over(row: Reminder) -> bool:
 
 def still_owed(row: Reminder) -> bool:
     """False when every document was paid, cancelled or disputed since the row was queued."""
-    for link in row.links.all():
-        d = link.document
+    for d in row.outbox_links:
         if d.disputed:
             continue
         if d.kind == DocumentKind.QUOTE and d.state in (DocumentState.OPEN, DocumentState.EXPIRED):
@@ -153,9 +179,7 @@ def to_email(row: Reminder, cache: _Files) -> Email:
         html=row.body_html,
         message_id=row.message_id,
         reply_to=[company.email] if company.email else [],
-        attachments=[
-            (a.filename, cache.get(a.file.name), a.mimetype) for a in row.attachments.all()
-        ],
+        attachments=[(f.filename, cache.get(f.name), f.mimetype) for f in row.outbox_files],
     )
 
 
@@ -182,7 +206,7 @@ def record(row: Reminder, outcome: Outcome, stats: DrainStats) -> None:
         if not sql.settle(row.pk, row.claimed_by, changes):
             return  # flagged stale meanwhile: the review list has it
         if outcome.state == ReminderState.SENT:
-            links = [(link.level_rank, link.document_id) for link in row.links.all()]
+            links = [(link.level_rank, link.document_id) for link in row.outbox_links]
             sql.documents_reminded(links, company_today(row.company, now))
         elif outcome.state in (ReminderState.FAILED, ReminderState.CANCELLED):
             release_documents([row.pk])
