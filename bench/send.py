@@ -8,7 +8,7 @@ End to end = create_batch (preview, render, outbox rows, attachments stored) + t
 outbox workers (two processes by default, one per core) delivering every message to an
 aiosmtpd server in another process.
 Each invoice has its own PDF (distinct bytes), read once per document. Uses a fresh
-SQLite file in a temporary folder unless DATABASE_URL is set (that database is reset).
+SQLite file in a temporary folder unless DATABASE_URL is set (that database is made anew).
 """
 
 import argparse
@@ -58,6 +58,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def fresh_database(url: str) -> None:
+    """Drop and create the PostgreSQL database named in `url`: each run starts empty."""
+    import psycopg
+
+    server, name = url.rsplit("/", 1)
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
 def setup_django(tmp: Path, port: int) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "relance.settings")
     os.environ["RELANCE_DATA_DIR"] = str(tmp)
@@ -65,13 +75,13 @@ def setup_django(tmp: Path, port: int) -> None:
     os.environ["EMAIL_HOST"] = "127.0.0.1"
     os.environ["EMAIL_PORT"] = str(port)
     os.environ["TASKS_BACKEND"] = "db"  # enqueued, not run: the bench drives the worker
+    if os.environ.get("DATABASE_URL"):
+        fresh_database(os.environ["DATABASE_URL"])
     import django
 
     django.setup()
     from django.core.management import call_command
 
-    if os.environ.get("DATABASE_URL"):
-        call_command("flush", "--noinput", verbosity=0)
     call_command("migrate", "--noinput", verbosity=0)
 
 

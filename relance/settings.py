@@ -159,6 +159,10 @@ elif _tasks_backend == "immediate":
 else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
+# Workers that share one big batch of e-mails (one per core is a good start; run as many
+# `relance db_worker` / `rqworker` processes).
+RELANCE_SEND_WORKERS = int(os.environ.get("RELANCE_SEND_WORKERS", "2"))
+
 # API: requests per token and window ("N/s", "N/min", "N/h"). The counter lives in the
 # cache: set CACHE_URL=redis://... so that several web processes share it.
 RELANCE_API_RATE = os.environ.get("RELANCE_API_RATE", "600/min")

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -297,14 +298,24 @@ def _message_id_expression(company: Company):
 
 
 def enqueue_batch(batch_id: int) -> None:
-    """Hand the batch to the background worker; if the queue is down, the rows wait
-    for `manage.py send_reminders` (cron) — they are already safely written."""
+    """Hand the batch to the background workers; if the queue is down, the rows wait
+    for `manage.py send_reminders` (cron) — they are already safely written. A big batch
+    is queued once per worker (RELANCE_SEND_WORKERS) so that they share it: rows are
+    claimed one chunk at a time, and a run that finds nothing left simply ends."""
     from .tasks import process_batch
 
+    emails = Reminder.objects.filter(
+        batch_id=batch_id, state=ReminderState.QUEUED, channel__in=EMAIL_CHANNELS
+    ).count()
+    runs = max(1, min(settings.RELANCE_SEND_WORKERS, emails // SHARED_FROM))
     try:
-        process_batch.enqueue(batch_id)
+        for _run in range(runs):
+            process_batch.enqueue(batch_id)
     except Exception:
         log.exception("could not enqueue batch %s; run `manage.py send_reminders`", batch_id)
+
+
+SHARED_FROM = 200  # e-mails: below this, one worker is done before a second one starts
 
 
 def resume_open_batches() -> int:
