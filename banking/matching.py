@@ -18,6 +18,7 @@ from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 
+from django.utils.translation import gettext_noop
 from stdnum import iso11649
 
 from receivables.paycodes import reference_body
@@ -187,7 +188,7 @@ def _matched(rule: str, credit: BankCredit, invoices: Sequence[OpenInvoice], not
 def match_credit(credit: BankCredit, invoices: Sequence[OpenInvoice]) -> Match:
     """The answer for one money-in line given the company's open invoices."""
     if credit.amount <= 0:
-        return Match(UNMATCHED, note="débit")
+        return Match(UNMATCHED, note=gettext_noop("débit"))
     invoices = [i for i in invoices if i.currency == credit.currency and i.balance > 0]
     by_body: dict[str, list[OpenInvoice]] = {}
     for invoice in invoices:
@@ -202,7 +203,9 @@ def match_credit(credit: BankCredit, invoices: Sequence[OpenInvoice]) -> Match:
         rule = "rf" if rf else "reference"
         if len({i.customer_id for i in found}) == 1:
             return _matched(rule, credit, found)
-        return Match(PROPOSED, rule, tuple(found), note="références de plusieurs clients")
+        return Match(
+            PROPOSED, rule, tuple(found), note=gettext_noop("références de plusieurs clients")
+        )
 
     named = customers_named(credit.counterparty or credit.remittance, _customer_names(invoices))
     if named:
@@ -211,17 +214,19 @@ def match_credit(credit: BankCredit, invoices: Sequence[OpenInvoice]) -> Match:
         if len(equal) == 1:
             return _matched("customer_amount", credit, equal)
         if len(equal) > 1:
-            return Match(PROPOSED, "customer_amount", tuple(equal), note="plusieurs factures")
+            return Match(
+                PROPOSED, "customer_amount", tuple(equal), note=gettext_noop("plusieurs factures")
+            )
         if len(named) == 1 and sum(i.balance for i in theirs) == credit.amount:
             return _matched("customer_total", credit, theirs)
 
     equal = [i for i in invoices if i.balance == credit.amount]
     if equal:
-        return Match(PROPOSED, "amount", tuple(equal), note="montant seul")
+        return Match(PROPOSED, "amount", tuple(equal), note=gettext_noop("montant seul"))
     return Match(
         UNMATCHED,
         customer_id=named[0] if len(named) == 1 else None,
-        note="client reconnu, aucun solde égal" if named else "",
+        note=gettext_noop("client reconnu, aucun solde égal") if named else "",
     )
 
 

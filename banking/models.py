@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from receivables.models.base import CompanyScoped, money_field
@@ -102,6 +103,11 @@ class StatementLine(CompanyScoped):
 
     def __str__(self) -> str:
         return f"{self.booking_date} {self.amount} {self.counterparty}"
+
+    @property
+    def note_label(self) -> str:
+        """The note in the reader's language (stored as its French msgid)."""
+        return gettext(self.note) if self.note else ""
 
     @property
     def rule_label(self) -> str:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+from django.utils.translation import gettext as _
 from lxml import etree
 
 
@@ -77,7 +78,7 @@ def detect_format(data: bytes) -> str:
         return "ofx"
     if re.search(rb"(^|\n):20:", head) and b":61:" in data:
         return "mt940"
-    raise StatementError("format non reconnu (attendu : CAMT.053, OFX ou MT940)")
+    raise StatementError(_("format non reconnu (attendu : CAMT.053, OFX ou MT940)"))
 
 
 def parse(data: bytes, name: str = "") -> ParsedStatement:
@@ -85,7 +86,9 @@ def parse(data: bytes, name: str = "") -> ParsedStatement:
         fmt = detect_format(data)
         return {"camt053": parse_camt053, "ofx": parse_ofx, "mt940": parse_mt940}[fmt](data)
     except StatementError as exc:
-        raise StatementError(f"{name or 'fichier'} : {exc}") from exc
+        raise StatementError(
+            _("%(field)s : %(error)s") % {"field": name or _("fichier"), "error": exc}
+        ) from exc
 
 
 # --- CAMT.053 ---------------------------------------------------------------------------
@@ -103,14 +106,18 @@ def _date(node, path: str, where: str) -> date | None:
     try:
         return date.fromisoformat(raw[:10])
     except ValueError as exc:
-        raise StatementError(f"{where} : date invalide « {raw} »") from exc
+        raise StatementError(
+            _("%(where)s : date invalide « %(v)s »") % {"where": where, "v": raw}
+        ) from exc
 
 
 def _decimal(raw: str, where: str) -> Decimal:
     try:
         return Decimal(raw.replace(",", "."))
     except InvalidOperation as exc:
-        raise StatementError(f"{where} : montant invalide « {raw} »") from exc
+        raise StatementError(
+            _("%(where)s : montant invalide « %(v)s »") % {"where": where, "v": raw}
+        ) from exc
 
 
 def _camt_party(tx) -> tuple[str, str]:
@@ -128,14 +135,16 @@ def parse_camt053(data: bytes) -> ParsedStatement:
     try:
         root = etree.fromstring(data, parser=parser)
     except etree.XMLSyntaxError as exc:
-        raise StatementError(f"XML invalide, ligne {exc.lineno} : {exc.msg}") from exc
+        raise StatementError(
+            _("XML invalide, ligne %(n)s : %(error)s") % {"n": exc.lineno, "error": exc.msg}
+        ) from exc
     statements = root.findall(".//{*}BkToCstmrStmt/{*}Stmt")
     if not statements:
-        raise StatementError("aucun élément Stmt (relevé) dans le document")
+        raise StatementError(_("aucun élément Stmt (relevé) dans le document"))
     acct = statements[0].find("{*}Acct")
     account = _text(acct, "{*}Id/{*}IBAN") or _text(acct, "{*}Id/{*}Othr/{*}Id")
     if not account:
-        raise StatementError("Stmt/Acct/Id : compte absent")
+        raise StatementError(_("Stmt/Acct/Id : compte absent"))
     result = ParsedStatement(
         format="camt053",
         account=account,
@@ -148,7 +157,7 @@ def parse_camt053(data: bytes) -> ParsedStatement:
             result.date_from = result.date_from or _date_or_none(_text(period, "{*}FrDtTm"))
             result.date_to = _date_or_none(_text(period, "{*}ToDtTm")) or result.date_to
         for n, entry in enumerate(stmt.findall("{*}Ntry"), start=1):
-            result.lines.extend(_camt_entry(entry, f"Ntry n°{n}"))
+            result.lines.extend(_camt_entry(entry, _("Ntry n°%(n)s") % {"n": n}))
     _fill_period(result)
     return result
 
@@ -166,13 +175,17 @@ def _camt_entry(entry, where: str) -> list[ParsedLine]:
         return []  # pending or informational: not money yet
     amt = entry.find("{*}Amt")
     if amt is None:
-        raise StatementError(f"{where} : champ Amt absent")
+        raise StatementError(
+            _("%(where)s : champ %(field)s absent") % {"where": where, "field": "Amt"}
+        )
     sign = -1 if _text(entry, "{*}CdtDbtInd") == "DBIT" else 1
     if _text(entry, "{*}RvslInd").lower() == "true":
         sign = -sign
     booking = _date(entry, "{*}BookgDt", where) or _date(entry, "{*}ValDt", where)
     if booking is None:
-        raise StatementError(f"{where} : champ BookgDt absent")
+        raise StatementError(
+            _("%(where)s : champ %(field)s absent") % {"where": where, "field": "BookgDt"}
+        )
     common = dict(
         booking_date=booking,
         value_date=_date(entry, "{*}ValDt", where),
@@ -229,10 +242,10 @@ def parse_ofx(data: bytes) -> ParsedStatement:
         tree.parse(io.BytesIO(data))
         ofx = tree.convert()
     except Exception as exc:  # ofxtools raises several kinds; all mean "not readable"
-        raise StatementError(f"OFX illisible : {exc}") from exc
+        raise StatementError(_("OFX illisible : %(error)s") % {"error": exc}) from exc
     statements = list(getattr(ofx, "statements", []) or [])
     if not statements:
-        raise StatementError("aucun relevé (STMTRS) dans le fichier OFX")
+        raise StatementError(_("aucun relevé (STMTRS) dans le fichier OFX"))
     stmt = statements[0]
     result = ParsedStatement(
         format="ofx",
@@ -288,10 +301,10 @@ def parse_mt940(data: bytes) -> ParsedStatement:
         transactions = mt940.models.Transactions()
         transactions.parse(data.decode("utf-8", errors="replace"))
     except Exception as exc:  # the library raises bare exceptions on malformed tags
-        raise StatementError(f"MT940 illisible : {exc}") from exc
+        raise StatementError(_("MT940 illisible : %(error)s") % {"error": exc}) from exc
     account = str(transactions.data.get("account_identification", "")).strip()
     if not account:
-        raise StatementError("champ :25: (compte) absent")
+        raise StatementError(_("champ :25: (compte) absent"))
     result = ParsedStatement(
         format="mt940",
         account=account,
@@ -301,7 +314,7 @@ def parse_mt940(data: bytes) -> ParsedStatement:
     for n, tx in enumerate(transactions, start=1):
         d = tx.data
         if "amount" not in d or "date" not in d:
-            raise StatementError(f":61: n°{n} : montant ou date absent")
+            raise StatementError(_(":61: n°%(n)s : montant ou date absent") % {"n": n})
         name, text = _mt940_details(d.get("transaction_details", ""))
         result.lines.append(
             ParsedLine(

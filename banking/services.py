@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from receivables.models import Document, DocumentKind, DocumentState, Payment, PaymentMethod
 from receivables.services import allocate
@@ -200,6 +201,6 @@ def reject(company, line_id: int) -> StatementLine:
         raise ValidationError(_("Cette ligne n'est plus à confirmer."))
     line.proposals.all().delete()
     line.status = LineStatus.UNMATCHED
-    line.note = _("propositions rejetées")
+    line.note = gettext_noop("propositions rejetées")  # translated when shown
     line.save()
     return line

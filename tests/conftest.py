@@ -4,9 +4,19 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.utils import translation
 
 from receivables.models import Company, Customer, Invoice, Membership, Role
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in French: a request in English leaves its thread in English."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

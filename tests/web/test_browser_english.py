@@ -64,3 +64,37 @@ def test_the_selection_counter_speaks_the_page_language(
     page.click("[data-select-all]")  # all ticked → untick all
     assert counter.inner_text() == none
     context.close()
+
+
+def test_money_in_and_the_dashboard_read_in_english(browser, live_server, seed):
+    """Bank statements and the dashboard, switched to English: screenshots to look at."""
+    from banking import services
+    from receivables.models import Invoice
+    from tests.banking.writers import camt053, mv
+
+    invoices = {i.number: i for i in Invoice.objects.filter(company=seed)}
+    statement = services.import_statement(
+        seed,
+        camt053(
+            [
+                mv("720.00", "LENTY Sarah", "Facture 3"),
+                mv(str(invoices["5"].balance), "M. INCONNU", "virement"),
+                mv("42.00", "M. PERSONNE", "cadeau"),
+            ]
+        ),
+    ).statement
+    context, page = log_in(browser, live_server, "en")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    screens = [
+        ("/banking/", "Bank statements", "21-releves-en"),
+        (f"/banking/statements/{statement.pk}/", "amount only", "22-rapprochement-en"),
+        ("/insight/", "Aged balance", "23-tableau-de-bord-en"),
+    ]
+    for path, english, name in screens:
+        page.goto(live_server.url + path)
+        text = page.inner_text("main")
+        assert english in text, path
+        for french in ("montant seul", "échéance", "Relevés", "Encours", " EUR"):
+            assert french not in text, (path, french)
+        page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    context.close()

@@ -1,10 +1,12 @@
 """French by default, English on request, and the English catalogue complete."""
 
-import re
+import io
 from pathlib import Path
 
+from babel.messages.extract import extract
 from babel.messages.pofile import read_po
 from django.conf import settings
+from django.utils.translation.template import templatize
 
 LOCALE = Path(settings.BASE_DIR, "locale")
 
@@ -35,12 +37,54 @@ def test_english_catalogue_is_complete():
     assert untranslated == []
 
 
-def test_every_template_string_is_in_the_catalogue():
+# Every string marked for translation in the code and the templates, as `makemessages`
+# would find it (Django's templatize turns a template into gettext calls Babel can read).
+KEYWORDS = {
+    "_": None,
+    "gettext": None,
+    "gettext_lazy": None,
+    "gettext_noop": None,
+    "ngettext": (1, 2),
+    "ngettext_lazy": (1, 2),
+    "pgettext": ((1, "c"), 2),
+    "pgettext_lazy": ((1, "c"), 2),
+}
+SKIP = {".venv", "tests", "migrations", "test-artifacts", "var", "node_modules"}
+
+
+def _sources():
+    for path in sorted(Path(settings.BASE_DIR).rglob("*")):
+        parts = set(path.relative_to(settings.BASE_DIR).parts)
+        if parts & SKIP or path.suffix not in (".py", ".html", ".txt"):
+            continue
+        if path.suffix == ".py":
+            yield path, path.read_text()
+        elif "templates" in parts:
+            text = templatize(path.read_text(), origin=str(path))
+            # templatize keeps the template's indentation, which Python's tokenizer refuses.
+            yield path, "\n".join(line.strip() for line in text.splitlines())
+
+
+def _marked():
+    """(file, msgid, context) of every string marked for translation."""
+    for path, source in _sources():
+        for _line, message, _comments, context in extract(
+            "python", io.BytesIO(source.encode()), keywords=KEYWORDS
+        ):
+            first = message if isinstance(message, str) else message[0]
+            if first:
+                yield str(path.relative_to(settings.BASE_DIR)), first, context
+
+
+def test_every_marked_string_of_every_app_is_in_the_catalogue():
     catalog = read_po(open(LOCALE / "en/LC_MESSAGES/django.po", "rb"))
-    known = {m.id if isinstance(m.id, str) else m.id[0] for m in catalog}
-    missing = []
-    for template in Path(settings.BASE_DIR, "web/templates").rglob("*.html"):
-        for text in re.findall(r'{% translate "([^"]+)"', template.read_text()):
-            if text not in known:
-                missing.append((template.name, text))
+    known = {(m.id if isinstance(m.id, str) else m.id[0], m.context) for m in catalog}
+    missing = sorted({(p, text, c) for p, text, c in _marked() if (text, c) not in known})
     assert missing == []
+
+
+def test_the_banking_and_dashboard_screens_are_scanned():
+    scanned = {path for path, _text, _context in _marked()}
+    assert "banking/templates/banking/statement.html" in scanned
+    assert "insight/templates/insight/dashboard.html" in scanned
+    assert "banking/parsers.py" in scanned
