@@ -29,6 +29,7 @@ messages: install
 demo: sysdeps install messages
 	$(BIN)/python manage.py migrate --noinput -v 0
 	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py collectstatic --noinput -v 0  # served by WhiteNoise (DEBUG is off)
 	@bash scripts/serve_demo.sh
 
 postgres:
