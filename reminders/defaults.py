@@ -19,26 +19,25 @@ TEMPLATE_CHANNELS = [Channel.EMAIL, Channel.FIRM_EMAIL, Channel.LETTER]
 WORDING = {
     "courtesy": {
         "fr": (
-            "Échéance prochaine : %NUMERO%",
+            "Rappel d'échéance : facture %NUMERO%",
             [
                 "Bonjour %CONTACT%,",
                 "Nous nous permettons de vous rappeler l'échéance du %ECHEANCE% de la "
                 "facture %NUMERO%, pour un solde de %SOLDE%.",
                 "%LISTE_PIECES%",
                 "Si le règlement est déjà parti, merci de ne pas tenir compte de ce message. "
-                "Virement : IBAN %IBAN%, BIC %BIC%.",
+                "Virement : %RIB%.",
                 "Bien cordialement,\n%SOCIETE%",
             ],
         ),
         "en": (
-            "Upcoming due date: %NUMERO%",
+            "Payment reminder: invoice %NUMERO%",
             [
                 "Dear %CONTACT%,",
                 "This is a friendly reminder of the due date of invoice %NUMERO%, "
                 "%ECHEANCE%, with %SOLDE% outstanding.",
                 "%LISTE_PIECES%",
-                "If you have already paid, please disregard this message. "
-                "Bank transfer: IBAN %IBAN%, BIC %BIC%.",
+                "If you have already paid, please disregard this message. Bank transfer: %RIB%.",
                 "Kind regards,\n%SOCIETE%",
             ],
         ),
@@ -52,7 +51,7 @@ WORDING = {
                 "ci-dessous, échues depuis %RETARD% jours (%NB_RAPPELS% rappel(s) à ce jour).",
                 "%LISTE_PIECES%",
                 "Nous vous remercions de bien vouloir régler le solde de %SOLDE% par virement "
-                "(IBAN %IBAN%, BIC %BIC%). Si votre paiement nous a croisés, merci de ne pas "
+                "(%RIB%). Si votre paiement nous a croisés, merci de ne pas "
                 "tenir compte de ce rappel.",
                 "Bien cordialement,\n%SOCIETE%",
             ],
@@ -64,7 +63,7 @@ WORDING = {
                 "According to our records, the documents below are unpaid, %RETARD% days "
                 "past their due date (%NB_RAPPELS% reminder(s) so far).",
                 "%LISTE_PIECES%",
-                "Please pay the balance of %SOLDE% by bank transfer (IBAN %IBAN%, BIC %BIC%). "
+                "Please pay the balance of %SOLDE% by bank transfer (%RIB%). "
                 "If your payment has crossed this message, please disregard it.",
                 "Kind regards,\n%SOCIETE%",
             ],
@@ -79,7 +78,7 @@ WORDING = {
                 "restent impayées, %RETARD% jours après leur échéance.",
                 "%LISTE_PIECES%",
                 "Nous vous demandons de régler sans délai la somme de %TOTAL_DU% par virement "
-                "(IBAN %IBAN%, BIC %BIC%). À défaut, nous serons contraints d'engager une "
+                "(%RIB%). À défaut, nous serons contraints d'engager une "
                 "procédure de recouvrement.",
                 "%SOCIETE%",
             ],
@@ -92,7 +91,7 @@ WORDING = {
                 "remain unpaid, %RETARD% days after their due date.",
                 "%LISTE_PIECES%",
                 "We ask you to pay %TOTAL_DU% without delay by bank transfer "
-                "(IBAN %IBAN%, BIC %BIC%). Failing that, we will start recovery proceedings.",
+                "(%RIB%). Failing that, we will start recovery proceedings.",
                 "%SOCIETE%",
             ],
         ),
@@ -107,7 +106,7 @@ WORDING = {
                 "pièces suivantes :",
                 "%LISTE_PIECES%",
                 "Faute de règlement dans ce délai, nous saisirons la juridiction compétente "
-                "(injonction de payer) sans autre avis. Virement : IBAN %IBAN%, BIC %BIC%.",
+                "(injonction de payer) sans autre avis. Virement : %RIB%.",
                 "%SOCIETE%",
             ],
         ),
@@ -119,7 +118,7 @@ WORDING = {
                 "pay %TOTAL_DU% within eight days for the following documents:",
                 "%LISTE_PIECES%",
                 "Failing payment within that time, we will apply to the competent court "
-                "without further notice. Bank transfer: IBAN %IBAN%, BIC %BIC%.",
+                "without further notice. Bank transfer: %RIB%.",
                 "%SOCIETE%",
             ],
         ),

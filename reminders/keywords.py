@@ -32,11 +32,15 @@ KEYWORDS: dict[str, str] = {
     "SOCIETE": _("Nom de votre société"),
     "IBAN": _("IBAN de votre société"),
     "BIC": _("BIC de votre société"),
+    "RIB": _("Vos coordonnées bancaires : IBAN, et BIC s'il est connu"),
     "INDEMNITE": _("Indemnité forfaitaire pour frais de recouvrement (40 € par facture, B2B)"),
     "INTERETS": _("Intérêts de retard à ce jour"),
     "TOTAL_DU": _("Solde + indemnité + intérêts"),
     "AUJOURDHUI": _("Date du jour"),
-    "LISTE_PIECES": _("Tableau de toutes les pièces échues du client"),
+    "LISTE_PIECES": _(
+        "Tableau des pièces relancées (son total est %SOLDE%), suivi des autres pièces "
+        "échues du client"
+    ),
 }
 
 KEYWORD_RE = re.compile(r"%([A-Z][A-Z0-9_]*)%")
@@ -53,6 +57,7 @@ LABELS = {
         "paid": "Réglé",
         "balance": "Solde",
         "total": "Total",
+        "others": "Autres pièces échues",
         "line": "{number} du {date}, échéance {due} ({late} j de retard) : solde {balance}",
     },
     "en": {
@@ -64,6 +69,7 @@ LABELS = {
         "paid": "Paid",
         "balance": "Balance",
         "total": "Total",
+        "others": "Other overdue documents",
         "line": "{number} of {date}, due {due} ({late} days late): balance {balance}",
     },
 }
@@ -237,11 +243,35 @@ def build_values(ctx: KeywordContext, *, inline_styles: bool = True) -> dict[str
         "SOCIETE": ctx.company,
         "IBAN": _format_iban(ctx.iban),
         "BIC": ctx.bic,
+        "RIB": _bank_details(ctx.iban, ctx.bic),
         "INDEMNITE": fmt_money(ctx.indemnity, cur, lang),
         "INTERETS": fmt_money(ctx.interest, cur, lang),
         "TOTAL_DU": fmt_money(balance + ctx.indemnity + ctx.interest, cur, lang),
         "AUJOURDHUI": fmt_date(ctx.as_of, lang),
-        "LISTE_PIECES": documents_block(
-            ctx.overdue or ctx.documents, lang, ctx.as_of, cur, inline_styles=inline_styles
-        ),
+        "LISTE_PIECES": documents_and_others(ctx, inline_styles=inline_styles),
     }
+
+
+def _bank_details(iban: str, bic: str) -> str:
+    if not iban:
+        return ""
+    return f"IBAN {_format_iban(iban)}" + (f", BIC {bic}" if bic else "")
+
+
+def documents_and_others(ctx: KeywordContext, *, inline_styles: bool = True) -> Block:
+    """The reminded documents (their total is %SOLDE%), then the customer's other overdue
+    documents under their own heading: what to pay now is never mixed with the rest."""
+    lang, cur = ctx.language, ctx.currency
+    block = documents_block(ctx.documents, lang, ctx.as_of, cur, inline_styles=inline_styles)
+    reminded = {d.number for d in ctx.documents}
+    others = [d for d in ctx.overdue if d.number not in reminded]
+    if not others:
+        return block
+    title = LABELS.get(lang, LABELS["fr"])["others"]
+    rest = documents_block(others, lang, ctx.as_of, cur, inline_styles=inline_styles)
+    return Block(
+        f"{block.text}\n\n{title} :\n{rest.text}"
+        if lang == "fr"
+        else f"{block.text}\n\n{title}:\n{rest.text}",
+        f'{block.html}<p class="others">{escape(title)}</p>{rest.html}',
+    )

@@ -123,3 +123,20 @@ def test_it_rejects_a_subject_with_a_line_break(company, level):
     with pytest.raises(ValidationError) as err:
         t.save()
     assert "subject" in err.value.message_dict
+
+
+def test_bank_details_leave_out_a_bic_the_company_does_not_have():
+    assert build_values(ctx())["RIB"] == "IBAN FR76 3000 6000 0112 3456 7890 189, BIC AGRIFRPP"
+    assert build_values(ctx(bic=""))["RIB"] == "IBAN FR76 3000 6000 0112 3456 7890 189"
+
+
+def test_the_documents_table_totals_what_is_asked_and_lists_the_rest_apart():
+    reminded = ctx().documents[0]
+    other = DocLine("F-9", date(2026, 1, 5), date(2026, 2, 4), Decimal("50"), Decimal("0"))
+    v = build_values(ctx(overdue=[other, reminded]))
+    first, rest = v["LISTE_PIECES"].text.split("Autres pièces échues :")
+    assert "F-5" in first and "F-9" not in first
+    assert f"Total : {v['SOLDE']}" in first  # the amount the words ask for
+    assert "F-9" in rest and "Total : 50,00\xa0€" in rest
+    html = v["LISTE_PIECES"].html
+    assert html.index("F-5") < html.index("Autres pièces échues") < html.index("F-9")
