@@ -21,6 +21,8 @@ from decimal import Decimal
 from django.template.loader import render_to_string
 from django.utils.formats import number_format
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from stdnum import iso11649
 from stdnum.iso7064 import mod_97_10
 
@@ -232,14 +234,16 @@ def payment_code_html(
 
 
 def payment_code_text(company, customer, documents, amount, code=None) -> str:
-    """The same payment instructions for a plain-text body (no image there)."""
+    """The same payment instructions for a plain-text body (no image there), in the
+    active language (the caller activates the customer's)."""
     code = code or payment_code(company, customer, documents, amount)
     if code is None:
         return ""
+    colon = " : " if (get_language() or "fr").startswith("fr") else ": "  # French typography
     lines = [
-        f"IBAN : {code.iban}" + (f" · BIC : {code.bic}" if code.bic else ""),
-        f"Montant : {number_format(code.amount, 2)} {code.currency}",
-        f"Référence à indiquer : {code.remittance.printed}",
+        f"IBAN{colon}{code.iban}" + (f" · BIC{colon}{code.bic}" if code.bic else ""),
+        f"{_('Montant')}{colon}{number_format(code.amount, 2)} {code.currency}",
+        f"{_('Référence à indiquer')}{colon}{code.remittance.printed}",
     ]
     return "\n".join(lines)
 

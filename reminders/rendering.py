@@ -10,6 +10,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import F
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from channels.letter import Letter, Letterhead
@@ -273,9 +274,10 @@ class Renderer:
         msg.body_html = substitute(template.body_html, values, html=True)
         # How to pay, scannable (EPC QR / Swiss QR-bill): the reference is the one the
         # bank statement matching recognises (receivables.paycodes, banking.matching).
-        pay_html, pay_text = payment_block(
-            self.company, customer, msg.documents, for_print=msg.channel == Channel.LETTER
-        )
+        with translation.override(msg.language):  # the customer's words, not the user's
+            pay_html, pay_text = payment_block(
+                self.company, customer, msg.documents, for_print=msg.channel == Channel.LETTER
+            )
         if pay_html:
             msg.body_html += pay_html
             msg.body_text = f"{msg.body_text.rstrip()}\n\n{pay_text}\n"

@@ -83,3 +83,14 @@ def test_the_printed_letter_pdf_holds_the_readable_qr(late_invoice):
         "",
         rf_reference("F00042"),
     ]
+
+
+def test_an_english_customer_reads_the_payment_block_in_english(late_invoice):
+    doc = late_invoice(number="F00042")
+    doc.customer.language = "en"
+    doc.customer.save()
+    message = preview_batch(doc.company, [doc], channel="email", as_of=AS_OF).messages[0]
+    assert "Amount: 720.00 EUR" in message.body_text
+    assert "Reference to quote: RF56 F000 42" in message.body_text
+    assert "Montant" not in message.body_text
+    assert "Pay by scanning this code" in message.body_html
