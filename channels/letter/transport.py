@@ -1,7 +1,7 @@
 """Letters: many letters into ONE printable PDF (A4, French window envelope).
 
 "Sending" a letter means producing the PDF a person prints and posts. All the letters
-of a run go into one WeasyPrint document: its start-up cost dominates per document.
+of a run go into one PDF (relance.pdf: a long run renders in parts, one per core).
 """
 
 from dataclasses import dataclass, field
@@ -57,20 +57,29 @@ def letter_html(letter: Letter) -> str:
     return render_to_string("letter.html", {"l": letter})
 
 
+_SECTIONS = "<!-- sections -->"
+
+
+def _frame() -> tuple[str, str]:
+    """document.html (page set-up and style sheet) around its letters: (head, tail)."""
+    head, tail = render_to_string("document.html", {"sections": _SECTIONS}).split(_SECTIONS)
+    return head, tail
+
+
 def document_html(letters: list[Letter]) -> str:
-    sections = "\n".join(letter_html(letter) for letter in letters)
-    return render_to_string("document.html", {"sections": sections})
+    head, tail = _frame()
+    return head + "\n".join(letter_html(letter) for letter in letters) + tail
 
 
 class LetterChannel:
     def send(self, letters: list[Letter]) -> tuple[bytes, int]:
         """Render every letter into one PDF: (pdf bytes, page count)."""
-        from relance.pdf import html_to_document
+        from relance.pdf import sections_to_pdf
 
         if not letters:
             raise ValueError("no letter to print")
-        document = html_to_document(document_html(letters))
-        return document.write_pdf(), len(document.pages)
+        head, tail = _frame()
+        return sections_to_pdf(head, [letter_html(letter) for letter in letters], tail)
 
 
 def plain_to_html(text: str) -> str:

@@ -136,3 +136,37 @@ def test_the_printed_letter_keeps_its_lines_apart(late_invoice, company):
         assert line in lines
     assert any(line.startswith("Référence à indiquer : RF") for line in lines)
     assert any(line.startswith("Montant : 720,00") for line in lines)
+
+
+def test_a_long_run_prints_in_parts_joined_in_customer_order(late_invoice, company, monkeypatch):
+    """Many letters render as parts, side by side in other processes, then one PDF."""
+    from relance import pdf as pdf_module
+
+    monkeypatch.setattr(pdf_module, "PART_SIZE", 2)
+    names = [f"Client {c}" for c in "EDCBA"]
+    docs = []
+    for i, name in enumerate(names):
+        customer = Customer.objects.create(
+            company=company,
+            code=f"P{i}",
+            name=name,
+            address="1 rue Haute",
+            postal_code="75011",
+            city="Paris",
+        )
+        docs.append(late_invoice(customer=customer, with_pdf=False))
+    batch = create_batch(company, docs, channel="letter", as_of=AS_OF)
+    pdf, pages = letters_pdf(batch)
+    reader = PdfReader(io.BytesIO(pdf))
+    assert pages == len(reader.pages) == 5
+    firsts = [next(n for n in names if n in page.extract_text()) for page in reader.pages]
+    assert firsts == sorted(names)
+
+
+def test_parts_follow_the_cores_and_stay_bounded():
+    from relance.pdf import part_count
+
+    assert part_count(30, cores=2) == 1  # a few letters: one document, no other process
+    assert part_count(200, cores=2) == 2  # one part per core
+    assert part_count(1000, cores=2) == 4  # at most 250 letters per document (memory)
+    assert part_count(1000, cores=1) == 4
