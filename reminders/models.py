@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from dunning.models import Channel
@@ -179,6 +180,12 @@ class Reminder(CompanyScoped):
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} {self.customer} ({self.get_state_display()})"
+
+    @property
+    def error_in_words(self) -> str:
+        """The last error in the reader's language when Relance wrote it (the SMTP
+        server's own words stay as they came)."""
+        return gettext(self.last_error) if self.last_error else ""
 
     @property
     def is_email(self) -> bool:

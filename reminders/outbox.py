@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Subquery
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from channels import DeliveryError
 from channels.email import Email, EmailChannel
@@ -55,6 +56,12 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(BACKOFF_SECONDS * 2 ** max(attempts - 1, 0), 3600))
 
 
+# stored as written here, translated when shown (Reminder.error_in_words)
+INTERRUPTED = gettext_noop(
+    "Interrompu pendant l'envoi : vérifier s'il est parti avant de le renvoyer."
+)
+
+
 def flag_stale(now=None) -> int:
     """Rows left in 'sending' past the timeout: their worker died. One never handed to
     the server goes back to the queue; one handed over may have left: a person decides.
@@ -68,7 +75,7 @@ def flag_stale(now=None) -> int:
     )
     return stale.filter(handed_at__isnull=False).update(
         state=ReminderState.NEEDS_REVIEW,
-        last_error="Interrompu pendant l'envoi : vérifier s'il est parti avant de le renvoyer.",
+        last_error=INTERRUPTED,
     )
 
 
@@ -189,7 +196,7 @@ class Outcome:
     error: str = ""
 
 
-NOT_OWED = "Pièces réglées ou en litige depuis la mise en file : non envoyé."
+NOT_OWED = gettext_noop("Pièces réglées ou en litige depuis la mise en file : non envoyé.")
 
 
 def record(row: Reminder, outcome: Outcome, stats: DrainStats) -> None:

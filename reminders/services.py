@@ -602,7 +602,7 @@ def batch_summary(batch: Batch) -> BatchSummary:
                 documents=[link.document.number for link in row.links.all()],
                 channel=row.get_channel_display(),
                 state=row.get_state_display(),
-                error=row.last_error,
+                error=row.error_in_words,
                 reminder_id=row.pk,
             )
             (review if row.state == ReminderState.NEEDS_REVIEW else errors).append(line)

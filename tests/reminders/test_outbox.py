@@ -249,3 +249,18 @@ def test_two_workers_on_one_batch_deliver_each_message_exactly_once(
     assert len(ids) == 40 and len(set(ids)) == 40
     assert Reminder.objects.filter(state=ReminderState.SENT).count() == 40
     assert set(Document.objects.values_list("reminder_count", flat=True)) == {1}
+
+
+def test_an_interrupted_send_reads_in_the_readers_language(late_invoice, company, smtp_server):
+    from django.utils import translation
+
+    batch = create_batch(company, [late_invoice()], as_of=AS_OF)
+    an_hour_ago = timezone.now() - timedelta(hours=1)
+    Reminder.objects.update(
+        state=ReminderState.SENDING, claimed_at=an_hour_ago, handed_at=an_hour_ago
+    )
+    drain(batch.pk)
+    with translation.override("en"):
+        assert batch_summary(batch).needs_review[0].error.startswith("Interrupted while sending")
+    with translation.override("fr"):
+        assert batch_summary(batch).needs_review[0].error.startswith("Interrompu pendant l'envoi")
