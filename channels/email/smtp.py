@@ -11,7 +11,8 @@ from io import BytesIO
 
 from django.conf import settings
 from django.core.mail.backends.smtp import EmailBackend as DjangoSMTPBackend
-from django.core.mail.message import sanitize_address
+
+from .mime import envelope_address
 
 END_OF_DATA = b"\r\n.\r\n"
 
@@ -89,13 +90,17 @@ class EmailBackend(DjangoSMTPBackend):
             raise
 
     def _send_bytes(self, email_message) -> bool:
-        """Django's `_send`, with the faster flattening above."""
+        """Django's `_send`, with the message's own bytes when it can write them
+        (transport.py, mime.py), else the faster flattening above."""
         if not email_message.recipients():
             return False
         encoding = email_message.encoding or settings.DEFAULT_CHARSET
-        from_email = sanitize_address(email_message.from_email, encoding)
-        recipients = [sanitize_address(addr, encoding) for addr in email_message.recipients()]
-        message = as_bytes(email_message.message())
+        from_email = envelope_address(email_message.from_email, encoding)
+        recipients = [envelope_address(addr, encoding) for addr in email_message.recipients()]
+        if hasattr(email_message, "wire_bytes"):
+            message = email_message.wire_bytes()
+        else:
+            message = as_bytes(email_message.message())
         try:
             self.connection.sendmail(from_email, recipients, message)
         except smtplib.SMTPException:
