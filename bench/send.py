@@ -4,9 +4,9 @@
     .venv/bin/python bench/send.py --emails 500 --letters 50
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/relance_bench_send .venv/bin/python bench/send.py
 
-End to end = create_batch (preview, render, outbox rows, attachments stored) + the
-outbox workers (two processes by default, one per core) delivering every message to an
-aiosmtpd server in another process.
+End to end = create_batch (checks, outbox rows) + the outbox workers (two processes by
+default, one per core) wording each e-mail, storing its PDF as proof and delivering it to
+an aiosmtpd server in another process.
 Each invoice has its own PDF (distinct bytes), read once per document. Uses a fresh
 SQLite file in a temporary folder unless DATABASE_URL is set (that database is made anew).
 """

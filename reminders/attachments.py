@@ -8,6 +8,8 @@ from django.core.files.storage import default_storage
 from receivables.models import Document
 from receivables.pdf import ensure_invoice_pdf
 
+from .models import Attachment
+
 
 def pdf_filename(document: Document) -> str:
     safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in document.number)
@@ -31,3 +33,25 @@ def store(content: bytes, extension: str = "pdf") -> tuple[str, str]:
 def read(name: str) -> bytes:
     with default_storage.open(name, "rb") as fh:
         return fh.read()
+
+
+def attach(reminder, documents, stored: dict) -> list[Attachment]:
+    """Unsaved Attachment rows: each document's PDF for `reminder`, its proof copy stored
+    once per document however many reminders carry it (`stored`: the caller's cache)."""
+    rows = []
+    for doc in documents:
+        if doc.pk not in stored:
+            content = document_pdf(doc)
+            stored[doc.pk] = (*store(content), len(content))
+        name, sha, size = stored[doc.pk]
+        rows.append(
+            Attachment(
+                reminder=reminder,
+                document=doc,
+                filename=pdf_filename(doc),
+                file=name,
+                size=size,
+                sha256=sha,
+            )
+        )
+    return rows

@@ -145,6 +145,9 @@ class Reminder(CompanyScoped):
     subject = models.CharField(_("objet"), max_length=255, blank=True)
     body_text = models.TextField(_("texte"), blank=True)
     body_html = models.TextField(_("HTML"), blank=True)
+    # an e-mail is worded (and its PDFs attached) by the worker that sends it, just
+    # before: with that day's figures, and a big batch is written in seconds
+    words_pending = models.BooleanField(_("rédigé à l'envoi"), default=False)
     state = models.CharField(
         _("état"),
         max_length=12,

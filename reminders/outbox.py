@@ -32,6 +32,7 @@ from . import outbox_sql as sql
 from .clock import company_today
 from .models import Attachment, Batch, Reminder, ReminderDocument, ReminderState
 from .rendering import EMAIL_CHANNELS
+from .wording import word_claimed
 
 log = logging.getLogger(__name__)
 
@@ -104,7 +105,8 @@ class File:
 
 def claim(limit: int, batch_id: int | None = None, now=None) -> list[Reminder]:
     """Take up to `limit` due e-mail rows for this worker (conditional UPDATE), each with
-    its `outbox_links` and `outbox_files` (plain values: two queries for the chunk)."""
+    its `outbox_links` and `outbox_files` (plain values: two queries for the chunk), and
+    word those whose words are pending (`reminders.wording`)."""
     now = now or timezone.now()
     token = uuid.uuid4().hex
     due = Reminder.objects.filter(
@@ -118,7 +120,7 @@ def claim(limit: int, batch_id: int | None = None, now=None) -> list[Reminder]:
     )
     rows = list(
         Reminder.objects.filter(claimed_by=token, state=ReminderState.SENDING)
-        .select_related("company")
+        .select_related("company", "level")
         .order_by("pk")
     )
     ids = [row.pk for row in rows]
@@ -135,6 +137,11 @@ def claim(limit: int, batch_id: int | None = None, now=None) -> list[Reminder]:
         files[reminder_id].append(File(*values))
     for row in rows:
         row.outbox_links, row.outbox_files = links[row.pk], files[row.pk]
+        row.wording_error = ""
+    to_word = [row for row in rows if row.words_pending and still_owed(row)]
+    if to_word:
+        for a in word_claimed(to_word):
+            files[a.reminder_id].append(File(a.filename, a.file.name, a.mimetype))  # = outbox_files
     return rows
 
 
@@ -293,6 +300,8 @@ def _send_one(channel: EmailChannel, row: Reminder, cache: _Files, ledger: Ledge
     """Send one row and note its outcome (nothing when the row is no longer ours)."""
     if not still_owed(row):
         return ledger.note(row, Outcome(ReminderState.CANCELLED, NOT_OWED))
+    if row.wording_error:
+        return ledger.note(row, Outcome(ReminderState.FAILED, row.wording_error))
     try:
         email = to_email(row, cache)
     except Exception as exc:  # e.g. an attachment file gone: this row cannot be sent

@@ -2,7 +2,9 @@
 
 Building an UPDATE through the ORM costs about 0.8 ms of CPU, eight times what the
 database spends running it, and every reminder needs three of them (handed over, its
-outcome, its documents). The same statements run on SQLite and PostgreSQL: names come
+outcome, its documents). A worker wording a chunk
+of e-mails writes their words the same way (`bulk_update` spent ~1.5 ms per row on its
+CASE expressions). The same statements run on SQLite and PostgreSQL: names come
 from the models, values go through the backend's own adapters.
 """
 
@@ -83,6 +85,22 @@ def settle(pk: int, token: str, changes: dict) -> bool:
     sql = _reminder_update(connection.vendor, tuple(changes))
     values = [_adapt(str(v) if isinstance(v, str) else v) for v in changes.values()]
     return _execute(sql, [*values, pk, ReminderState.SENDING.value, token]) == 1
+
+
+WORDS = ("recipient", "subject", "body_text", "body_html", "words_pending")
+
+
+def words(rows) -> None:
+    """Store the words the worker gave its claimed rows (`reminders.wording`)."""
+    sql = _reminder_update(connection.vendor, WORDS)
+    fields = [Reminder._meta.get_field(name) for name in WORDS]
+    params = [
+        [f.get_db_prep_save(getattr(row, f.attname), connection) for f in fields]
+        + [row.pk, ReminderState.SENDING.value, row.claimed_by]
+        for row in rows
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
 
 
 def documents_reminded(links, today: date) -> None:

@@ -154,26 +154,27 @@ class Renderer:
 
     # -- lookups ----------------------------------------------------------------------
 
-    def preload(self, documents: list[Document]) -> None:
+    def preload(self, documents: list[Document], live: bool = True) -> None:
+        """Load the customers' overdue documents (and, with `live`, which documents
+        already have a reminder at a level) in a few queries for all messages."""
         ids = [d.pk for d in documents]
         customer_ids = {d.customer_id for d in documents}
-        self._live = set(
-            ReminderDocument.objects.filter(
-                document_id__in=ids, live=True, reminder__state__in=LIVE_STATES
-            ).values_list("document_id", "level_rank")
-        )
-        overdue = defaultdict(list)
-        for doc in (
-            Document.objects.for_company(self.company)
-            .filter(
-                customer_id__in=customer_ids,
-                kind=DocumentKind.INVOICE,
-                state=DocumentState.OPEN,
-                due_date__lt=self.as_of,
-                paid_amount__lt=F("amount"),
+        if live:
+            self._live = set(
+                ReminderDocument.objects.filter(
+                    document_id__in=ids, live=True, reminder__state__in=LIVE_STATES
+                ).values_list("document_id", "level_rank")
             )
-            .order_by("due_date", "number")
-        ):
+        overdue = defaultdict(list)
+        # by customer only (they are the company's): with the company in the filter,
+        # SQLite walks every open document of the company for each chunk of a batch
+        for doc in Document.objects.filter(
+            customer_id__in=customer_ids,
+            kind=DocumentKind.INVOICE,
+            state=DocumentState.OPEN,
+            due_date__lt=self.as_of,
+            paid_amount__lt=F("amount"),
+        ).order_by("due_date", "number"):
             overdue[doc.customer_id].append(doc)
         self._overdue = overdue
 
@@ -237,8 +238,10 @@ class Renderer:
             currency=docs[0].currency if docs else self.company.currency,
         )
 
-    def render(self, msg: Message) -> Message:
-        """Fill recipient, words and attachments of `msg`, or its error."""
+    def render(self, msg: Message, words: bool = True) -> Message:
+        """Fill recipient, words and attachments of `msg`, or its error. `words=False`
+        for an e-mail: only check that it can be worded (recipient, template); the
+        outbox words it just before sending (`reminders.wording`)."""
         customer = msg.customer
         if msg.channel in EMAIL_CHANNELS:
             msg.recipient = customer.email_list
@@ -266,6 +269,9 @@ class Renderer:
                 "level": msg.level.name,
                 "channel": Channel(msg.channel).label,
             }
+            return msg
+        if not words and msg.channel in EMAIL_CHANNELS:
+            msg.attachments = [pdf_filename(d) for d in msg.documents]
             return msg
         # a letter's page styles its tables (channels/letter): no per-cell inline styles
         values = build_values(self.context(msg), inline_styles=msg.channel != Channel.LETTER)

@@ -54,6 +54,7 @@ from .rendering import (
 )
 
 log = logging.getLogger(__name__)
+QUEUED = ReminderState.QUEUED
 
 
 # -- preview --------------------------------------------------------------------------
@@ -113,11 +114,13 @@ def preview_batch(
     group_by_customer: bool | None = None,
     *,
     as_of: date | None = None,
+    words: bool = True,
 ) -> BatchPreview:
     """Render every reminder the selection would produce; write nothing.
 
     `channel` None = each document's level channel. `group_by_customer` None = the
     policy's choice: one reminder per customer, at the level of the most overdue document.
+    `words=False`: e-mails are only checked (recipient, template), not worded.
     """
     if channel is not None and channel not in Channel.values:
         raise ValidationError({"channel": _("Canal inconnu : %(c)s") % {"c": channel}})
@@ -175,7 +178,7 @@ def preview_batch(
                 language=language_of(customer, company),
                 document_ranks={d.pk: lv.rank for d, lv in part},
             )
-            renderer.render(msg)
+            renderer.render(msg, words)
             (failures if msg.error else messages).append(msg)
     return BatchPreview(as_of=as_of, messages=messages, failures=failures)
 
@@ -202,11 +205,14 @@ def create_batch(
 ) -> Batch:
     """Write the batch and its outbox rows (failures too, with their reason), then
     start sending once the transaction has committed. `edited` (subject, body_text,
-    body_html) replaces the words of the message when there is exactly one."""
+    body_html) replaces the words of the message when there is exactly one. Other
+    e-mails are worded by the worker that sends them (`reminders.wording`): what the
+    preview showed, with the figures of the day it goes."""
+    words = bool(edited)
     try:
         with transaction.atomic():
             preview = preview_batch(
-                company, documents, channel, user, group_by_customer, as_of=as_of
+                company, documents, channel, user, group_by_customer, as_of=as_of, words=words
             )
             if edited:
                 if not preview.single:
@@ -218,7 +224,7 @@ def create_batch(
             batch = Batch.objects.create(
                 company=company, created_by=user, channel=channel or "", counts=preview.counts
             )
-            _write_rows(company, batch, preview)
+            _write_rows(company, batch, preview, words)
     except IntegrityError as exc:
         raise ValidationError(
             _("Une des pièces vient d'être relancée à ce niveau par quelqu'un d'autre ; réessayez.")
@@ -227,7 +233,7 @@ def create_batch(
     return batch
 
 
-def _write_rows(company: Company, batch: Batch, preview: BatchPreview) -> None:
+def _write_rows(company: Company, batch: Batch, preview: BatchPreview, words: bool) -> None:
     now = timezone.now()
     pairs = [(m, ReminderState.QUEUED) for m in preview.messages] + [
         (m, ReminderState.FAILED) for m in preview.failures
@@ -246,6 +252,7 @@ def _write_rows(company: Company, batch: Batch, preview: BatchPreview) -> None:
             subject=m.subject,
             body_text=m.body_text,
             body_html=m.body_html,
+            words_pending=not words and state == QUEUED and m.channel in EMAIL_CHANNELS,
             state=state,
             last_error=m.error,
             next_attempt_at=now,
@@ -256,32 +263,17 @@ def _write_rows(company: Company, batch: Batch, preview: BatchPreview) -> None:
     Reminder.objects.bulk_create(rows, batch_size=500)
     links, attached, stored = [], [], {}
     for (m, state), row in zip(pairs, rows, strict=True):
-        for doc in m.documents:
-            rank = m.document_ranks.get(doc.pk, row.level_rank)
-            links.append(
-                ReminderDocument(
-                    reminder=row,
-                    document=doc,
-                    level_rank=rank,
-                    live=state == ReminderState.QUEUED,
-                )
+        links += [
+            ReminderDocument(
+                reminder=row,
+                document=doc,
+                level_rank=m.document_ranks.get(doc.pk, row.level_rank),
+                live=state == QUEUED,
             )
-            if state == ReminderState.QUEUED and m.channel in EMAIL_CHANNELS:
-                if doc.pk not in stored:  # one PDF per document, however many reminders
-                    content = files.document_pdf(doc)
-                    name, sha = files.store(content)
-                    stored[doc.pk] = (name, sha, len(content))
-                name, sha, size = stored[doc.pk]
-                attached.append(
-                    Attachment(
-                        reminder=row,
-                        document=doc,
-                        filename=files.pdf_filename(doc),
-                        file=name,
-                        size=size,
-                        sha256=sha,
-                    )
-                )
+            for doc in m.documents
+        ]
+        if state == QUEUED and m.channel in EMAIL_CHANNELS and not row.words_pending:
+            attached += files.attach(row, m.documents, stored)
     ReminderDocument.objects.bulk_create(links, batch_size=1000)
     Attachment.objects.bulk_create(attached, batch_size=1000)
     Reminder.objects.filter(batch=batch).update(message_id=_message_id_expression(company))

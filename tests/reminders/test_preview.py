@@ -107,8 +107,8 @@ def test_create_batch_writes_the_outbox_then_enqueues_after_commit(
     assert states == {"ANYWAY SARL": ReminderState.QUEUED, "Sans Mail": ReminderState.FAILED}
     assert batch.counts["email"] == 1 and batch.counts["failed"] == 1
     row = batch.reminders.get(state="queued")
-    assert row.recipient == ["daisy@anyway.example"] and row.subject and row.body_html
-    assert list(row.documents.all()) == [doc]
+    assert row.recipient == ["daisy@anyway.example"] and list(row.documents.all()) == [doc]
+    assert row.words_pending  # worded by the worker that sends it (test_wording)
 
 
 def test_one_document_cannot_get_two_live_reminders_for_one_level(late_invoice, company):

@@ -306,12 +306,14 @@ def test_a_reminder_in_doubt_is_decided_on_screen(browser, live_server, data, sm
 
     from receivables.models import Customer, Document
     from reminders.models import Reminder, ReminderState
+    from reminders.outbox import claim
     from reminders.services import create_batch
 
     docs = data["docs"]
     Customer.objects.filter(code="LENTY").update(emails="")
     with transaction.atomic():  # the worker runs at commit: by then one row is "in doubt"
         batch = create_batch(data["company"], [docs["5"], docs["3"]], channel="email")
+        claim(10, batch.pk)  # a worker worded it, handed it over, then died
         Reminder.objects.filter(batch=batch, customer__code="ANYWAY").update(
             state=ReminderState.NEEDS_REVIEW,
             attempts=1,

@@ -8,7 +8,7 @@ from django.utils import translation
 from receivables.models import Customer, Document
 from reminders.defaults import ensure_default_templates
 from reminders.models import Reminder, ReminderState
-from reminders.outbox import drain
+from reminders.outbox import claim, drain
 from reminders.services import create_batch
 
 
@@ -21,7 +21,7 @@ def stuck(company, policies, seed_docs, lenty, settings, tmp_path):
     lenty.save()
     with translation.override("fr"):  # the failure's words are stored as written
         batch = create_batch(company, [seed_docs["5"], seed_docs["3"]], channel="email")
-    unsure = batch.reminders.get(customer__code="C1")
+    [unsure] = claim(10, batch.pk)  # a worker worded it, handed it over, then died
     Reminder.objects.filter(pk=unsure.pk).update(
         state=ReminderState.NEEDS_REVIEW,
         attempts=1,

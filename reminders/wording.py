@@ -1,0 +1,82 @@
+"""E-mails are worded by the worker that sends them, just before they go.
+
+Creating a batch only checks that each e-mail can be worded (recipient, template): a
+batch of thousands is written in seconds and the workers share the wording, with the
+figures of the day the message leaves. The words and the attached PDFs are committed
+before the message is handed to the server, so what was sent stays on file as proof
+(and a row put back in the queue after a crash goes out with the same words).
+"""
+
+from collections import defaultdict
+
+from django.db import transaction
+from django.utils.translation import gettext_noop
+
+from receivables.models import Document
+
+from . import attachments as files
+from . import outbox_sql as sql
+from .clock import company_today
+from .models import Attachment, Reminder
+from .rendering import Message, Renderer
+
+NO_LEVEL = gettext_noop("Le niveau de relance de ce rappel n'existe plus.")
+
+
+def word_claimed(rows: list[Reminder]) -> list[Attachment]:
+    """Word claimed rows (`outbox_links` loaded) and attach their PDFs, in one commit.
+    Sets each row's words, or its `wording_error` (it then fails); returns the
+    attachments written."""
+    documents = (
+        Document.objects.filter(pk__in={link.document_id for r in rows for link in r.outbox_links})
+        .select_related("customer", "customer__policy", "company")
+        .in_bulk()
+    )
+    by_company: dict[int, list[Reminder]] = defaultdict(list)
+    for row in rows:
+        by_company[row.company_id].append(row)
+    worded, attached, stored = [], [], {}
+    for company_rows in by_company.values():
+        company = company_rows[0].company
+        renderer = Renderer(company, company_today(company))
+        docs = [documents[link.document_id] for r in company_rows for link in r.outbox_links]
+        renderer.preload(docs, live=False)
+        for row in company_rows:
+            try:
+                files_of_row = _word(renderer, row, documents, stored)
+            except Exception as exc:  # e.g. an invoice PDF that cannot be rendered
+                row.wording_error = f"{type(exc).__name__}: {exc}"
+                continue
+            if not row.wording_error:
+                worded.append(row)
+                attached += files_of_row
+    with transaction.atomic():
+        sql.words(worded)
+        Attachment.objects.bulk_create(attached)
+    return attached
+
+
+def _word(renderer: Renderer, row: Reminder, documents: dict, stored: dict) -> list[Attachment]:
+    docs = sorted(
+        (documents[link.document_id] for link in row.outbox_links),
+        key=lambda d: (d.due_date, d.number),
+    )
+    if row.level is None:
+        row.wording_error = NO_LEVEL
+        return []
+    msg = Message(
+        customer=docs[0].customer,
+        documents=docs,
+        level=row.level,
+        channel=row.channel,
+        language=row.language,
+        document_ranks={link.document_id: link.level_rank for link in row.outbox_links},
+    )
+    renderer.render(msg)
+    if msg.error:
+        row.wording_error = msg.error
+        return []
+    row.recipient, row.subject = msg.recipient, msg.subject
+    row.body_text, row.body_html = msg.body_text, msg.body_html
+    row.words_pending = False
+    return files.attach(row, docs, stored)
