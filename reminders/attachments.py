@@ -1,9 +1,11 @@
 """The files a reminder carries: the invoice PDFs, stored once by content as proof."""
 
 import hashlib
+import os
 
+from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.core.files.storage import FileSystemStorage, default_storage
 
 from receivables.models import Document
 from receivables.pdf import ensure_invoice_pdf
@@ -25,9 +27,27 @@ def store(content: bytes, extension: str = "pdf") -> tuple[str, str]:
     """Save `content` under its SHA-256 (written once, never overwritten): (name, sha256)."""
     sha = hashlib.sha256(content).hexdigest()
     name = f"reminders/{sha[:2]}/{sha}.{extension}"
-    if not default_storage.exists(name):
+    if isinstance(default_storage, FileSystemStorage):
+        _write_once(default_storage.path(name), content)
+    elif not default_storage.exists(name):
         name = default_storage.save(name, ContentFile(content))
     return name, sha
+
+
+def _write_once(path: str, content: bytes) -> None:
+    """On local disk, straight to the file: a name derived from the content needs none of
+    the storage's name checks (about half a millisecond per reminder of a big batch).
+    Written aside then renamed, so a reader never sees half a file; two workers storing
+    the same content both succeed."""
+    if os.path.exists(path):
+        return
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    aside = f"{path}.{os.getpid()}.part"
+    mode = settings.FILE_UPLOAD_PERMISSIONS or 0o644
+    fd = os.open(aside, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(content)
+    os.replace(aside, path)
 
 
 def read(name: str) -> bytes:

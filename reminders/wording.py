@@ -10,6 +10,7 @@ before the message is handed to the server, so what was sent stays on file as pr
 from collections import defaultdict
 
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext_noop
 
 from receivables.models import Document
@@ -79,4 +80,5 @@ def _word(renderer: Renderer, row: Reminder, documents: dict, stored: dict) -> l
     row.recipient, row.subject = msg.recipient, msg.subject
     row.body_text, row.body_html = msg.body_text, msg.body_html
     row.words_pending = False
-    return files.attach(row, docs, stored)
+    with translation.override(row.language):  # "invoice-F1.pdf" for an English customer
+        return files.attach(row, docs, stored)

@@ -81,3 +81,19 @@ def test_an_edited_message_goes_as_edited(late_invoice, company, smtp_server):
     Template.objects.filter(company=company).update(subject="Autre chose")
     assert drain(batch.pk).sent == 1
     assert smtp_server.received[0].message["Subject"] == "Petit oubli ?"
+
+
+def test_an_english_customer_gets_english_words_and_file_names(late_invoice, company, smtp_server):
+    doc = late_invoice(number="A-1")
+    doc.customer.language = "en"
+    doc.customer.save()
+    batch = create_batch(company, [doc], as_of=AS_OF)
+    assert drain(batch.pk).sent == 1
+    message = smtp_server.received[0].message
+    assert message["Subject"].startswith("Reminder")
+    pdfs = [
+        p.get_filename()
+        for p in message.iter_attachments()
+        if p.get_content_type() == "application/pdf"
+    ]
+    assert pdfs == ["invoice-A-1.pdf"]
