@@ -2,6 +2,7 @@
 
 import hashlib
 import os
+import uuid
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -37,14 +38,14 @@ def store(content: bytes, extension: str = "pdf") -> tuple[str, str]:
 def _write_once(path: str, content: bytes) -> None:
     """On local disk, straight to the file: a name derived from the content needs none of
     the storage's name checks (about half a millisecond per reminder of a big batch).
-    Written aside then renamed, so a reader never sees half a file; two workers storing
-    the same content both succeed."""
+    Written aside then renamed, so a reader never sees half a file; two workers (or
+    threads) storing the same content both succeed."""
     if os.path.exists(path):
         return
     os.makedirs(os.path.dirname(path), exist_ok=True)
-    aside = f"{path}.{os.getpid()}.part"
+    aside = f"{path}.{uuid.uuid4().hex}.part"  # one per writer, threads included
     mode = settings.FILE_UPLOAD_PERMISSIONS or 0o644
-    fd = os.open(aside, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+    fd = os.open(aside, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
     with os.fdopen(fd, "wb") as fh:
         fh.write(content)
     os.replace(aside, path)

@@ -216,7 +216,7 @@ def record(row: Reminder, outcome: Outcome, stats: DrainStats) -> None:
         changes["sent_at"] = now
     elif outcome.state == ReminderState.QUEUED:
         changes.update(next_attempt_at=now + backoff(row.attempts), handed_at=None)
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # inside the hand-over: no SAVEPOINT round trips
         if not sql.settle(row.pk, row.claimed_by, changes):
             return  # flagged stale meanwhile: the review list has it
         if outcome.state == ReminderState.SENT:

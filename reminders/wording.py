@@ -30,9 +30,12 @@ def word_claimed(rows: list[Reminder]) -> list[Attachment]:
     attachments written."""
     documents = (
         Document.objects.filter(pk__in={link.document_id for r in rows for link in r.outbox_links})
-        .select_related("customer", "customer__policy", "company")
+        .select_related("customer", "customer__policy")
         .in_bulk()
     )
+    companies = {row.company_id: row.company for row in rows}
+    for doc in documents.values():  # one company object, not one per document
+        doc.company = companies[doc.company_id]
     by_company: dict[int, list[Reminder]] = defaultdict(list)
     for row in rows:
         by_company[row.company_id].append(row)
