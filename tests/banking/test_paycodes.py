@@ -142,3 +142,15 @@ def test_an_amount_no_bank_accepts_is_refused_in_words():
         paycodes.epc_payload(
             name="A", iban="FR7630006000011234567890189", amount=D("1e9"), remittance=remittance
         )
+
+
+def test_the_png_draws_each_module_as_4_by_4_pixels_inside_its_quiet_zone():
+    from receivables.qrcodes import qr_png
+
+    payload = b"BCD\n002\n2\nSCT\n\nAlice SARL\nFR7630006000011234567890189\nEUR720\n\nRF203"
+    image = Image.open(io.BytesIO(qr_png(payload)))
+    drawn_by_zxing = zxingcpp.create_barcode(
+        payload, zxingcpp.BarcodeFormat.QRCode, ec_level="M"
+    ).to_image(scale=4, add_quiet_zones=True)
+    assert image.mode == "1" and image.size == drawn_by_zxing.shape[::-1]
+    assert image.convert("L").tobytes() == bytes(memoryview(drawn_by_zxing))
