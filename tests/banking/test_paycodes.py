@@ -154,3 +154,60 @@ def test_the_png_draws_each_module_as_4_by_4_pixels_inside_its_quiet_zone():
     ).to_image(scale=4, add_quiet_zones=True)
     assert image.mode == "1" and image.size == drawn_by_zxing.shape[::-1]
     assert image.convert("L").tobytes() == bytes(memoryview(drawn_by_zxing))
+
+
+@pytest.mark.parametrize("for_print", [False, True])
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_each_payment_block_reads_as_its_template_rendered_in_full(
+    company, make_invoice, language, for_print
+):
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    name = "payment_code_print.html" if for_print else "payment_code.html"
+    company.legal_name = 'Alice & "Fils" <SARL>'
+    for bic in ["AGRIFRPP", ""]:
+        company.bic = bic
+        for number, amount in [
+            ("F<1>&'2'" + "X" * 22, D("1234.50")),
+            ("F2", D("0.99")),
+            ("F3", D("72")),
+        ]:
+            invoice = make_invoice(number=number + bic, amount=amount)
+            code = paycodes.payment_code(company, invoice.customer, [invoice], amount)
+            with translation.override(language):
+                html = paycodes.payment_code_html(
+                    company, invoice.customer, [invoice], amount, code, for_print=for_print
+                )
+                fixed, slots = paycodes.block_context(company, code)
+                assert html == render_to_string(f"receivables/{name}", fixed | slots)
+            shown = f"{amount:.2f}".replace(".", "," if language == "fr" else ".")
+            assert f" : {shown} EUR" in html and "Alice &amp; &quot;Fils&quot; &lt;SARL&gt;" in html
+            assert D(decode_html(html).split("\n")[7].removeprefix("EUR")) == amount
+            assert ("BIC : AGRIFRPP" in html) == bool(bic)
+
+
+def test_a_template_edited_to_filter_a_slot_still_shows_each_amount(
+    company, make_invoice, settings
+):
+    settings.TEMPLATES = [
+        {
+            "BACKEND": "django.template.backends.django.DjangoTemplates",
+            "OPTIONS": {
+                "loaders": [
+                    (
+                        "django.template.loaders.cached.Loader",
+                        [
+                            (
+                                "django.template.loaders.locmem.Loader",
+                                {"receivables/payment_code.html": "{{ amount|floatformat:1 }}"},
+                            )
+                        ],
+                    )
+                ]
+            },
+        }
+    ]
+    for amount, shown in [(D("10.00"), "10,0"), (D("20.26"), "20,3"), (D("30.00"), "30,0")]:
+        invoice = make_invoice(amount=amount)
+        assert paycodes.payment_code_html(company, invoice.customer, [invoice], amount) == shown
