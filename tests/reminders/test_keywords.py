@@ -140,3 +140,20 @@ def test_the_documents_table_totals_what_is_asked_and_lists_the_rest_apart():
     assert "F-9" in rest and "Total : 50,00\xa0€" in rest
     html = v["LISTE_PIECES"].html
     assert html.index("F-5") < html.index("Autres pièces échues") < html.index("F-9")
+
+
+def test_amounts_read_exactly_as_babel_writes_them():
+    from babel.numbers import format_currency
+
+    from reminders.keywords import LOCALES, money_format
+
+    edges = ["0", "-0.00", "0.005", "0.015", "0.125", "-0.995", "999.995", "1e9", "12.3456"]
+    values = [Decimal(n) / 100 for n in range(-3_000_000, 300_000_000, 99_991)]
+    values += [Decimal(e) for e in edges]
+    for language in ["fr", "en", "de"]:
+        for currency in ["EUR", "CHF", "USD", "JPY"]:
+            locale = LOCALES.get(language, "fr_FR")
+            write = money_format(currency, language)
+            assert [write(v) for v in values] == [
+                format_currency(v, currency, locale=locale) for v in values
+            ]
