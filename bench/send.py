@@ -4,8 +4,8 @@
     .venv/bin/python bench/send.py --emails 500 --letters 50
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/relance_bench_send .venv/bin/python bench/send.py
 
-End to end = create_batch (checks, outbox rows) + the outbox workers (two processes by
-default, one per core) wording each e-mail, storing its PDF as proof and delivering it to
+End to end = create_batch (checks, outbox rows) + the outbox workers (three processes by
+default, as the product runs them) wording each e-mail, storing its PDF as proof and delivering it to
 an aiosmtpd server in another process.
 Each invoice has its own PDF (distinct bytes), read once per document. Uses a fresh
 SQLite file in a temporary folder unless DATABASE_URL is set (that database is made anew).
@@ -157,8 +157,9 @@ def main() -> None:
     parser.add_argument(
         "--workers",
         type=int,
-        default=2,
-        help="outbox worker processes (default 2: one per core, as `relance db_worker` x2)",
+        default=3,
+        help="outbox worker processes (default 3, as the demo runs `relance db_worker` x3 and "
+        "RELANCE_SEND_WORKERS=3: sending mostly waits, so more workers than cores)",
     )
     parser.add_argument(
         "--without-payment-qr",

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, default_storage
 
-from receivables.models import Document
+from receivables.models import Document, DocumentKind
 from receivables.pdf import ensure_invoice_pdf
 
 from .models import Attachment
@@ -16,7 +16,8 @@ from .models import Attachment
 
 def pdf_filename(document: Document) -> str:
     safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in document.number)
-    return f"{document.get_kind_display()}-{safe}.pdf".replace(" ", "_")
+    kind = DocumentKind(document.kind).label  # get_kind_display rebuilds its choices per call
+    return f"{kind}-{safe}.pdf".replace(" ", "_")
 
 
 def document_pdf(document: Document) -> bytes:

@@ -24,10 +24,12 @@ from .rendering import Message, Renderer
 NO_LEVEL = gettext_noop("Le niveau de relance de ce rappel n'existe plus.")
 
 
-def word_claimed(rows: list[Reminder]) -> list[Attachment]:
+def word_claimed(rows: list[Reminder], renderers: dict | None = None) -> list[Attachment]:
     """Word claimed rows (`outbox_links` loaded) and attach their PDFs, in one commit.
     Sets each row's words, or its `wording_error` (it then fails); returns the
-    attachments written."""
+    attachments written. `renderers`: the worker's run keeps one per company and day
+    (templates, policies and rates read once per run, not once per chunk)."""
+    renderers = {} if renderers is None else renderers
     documents = (
         Document.objects.filter(pk__in={link.document_id for r in rows for link in r.outbox_links})
         .select_related("customer", "customer__policy")
@@ -42,7 +44,10 @@ def word_claimed(rows: list[Reminder]) -> list[Attachment]:
     worded, attached, stored = [], [], {}
     for company_rows in by_company.values():
         company = company_rows[0].company
-        renderer = Renderer(company, company_today(company))
+        key = (company.pk, company_today(company))
+        if key not in renderers:
+            renderers[key] = Renderer(company, key[1])
+        renderer = renderers[key]
         docs = [documents[link.document_id] for r in company_rows for link in r.outbox_links]
         renderer.preload(docs, live=False)
         for row in company_rows:
