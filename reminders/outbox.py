@@ -109,8 +109,8 @@ def claim(
     limit: int, batch_id: int | None = None, now=None, renderers: dict | None = None
 ) -> list[Reminder]:
     """Take up to `limit` due e-mail rows for this worker (conditional UPDATE), each with
-    its `outbox_links` and `outbox_files` (plain values: two queries for the chunk), and
-    word those whose words are pending (`reminders.wording`)."""
+    its `outbox_links` and `outbox_files` (plain values: two queries for the chunk), after
+    wording those whose words are pending (`reminders.wording`)."""
     now = now or timezone.now()
     token = uuid.uuid4().hex
     due = Reminder.objects.filter(
@@ -133,6 +133,11 @@ def claim(
         "reminder_id", "level_rank", "document_id", *(f"document__{f}" for f in LINK_FIELDS)
     ):
         links[values[0]].append(Link(*values[1:]))
+    for row in rows:
+        row.outbox_links, row.wording_error = links[row.pk], ""
+    to_word = [row for row in rows if row.words_pending and still_owed(row)]
+    if to_word:
+        word_claimed(to_word, renderers)  # before reading the attachments: it adds some
     for reminder_id, *values in (
         Attachment.objects.filter(reminder_id__in=ids)
         .order_by("pk")
@@ -140,12 +145,7 @@ def claim(
     ):
         files[reminder_id].append(File(*values))
     for row in rows:
-        row.outbox_links, row.outbox_files = links[row.pk], files[row.pk]
-        row.wording_error = ""
-    to_word = [row for row in rows if row.words_pending and still_owed(row)]
-    if to_word:
-        for a in word_claimed(to_word, renderers):
-            files[a.reminder_id].append(File(a.filename, a.file.name, a.mimetype))  # = outbox_files
+        row.outbox_files = files[row.pk]
     return rows
 
 

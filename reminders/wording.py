@@ -24,10 +24,9 @@ from .rendering import Message, Renderer
 NO_LEVEL = gettext_noop("Le niveau de relance de ce rappel n'existe plus.")
 
 
-def word_claimed(rows: list[Reminder], renderers: dict | None = None) -> list[Attachment]:
+def word_claimed(rows: list[Reminder], renderers: dict | None = None) -> None:
     """Word claimed rows (`outbox_links` loaded) and attach their PDFs, in one commit.
-    Sets each row's words, or its `wording_error` (it then fails); returns the
-    attachments written. `renderers`: the worker's run keeps one per company and day
+    Sets each row's words, or its `wording_error` (it then fails). `renderers`: the worker's run keeps one per company and day
     (templates, policies and rates read once per run, not once per chunk)."""
     renderers = {} if renderers is None else renderers
     documents = (
@@ -62,7 +61,6 @@ def word_claimed(rows: list[Reminder], renderers: dict | None = None) -> list[At
     with transaction.atomic():
         sql.words(worded)
         Attachment.objects.bulk_create(attached)
-    return attached
 
 
 def _word(renderer: Renderer, row: Reminder, documents: dict, stored: dict) -> list[Attachment]:
