@@ -18,3 +18,19 @@ def test_demo_loads_and_is_idempotent(db):
     load_demo(date(2026, 11, 23))
     seeds = Invoice.objects.for_company(company).filter(number__in=["3", "5"])
     assert {i.days_late(date(2026, 11, 23)) for i in seeds} == {2, 7}
+
+
+def test_a_fresh_demo_opens_on_the_seed_invoices_to_remind(client, db):
+    """`make demo` loads the data then shows the worklist: no scheduler has run yet, so
+    the command itself must leave the seed's two late invoices "to remind"."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("load_demo", "--seed-only", stdout=out)
+    assert "2 document(s) to remind" in out.getvalue()
+    client.login(username="demo", password="demo-relance")
+    response = client.get("/relance/")
+    assert sorted(d.number for d in response.context["rows"]) == ["3", "5"]
+    assert "Rien à relancer" not in response.content.decode()
