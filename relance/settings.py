@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "relance.middleware.LoginRequiredMiddleware",
+    "relance.middleware.CompanyTimeZoneMiddleware",
 ]
 
 ROOT_URLCONF = "relance.urls"

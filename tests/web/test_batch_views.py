@@ -1,6 +1,8 @@
 """Rel Tph / Rel mail / Rel mail+ / Rel courr from the worklist: the screens around
 reminders.services (preview, send, summary, calls)."""
 
+from datetime import UTC, datetime
+
 
 def test_preview_needs_a_selection(alice_client, seed_docs):
     response = alice_client.post(
@@ -36,3 +38,18 @@ def test_viewer_cannot_send(viewer_client, seed_docs):
         "/relances/envoyer/", {"channel": "email", "ids": [seed_docs["3"].pk]}
     )
     assert response.status_code == 403
+
+
+def test_the_summary_tells_the_time_on_the_companys_clock(alice_client, company):
+    """A batch made at 11:35 UTC in December was made at 12:35 in Paris, 06:35 in Montréal."""
+    from reminders.models import Batch
+
+    batch = Batch.objects.create(
+        company=company, created_at=datetime(2026, 12, 2, 11, 35, tzinfo=UTC)
+    )
+    page = alice_client.get(f"/relances/lots/{batch.pk}/").content.decode()
+    assert "02/12/2026 12:35" in page
+    company.timezone = "America/Montreal"
+    company.save()
+    page = alice_client.get(f"/relances/lots/{batch.pk}/").content.decode()
+    assert "02/12/2026 06:35" in page

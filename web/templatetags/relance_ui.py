@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from babel.numbers import format_currency, format_decimal
 from django import template
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import get_language, to_locale
 
@@ -38,12 +39,17 @@ def percent(value) -> str:
     return format_decimal(Decimal(value), format="0.#", locale=_locale()) + " %"
 
 
+def _local(moment: datetime) -> datetime:
+    """A stored (UTC) moment as the reader's clock shows it: the company's zone."""
+    return timezone.localtime(moment) if timezone.is_aware(moment) else moment
+
+
 @register.filter
 def shortdate(value) -> str:
     if not value:
         return ""
     if isinstance(value, datetime):
-        value = value.date()
+        value = _local(value).date()
     if isinstance(value, date):
         return value.strftime("%d/%m/%y")
     return str(value)
@@ -54,7 +60,7 @@ def longdate(value) -> str:
     if not value:
         return ""
     if isinstance(value, datetime):
-        return value.strftime("%d/%m/%Y %H:%M")
+        return _local(value).strftime("%d/%m/%Y %H:%M")
     return value.strftime("%d/%m/%Y")
 
 
