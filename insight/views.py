@@ -1,6 +1,7 @@
 """The dashboard page and one CSV per chart. Thin: numbers come from services."""
 
 import csv
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -17,7 +18,9 @@ def _money(value, symbol: str = "€") -> str:
     if value is None:
         return "–"
     decimals = 0 if abs(value) >= 1000 else 2
-    return f"{number_format(value, decimals, force_grouping=True)} {symbol}"
+    # number_format cuts the digits it drops (24 596,92 would read 24 596): round first
+    rounded = Decimal(value).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    return f"{number_format(rounded, decimals, force_grouping=True)} {symbol}"
 
 
 def dashboard(request):

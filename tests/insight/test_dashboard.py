@@ -132,3 +132,19 @@ def test_reminder_effectiveness_counts_every_sent_reminder(dataset):
     assert set(rows) == {1, 2}
     assert rows[1].within == {7: (1, 0), 15: (1, 1), 30: (1, 1)}
     assert rows[2].within == {7: (2, 1), 15: (2, 1), 30: (1, 0)}
+
+
+def test_bar_labels_round_to_the_nearest_euro():
+    """A bar of 24 596,92 € reads 24 597 €, not 24 596 € (whole euros above 1 000)."""
+    from django.utils import translation
+
+    from insight.views import _money
+
+    def plain(value):
+        return _money(D(value)).replace("\u202f", " ").replace("\xa0", " ")
+
+    with translation.override("fr"):
+        assert plain("24596.92") == "24 597 €"
+        assert plain("1499.5") == "1 500 €"
+        assert plain("5.10") == "5,10 €"
+        assert plain("0.005") == "0,01 €"
