@@ -89,6 +89,16 @@ def compact_iban(iban: str) -> str:
     return re.sub(r"\s", "", iban or "").upper()
 
 
+def printed_iban(iban: str) -> str:
+    """The IBAN as people read and copy it: groups of four (ISO 13616's paper format)."""
+    return " ".join(iban[i : i + 4] for i in range(0, len(iban), 4))
+
+
+def printed_amount(amount: Decimal) -> str:
+    """2 017,21 in French, 2,017.21 in English: the active language's grouping."""
+    return number_format(amount, 2, force_grouping=True)
+
+
 EPC_CHARSETS = ("utf-8", "iso-8859-1")  # EPC069-12 character sets 1 and 2
 EPC_MAX_BYTES = 331
 
@@ -240,11 +250,13 @@ def block_context(company, code: PaymentCode) -> tuple[dict, dict]:
         "kind": code.kind,
         "company_name": company.display_name,
         "iban": code.iban,
+        "printed_iban": printed_iban(code.iban),
         "bic": code.bic,
         "currency": code.currency,
     }
     slots = {
         "amount": code.amount,
+        "printed_amount": printed_amount(code.amount),
         "reference": code.remittance.printed,
         "qr_src": code.png_data_uri,
         "svg": mark_safe(code.svg),  # noqa: S308 - drawn by qrbill from escaped values
@@ -259,7 +271,7 @@ def block_context(company, code: PaymentCode) -> tuple[dict, dict]:
 # parts with its own values, printed by Django's own function (localized, autoescaped). The
 # first reminder of a frame is also rendered in full and must read the same, else that
 # frame is rendered in full every time (e.g. a template edited to filter or test a slot).
-_SLOTS = ("amount", "reference", "qr_src", "svg")
+_SLOTS = ("amount", "printed_amount", "reference", "qr_src", "svg")
 _MARKER = re.compile("\x00(" + "|".join(_SLOTS) + ")\x00")  # NUL: never in a template
 _AUTOESCAPE = Context(autoescape=True)  # only read, as a template's context is
 _frames: dict[tuple, tuple[str, ...] | None] = {}  # None: render in full
@@ -308,8 +320,8 @@ def payment_code_text(company, customer, documents, amount, code=None) -> str:
         return ""
     colon, amount_label, reference_label = _text_labels(get_language())
     lines = [
-        f"IBAN{colon}{code.iban}" + (f" · BIC{colon}{code.bic}" if code.bic else ""),
-        f"{amount_label}{colon}{number_format(code.amount, 2)} {code.currency}",
+        f"IBAN{colon}{printed_iban(code.iban)}" + (f" · BIC{colon}{code.bic}" if code.bic else ""),
+        f"{amount_label}{colon}{printed_amount(code.amount)} {code.currency}",
         f"{reference_label}{colon}{code.remittance.printed}",
     ]
     return "\n".join(lines)

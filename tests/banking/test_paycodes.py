@@ -181,8 +181,15 @@ def test_each_payment_block_reads_as_its_template_rendered_in_full(
                 )
                 fixed, slots = paycodes.block_context(company, code)
                 assert html == render_to_string(f"receivables/{name}", fixed | slots)
-            shown = f"{amount:.2f}".replace(".", "," if language == "fr" else ".")
-            assert f" : {shown} EUR" in html and "Alice &amp; &quot;Fils&quot; &lt;SARL&gt;" in html
+            shown = {
+                ("fr", D("1234.50")): "1\xa0234,50",
+                ("en", D("1234.50")): "1,234.50",
+                ("fr", D("0.99")): "0,99",
+                ("en", D("0.99")): "0.99",
+                ("fr", D("72")): "72,00",
+                ("en", D("72")): "72.00",
+            }[language, amount]
+            assert f" : {shown} EUR" in html and "FR76 3000 6000 0112 3456 7890 189" in html and "Alice &amp; &quot;Fils&quot; &lt;SARL&gt;" in html
             assert D(decode_html(html).split("\n")[7].removeprefix("EUR")) == amount
             assert ("BIC : AGRIFRPP" in html) == bool(bic)
 
