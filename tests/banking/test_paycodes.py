@@ -189,7 +189,11 @@ def test_each_payment_block_reads_as_its_template_rendered_in_full(
                 ("fr", D("72")): "72,00",
                 ("en", D("72")): "72.00",
             }[language, amount]
-            assert f" : {shown} EUR" in html and "FR76 3000 6000 0112 3456 7890 189" in html and "Alice &amp; &quot;Fils&quot; &lt;SARL&gt;" in html
+            assert (
+                f" : {shown} EUR" in html
+                and "FR76 3000 6000 0112 3456 7890 189" in html
+                and "Alice &amp; &quot;Fils&quot; &lt;SARL&gt;" in html
+            )
             assert D(decode_html(html).split("\n")[7].removeprefix("EUR")) == amount
             assert ("BIC : AGRIFRPP" in html) == bool(bic)
 

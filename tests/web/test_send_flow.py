@@ -39,6 +39,24 @@ def test_rel_mail_previews_sends_and_summarises(
     assert "Voir le contenu envoyé" in page
 
 
+def test_a_letter_batch_says_letters_to_print_not_sent(
+    alice_client, seed_docs, templated, lenty, django_capture_on_commit_callbacks
+):
+    """A letter leaves when someone prints and posts it: the summary must not tell the
+    user it was sent."""
+    lenty.address, lenty.postal_code, lenty.city = "8 allée des Tilleuls", "35700", "Rennes"
+    lenty.save()
+    ids = [seed_docs["3"].pk, seed_docs["5"].pk]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = alice_client.post(
+            "/relances/envoyer/", {"channel": "letter", "ids": ",".join(map(str, ids))}
+        )
+    summary = alice_client.get(response["Location"]).content.decode()
+    assert "2 courriers à imprimer" in summary and "envoyé" not in summary
+    assert "Courriers à imprimer (PDF, 2 pages)" in summary
+    assert len(mail.outbox) == 0
+
+
 def test_preview_names_a_customer_without_email(alice_client, seed_docs, templated, lenty):
     lenty.emails = ""
     lenty.save()

@@ -9,6 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from dunning.models import Channel
@@ -16,6 +17,9 @@ from receivables.models import Document, Role
 from web.company import company_of, require_role
 
 from .common import can_send, reminders_installed, selected_ids
+
+# "sent" said per channel: a letter waits to be printed and posted, a call was logged
+DONE_LABELS = {Channel.LETTER: gettext_lazy("à imprimer"), Channel.PHONE: gettext_lazy("noté")}
 
 
 def _channel(request) -> str | None:
@@ -111,13 +115,14 @@ def batch_summary(request, pk: int):
     rows = []
     for channel, states in summary.counts.items():
         for state, n in states.items():
-            rows.append((Channel(channel).label, labels.get(state, state), n))
+            label = DONE_LABELS.get(channel) if state == "sent" else None
+            rows.append((Channel(channel).label, label or labels.get(state, state), n))
     context = {
         "section": "worklist",
         "batch": batch,
         "summary": summary,
         "rows": rows,
-        "sent": summary.totals.get("sent", 0),
+        **_done_by_kind(summary),
         "failed": summary.totals.get("failed", 0),
         "unsure": summary.totals.get("needs_review", 0),
         "queued": summary.totals.get("queued", 0) + summary.totals.get("sending", 0),
@@ -126,6 +131,15 @@ def batch_summary(request, pk: int):
     }
     template = "web/batch_summary_body.html" if request.htmx else "web/batch_summary.html"
     return render(request, template, context)
+
+
+def _done_by_kind(summary) -> dict[str, int]:
+    """What went out, said as the user sees it: a letter is not "sent" until someone
+    prints and posts it, a call is logged."""
+    done = {channel: states.get("sent", 0) for channel, states in summary.counts.items()}
+    letters = done.pop(Channel.LETTER, 0)
+    calls = done.pop(Channel.PHONE, 0)
+    return {"sent": sum(done.values()), "letters_done": letters, "calls_done": calls}
 
 
 def _to_decide(batch) -> int:
