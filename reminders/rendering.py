@@ -51,6 +51,10 @@ class Message:
         return not self.error
 
     @property
+    def channel_label(self) -> str:
+        return Channel(self.channel).label
+
+    @property
     def key(self) -> str:
         return f"{self.customer.pk}-" + "-".join(str(d.pk) for d in self.documents)
 
@@ -242,37 +246,51 @@ class Renderer:
         """Fill recipient, words and attachments of `msg`, or its error. `words=False`
         for an e-mail: only check that it can be worded (recipient, template); the
         outbox words it just before sending (`reminders.wording`)."""
+        template = self.check(msg)
+        if template is not None and (words or msg.channel not in EMAIL_CHANNELS):
+            self.word(msg, template)
+        return msg
+
+    def check(self, msg: Message) -> Template | None:
+        """Whether `msg` can go, without wording it: fill its recipient (and an e-mail's
+        attachment names) or its `error`. Returns the template to word it with; None
+        when there is nothing to word (an error, or a call, whose few words are set)."""
         customer = msg.customer
         if msg.channel in EMAIL_CHANNELS:
             msg.recipient = customer.email_list
             if not msg.recipient:
                 msg.error = _("pas d'adresse e-mail")
-                return msg
+                return None
         elif msg.channel == Channel.LETTER:
             msg.recipient = customer.postal_lines
             if not customer.has_postal_address:
                 msg.error = _("pas d'adresse postale")
-                return msg
+                return None
         elif msg.channel == Channel.PHONE:
             msg.recipient = [customer.phone] if customer.phone else []
             if not customer.phone:
                 msg.error = _("pas de numéro de téléphone")
-                return msg
+                return None
             msg.subject = _("Appeler %(c)s") % {"c": customer.name}
             msg.body_text = "\n".join(
                 f"{d.number} : {d.balance} {d.currency}" for d in msg.documents
             )
-            return msg
+            return None
         template = self.template(msg.level, msg.channel, msg.language)
         if template is None:
             msg.error = _("pas de modèle pour le niveau « %(level)s », canal %(channel)s") % {
                 "level": msg.level.name,
                 "channel": Channel(msg.channel).label,
             }
-            return msg
-        if not words and msg.channel in EMAIL_CHANNELS:
+            return None
+        if msg.channel in EMAIL_CHANNELS:
             msg.attachments = [pdf_filename(d) for d in msg.documents]
-            return msg
+        return template
+
+    def word(self, msg: Message, template: Template) -> Message:
+        """Subject, text and HTML of a checked message, with its payment code (and a
+        letter's page)."""
+        customer = msg.customer
         # a letter's page styles its tables (channels/letter): no per-cell inline styles
         values = build_values(self.context(msg), inline_styles=msg.channel != Channel.LETTER)
         msg.subject = substitute(template.subject, values, one_line=True)
@@ -292,8 +310,6 @@ class Renderer:
                 self.company, msg.recipient, msg.subject, msg.body_html, msg.language, self.as_of
             )
             msg.letter_html = letter_html(letter)
-        else:
-            msg.attachments = [pdf_filename(d) for d in msg.documents]
         return msg
 
 
