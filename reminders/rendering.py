@@ -4,7 +4,6 @@ Reads the database through a small per-call cache (policies, levels, templates) 
 preview of thousands of documents costs a handful of queries, not thousands.
 """
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -158,9 +157,11 @@ class Renderer:
 
     # -- lookups ----------------------------------------------------------------------
 
-    def preload(self, documents: list[Document], live: bool = True) -> None:
+    def preload(self, documents: list[Document], live: bool = True, overdue: bool = True) -> None:
         """Load the customers' overdue documents (and, with `live`, which documents
-        already have a reminder at a level) in a few queries for all messages."""
+        already have a reminder at a level) in a few queries for all messages.
+        `overdue=False` when only a few messages will be worded: each of those loads its
+        customer's on its own (`overdue_of`)."""
         ids = [d.pk for d in documents]
         customer_ids = {d.customer_id for d in documents}
         if live:
@@ -169,7 +170,11 @@ class Renderer:
                     document_id__in=ids, live=True, reminder__state__in=LIVE_STATES
                 ).values_list("document_id", "level_rank")
             )
-        overdue = defaultdict(list)
+        if overdue:
+            self._overdue = self._load_overdue(customer_ids)
+
+    def _load_overdue(self, customer_ids: set[int]) -> dict[int, list[Document]]:
+        overdue: dict[int, list[Document]] = {pk: [] for pk in customer_ids}
         # by customer only (they are the company's): with the company in the filter,
         # SQLite walks every open document of the company for each chunk of a batch
         for doc in Document.objects.filter(
@@ -180,7 +185,12 @@ class Renderer:
             paid_amount__lt=F("amount"),
         ).order_by("due_date", "number"):
             overdue[doc.customer_id].append(doc)
-        self._overdue = overdue
+        return overdue
+
+    def overdue_of(self, customer_id: int) -> list[Document]:
+        if customer_id not in self._overdue:
+            self._overdue.update(self._load_overdue({customer_id}))
+        return self._overdue[customer_id]
 
     def policy(self, doc: Document) -> Policy | None:
         key = (doc.customer.policy_id, doc.kind == DocumentKind.QUOTE)
@@ -220,7 +230,7 @@ class Renderer:
             indemnity += i
             interest += r
         docs = msg.documents
-        overdue = {d.pk: d for d in self._overdue.get(msg.customer.pk, [])}
+        overdue = {d.pk: d for d in self.overdue_of(msg.customer.pk)}
         if docs and docs[0].kind != DocumentKind.QUOTE:
             for d in docs:
                 overdue.setdefault(d.pk, d)

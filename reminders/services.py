@@ -131,7 +131,7 @@ def preview_batch(
     as_of = as_of or company_today(company)
     docs = _scoped_documents(company, documents)
     renderer = Renderer(company, as_of)
-    renderer.preload(docs)
+    renderer.preload(docs, overdue=word_first is None)
     messages: list[Message] = []
     failures: list[Message] = []
 

@@ -221,3 +221,14 @@ def test_word_first_leaves_letters_beyond_it_unworded_but_checked(late_invoice, 
     )
     assert [m.error for m in preview.failures] == ["pas d'adresse postale"]
     assert preview.counts["letter"] == 3
+
+
+def test_a_message_worded_under_word_first_still_lists_the_customers_other_overdue_invoices(
+    late_invoice, company
+):
+    selected = late_invoice(number="SEL", with_pdf=False)
+    late_invoice(number="AUTRE", due_date=date(2026, 2, 10), with_pdf=False, to_remind=False)
+    [full] = preview_batch(company, [selected], as_of=AS_OF).messages
+    [first] = preview_batch(company, [selected], as_of=AS_OF, word_first=1).messages
+    assert "AUTRE" in full.body_text
+    assert first.body_text == full.body_text

@@ -44,20 +44,21 @@ def _errors_text(exc: ValidationError) -> str:
 def batch_preview(request):
     """What would be sent, per customer, with the errors (no e-mail, no address) up front."""
     company = company_of(request)
-    documents = list(_selected_documents(request, company))
+    documents = _selected_documents(request, company)  # listed only without reminders
+    ids = list(documents.values_list("pk", flat=True))  # the preview reads them itself
     back = request.POST.get("next") or reverse("worklist")
-    if not documents:
+    if not ids:
         messages.error(request, _("Sélectionnez au moins une pièce."))
         return redirect(back)
     channel = _channel(request)
     if channel == Channel.PHONE:
-        return redirect(reverse("call_new") + "?ids=" + ",".join(str(d.pk) for d in documents))
+        return redirect(reverse("call_new") + "?ids=" + ",".join(map(str, ids)))
     preview = None
     if reminders_installed():
         from reminders.services import preview_batch
 
         preview = preview_batch(
-            company, documents, channel=channel, user=request.user, word_first=READ_IN_FULL
+            company, ids, channel=channel, user=request.user, word_first=READ_IN_FULL
         )
     return render(
         request,
@@ -69,7 +70,7 @@ def batch_preview(request):
             "channel_label": Channel(channel).label if channel else _("selon le niveau"),
             "preview": preview,
             **(_preview_parts(preview) if preview else {}),
-            "ids": ",".join(str(d.pk) for d in documents),
+            "ids": ",".join(map(str, ids)),
             "can_send": can_send(request) and preview is not None and bool(preview.messages),
             "next": back,
         },
