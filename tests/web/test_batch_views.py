@@ -63,6 +63,7 @@ def test_a_big_preview_words_twenty_messages_and_lists_the_others(alice_client, 
     assert _counts(html) == "30 relances prêtes à partir : 26 e-mails, 4 courriers · 2 impossibles"
     assert html.count('class="card preview-message"') == 20
     assert html.count('class="preview-row"') == 10
+    assert "Les 20 premières sont affichées en entier, les 10 autres dans le tableau" in html
     full, others = html.split('id="preview-others"')
     assert "Client 21" in full and "Client 22" not in full  # 20 shown: 00 to 21 less 05, 17
     assert all(f"Client {i}" in others for i in range(22, 32))
