@@ -53,6 +53,7 @@ def main() -> None:
 
         p = timed("service, every message worded", lambda: preview_batch(company, ids))
         print(f"  {len(p.messages)} messages")
+        # run from a copy of an older checkout (before word_first) for the "before" figures
         if "word_first" in inspect.signature(preview_batch).parameters:
             p = timed(
                 "service, the first 20 worded", lambda: preview_batch(company, ids, word_first=20)
