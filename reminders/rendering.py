@@ -4,7 +4,6 @@ Reads the database through a small per-call cache (policies, levels, templates) 
 preview of thousands of documents costs a handful of queries, not thousands.
 """
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -49,6 +48,10 @@ class Message:
     @property
     def ok(self) -> bool:
         return not self.error
+
+    @property
+    def channel_label(self) -> str:
+        return Channel(self.channel).label
 
     @property
     def key(self) -> str:
@@ -154,9 +157,11 @@ class Renderer:
 
     # -- lookups ----------------------------------------------------------------------
 
-    def preload(self, documents: list[Document], live: bool = True) -> None:
+    def preload(self, documents: list[Document], live: bool = True, overdue: bool = True) -> None:
         """Load the customers' overdue documents (and, with `live`, which documents
-        already have a reminder at a level) in a few queries for all messages."""
+        already have a reminder at a level) in a few queries for all messages.
+        `overdue=False` when only a few messages will be worded: each of those loads its
+        customer's on its own (`overdue_of`)."""
         ids = [d.pk for d in documents]
         customer_ids = {d.customer_id for d in documents}
         if live:
@@ -165,7 +170,11 @@ class Renderer:
                     document_id__in=ids, live=True, reminder__state__in=LIVE_STATES
                 ).values_list("document_id", "level_rank")
             )
-        overdue = defaultdict(list)
+        if overdue:
+            self._overdue = self._load_overdue(customer_ids)
+
+    def _load_overdue(self, customer_ids: set[int]) -> dict[int, list[Document]]:
+        overdue: dict[int, list[Document]] = {pk: [] for pk in customer_ids}
         # by customer only (they are the company's): with the company in the filter,
         # SQLite walks every open document of the company for each chunk of a batch
         for doc in Document.objects.filter(
@@ -176,7 +185,12 @@ class Renderer:
             paid_amount__lt=F("amount"),
         ).order_by("due_date", "number"):
             overdue[doc.customer_id].append(doc)
-        self._overdue = overdue
+        return overdue
+
+    def overdue_of(self, customer_id: int) -> list[Document]:
+        if customer_id not in self._overdue:
+            self._overdue.update(self._load_overdue({customer_id}))
+        return self._overdue[customer_id]
 
     def policy(self, doc: Document) -> Policy | None:
         key = (doc.customer.policy_id, doc.kind == DocumentKind.QUOTE)
@@ -216,7 +230,7 @@ class Renderer:
             indemnity += i
             interest += r
         docs = msg.documents
-        overdue = {d.pk: d for d in self._overdue.get(msg.customer.pk, [])}
+        overdue = {d.pk: d for d in self.overdue_of(msg.customer.pk)}
         if docs and docs[0].kind != DocumentKind.QUOTE:
             for d in docs:
                 overdue.setdefault(d.pk, d)
@@ -242,37 +256,51 @@ class Renderer:
         """Fill recipient, words and attachments of `msg`, or its error. `words=False`
         for an e-mail: only check that it can be worded (recipient, template); the
         outbox words it just before sending (`reminders.wording`)."""
+        template = self.check(msg)
+        if template is not None and (words or msg.channel not in EMAIL_CHANNELS):
+            self.word(msg, template)
+        return msg
+
+    def check(self, msg: Message) -> Template | None:
+        """Whether `msg` can go, without wording it: fill its recipient (and an e-mail's
+        attachment names) or its `error`. Returns the template to word it with; None
+        when there is nothing to word (an error, or a call, whose few words are set)."""
         customer = msg.customer
         if msg.channel in EMAIL_CHANNELS:
             msg.recipient = customer.email_list
             if not msg.recipient:
                 msg.error = _("pas d'adresse e-mail")
-                return msg
+                return None
         elif msg.channel == Channel.LETTER:
             msg.recipient = customer.postal_lines
             if not customer.has_postal_address:
                 msg.error = _("pas d'adresse postale")
-                return msg
+                return None
         elif msg.channel == Channel.PHONE:
             msg.recipient = [customer.phone] if customer.phone else []
             if not customer.phone:
                 msg.error = _("pas de numéro de téléphone")
-                return msg
+                return None
             msg.subject = _("Appeler %(c)s") % {"c": customer.name}
             msg.body_text = "\n".join(
                 f"{d.number} : {d.balance} {d.currency}" for d in msg.documents
             )
-            return msg
+            return None
         template = self.template(msg.level, msg.channel, msg.language)
         if template is None:
             msg.error = _("pas de modèle pour le niveau « %(level)s », canal %(channel)s") % {
                 "level": msg.level.name,
                 "channel": Channel(msg.channel).label,
             }
-            return msg
-        if not words and msg.channel in EMAIL_CHANNELS:
+            return None
+        if msg.channel in EMAIL_CHANNELS:
             msg.attachments = [pdf_filename(d) for d in msg.documents]
-            return msg
+        return template
+
+    def word(self, msg: Message, template: Template) -> Message:
+        """Subject, text and HTML of a checked message, with its payment code (and a
+        letter's page)."""
+        customer = msg.customer
         # a letter's page styles its tables (channels/letter): no per-cell inline styles
         values = build_values(self.context(msg), inline_styles=msg.channel != Channel.LETTER)
         msg.subject = substitute(template.subject, values, one_line=True)
@@ -292,8 +320,6 @@ class Renderer:
                 self.company, msg.recipient, msg.subject, msg.body_html, msg.language, self.as_of
             )
             msg.letter_html = letter_html(letter)
-        else:
-            msg.attachments = [pdf_filename(d) for d in msg.documents]
         return msg
 
 

@@ -115,19 +115,23 @@ def preview_batch(
     *,
     as_of: date | None = None,
     words: bool = True,
+    word_first: int | None = None,
 ) -> BatchPreview:
     """Render every reminder the selection would produce; write nothing.
 
     `channel` None = each document's level channel. `group_by_customer` None = the
     policy's choice: one reminder per customer, at the level of the most overdue document.
     `words=False`: e-mails are only checked (recipient, template), not worded.
+    `word_first=n`: only the first n messages that can go are worded (a person reads
+    those); every other one is checked only, letters too. Every message is checked
+    either way: the counts and the failures are complete.
     """
     if channel is not None and channel not in Channel.values:
         raise ValidationError({"channel": _("Canal inconnu : %(c)s") % {"c": channel}})
     as_of = as_of or company_today(company)
     docs = _scoped_documents(company, documents)
     renderer = Renderer(company, as_of)
-    renderer.preload(docs)
+    renderer.preload(docs, overdue=word_first is None)
     messages: list[Message] = []
     failures: list[Message] = []
 
@@ -178,7 +182,10 @@ def preview_batch(
                 language=language_of(customer, company),
                 document_ranks={d.pk: lv.rank for d, lv in part},
             )
-            renderer.render(msg, words)
+            if word_first is None or len(messages) < word_first:
+                renderer.render(msg, words)
+            else:
+                renderer.check(msg)
             (failures if msg.error else messages).append(msg)
     return BatchPreview(as_of=as_of, messages=messages, failures=failures)
 

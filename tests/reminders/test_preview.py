@@ -177,3 +177,58 @@ def test_a_customers_expired_quote_and_overdue_invoice_go_in_two_messages(
     assert preview.failures == []
     batch = create_batch(company, [quote, invoice], as_of=AS_OF)
     assert batch.reminders.filter(customer=customer).count() == 2
+
+
+def _late_customers(company, late_invoice, names, **fields):
+    """One late invoice (no PDF) for each of these customers, created in one query."""
+
+    def customer(name):
+        address = dict(address="1 rue Haute", postal_code="35000", city="Rennes")
+        values = dict(company=company, code=name, name=name, emails=f"{name.lower()}@x.example")
+        return Customer(**{**values, **address, **fields})
+
+    customers = Customer.objects.bulk_create(customer(name) for name in names)
+    return [late_invoice(customer=c, with_pdf=False) for c in customers]
+
+
+def test_word_first_words_the_first_messages_and_only_checks_the_others(late_invoice, company):
+    docs = _late_customers(company, late_invoice, ["A", "C", "D", "E"])
+    docs += _late_customers(company, late_invoice, ["B"], emails="")  # fails, not counted
+    preview = preview_batch(company, docs, as_of=AS_OF, word_first=2)
+    assert [m.customer.name for m in preview.messages] == ["A", "C", "D", "E"]
+    assert [bool(m.subject and m.body_text and m.body_html) for m in preview.messages] == [
+        True,
+        True,
+        False,
+        False,
+    ]
+    checked = preview.messages[3]
+    assert (checked.subject, checked.body_text, checked.body_html) == ("", "", "")
+    assert checked.recipient == ["e@x.example"] and checked.attachments == [
+        f"facture-{docs[3].number}.pdf"
+    ]
+    assert [(m.customer.name, m.error) for m in preview.failures] == [("B", "pas d'adresse e-mail")]
+    assert preview.counts["email"] == 4 and preview.counts["failed"] == 1
+
+
+def test_word_first_leaves_letters_beyond_it_unworded_but_checked(late_invoice, company):
+    docs = _late_customers(company, late_invoice, ["A", "B", "C"])
+    docs += _late_customers(company, late_invoice, ["AB"], address="", postal_code="", city="")
+    preview = preview_batch(company, docs, channel="letter", as_of=AS_OF, word_first=1)
+    assert [bool(m.letter_html) for m in preview.messages] == [True, False, False]
+    assert (
+        preview.messages[2].recipient[0] == "C" and "35000 Rennes" in preview.messages[2].recipient
+    )
+    assert [m.error for m in preview.failures] == ["pas d'adresse postale"]
+    assert preview.counts["letter"] == 3
+
+
+def test_a_message_worded_under_word_first_still_lists_the_customers_other_overdue_invoices(
+    late_invoice, company
+):
+    selected = late_invoice(number="SEL", with_pdf=False)
+    late_invoice(number="AUTRE", due_date=date(2026, 2, 10), with_pdf=False, to_remind=False)
+    [full] = preview_batch(company, [selected], as_of=AS_OF).messages
+    [first] = preview_batch(company, [selected], as_of=AS_OF, word_first=1).messages
+    assert "AUTRE" in full.body_text
+    assert first.body_text == full.body_text

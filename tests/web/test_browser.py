@@ -351,3 +351,67 @@ def test_a_reminder_in_doubt_is_decided_on_screen(browser, live_server, data, sm
     assert [m.rcpt_tos for m in smtp.messages] == [["sarah@lenty.example"]]
     shot(page, "22-a-verifier-vide")
     context.close()
+
+
+def test_a_big_selection_is_previewed_in_short(browser, live_server, data):
+    """« Rel mail » on 34 invoices: 20 messages in full, the others in a table, in French
+    and in English."""
+    from receivables.models import Customer, Document
+
+    company, today = data["company"], data["today"]
+    customers = Customer.objects.bulk_create(
+        Customer(
+            company=company,
+            code=f"K{i:02d}",
+            name=f"Primeurs {i:02d}",
+            emails="" if i in (4, 9) else f"primeurs{i}@x.example",
+            address=f"{i} quai Duguay-Trouin",
+            postal_code="35000",
+            city="Rennes",
+        )
+        for i in range(30)
+    )
+    Document.objects.bulk_create(
+        Document(
+            company=company,
+            customer=c,
+            kind="invoice",
+            number=f"P{i:02d}",
+            issue_date=today - timedelta(days=30),
+            due_date=today - timedelta(days=10),
+            amount=Decimal("80.00") + i,
+            to_remind=True,
+            pending_level=2,
+        )
+        for i, c in enumerate(customers)
+    )
+    context, page = login(browser, live_server)
+    for language, ready, other in [
+        ("fr", "prêtes à partir : ", "autres relances"),
+        ("en", "ready to go: ", "other reminders"),
+    ]:
+        page.goto(live_server.url + "/relance/")
+        if language == "en":
+            with page.expect_navigation():
+                page.select_option("#lang-select", "en")
+        page.click("[data-select-all]")
+        page.click("button[value=email]")
+        page.wait_for_url("**/relances/apercu/")
+        counts = page.inner_text("#preview-counts")
+        assert ready in counts, counts
+        assert page.locator(".preview-message").count() == 20
+        rows = page.locator("#preview-others tbody tr")
+        assert rows.count() == int(counts.split()[0]) - 20
+        assert other in page.inner_text("#preview-others h2")
+        assert page.locator("#h-fail + ul li").count() == 2
+        shot(page, f"24-apercu-grand-envoi-{language}")
+    # « Lire » opens one of the others in full, in a tab of its own.
+    with context.expect_page() as opened:
+        rows.last.locator("a:has-text('Read')").click()
+    one = opened.value
+    one.wait_for_load_state()
+    assert "1 reminder ready to go: 1 e-mail" in one.inner_text("#preview-counts")
+    assert one.locator(".preview-message").count() == 1
+    assert "Rappel : facture(s) P29 échue(s)" in one.inner_text(".preview-message")
+    shot(one, "25-apercu-une-relance-en")
+    context.close()

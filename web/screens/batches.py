@@ -9,7 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext_lazy
 from django.views.decorators.http import require_POST
 
 from dunning.models import Channel
@@ -47,19 +47,22 @@ def _errors_text(exc: ValidationError) -> str:
 def batch_preview(request):
     """What would be sent, per customer, with the errors (no e-mail, no address) up front."""
     company = company_of(request)
-    documents = list(_selected_documents(request, company))
+    documents = _selected_documents(request, company)  # listed only without reminders
+    ids = list(documents.values_list("pk", flat=True))  # the preview reads them itself
     back = request.POST.get("next") or reverse("worklist")
-    if not documents:
+    if not ids:
         messages.error(request, _("Sélectionnez au moins une pièce."))
         return redirect(back)
     channel = _channel(request)
     if channel == Channel.PHONE:
-        return redirect(reverse("call_new") + "?ids=" + ",".join(str(d.pk) for d in documents))
+        return redirect(reverse("call_new") + "?ids=" + ",".join(map(str, ids)))
     preview = None
     if reminders_installed():
         from reminders.services import preview_batch
 
-        preview = preview_batch(company, documents, channel=channel, user=request.user)
+        preview = preview_batch(
+            company, ids, channel=channel, user=request.user, word_first=READ_IN_FULL
+        )
     return render(
         request,
         "web/batch_preview.html",
@@ -69,11 +72,42 @@ def batch_preview(request):
             "channel": channel,
             "channel_label": Channel(channel).label if channel else _("selon le niveau"),
             "preview": preview,
-            "ids": ",".join(str(d.pk) for d in documents),
+            **(_preview_parts(preview) if preview else {}),
+            "ids": ",".join(map(str, ids)),
             "can_send": can_send(request) and preview is not None and bool(preview.messages),
             "next": back,
         },
     )
+
+
+# A big selection is checked in full but worded only for the first messages: a person
+# reads a few, and a page of thousands of messages takes seconds to word and to load.
+READ_IN_FULL = 20  # messages worded and shown as they will read
+LISTED = 500  # of the others, the rows of the table; beyond, a count
+
+CHANNEL_COUNTS = {
+    Channel.EMAIL: ngettext_lazy("%(n)d e-mail", "%(n)d e-mails", "n"),
+    Channel.FIRM_EMAIL: ngettext_lazy("%(n)d e-mail ferme", "%(n)d e-mails fermes", "n"),
+    Channel.LETTER: ngettext_lazy("%(n)d courrier", "%(n)d courriers", "n"),
+    Channel.PHONE: ngettext_lazy("%(n)d appel", "%(n)d appels", "n"),
+}
+
+
+def _preview_parts(preview) -> dict:
+    """The messages shown in full, the rows of the table of the others, how many are
+    left out of it, and the count per channel (« 1 e-mail, 2 courriers »)."""
+    others = preview.messages[READ_IN_FULL:]
+    return {
+        "in_full": preview.messages[:READ_IN_FULL],
+        "listed": others[:LISTED],
+        "unlisted": max(0, len(others) - LISTED),
+        "others": len(others),
+        "per_channel": ", ".join(
+            CHANNEL_COUNTS[channel] % {"n": n}
+            for channel, n in preview.counts.items()
+            if channel in CHANNEL_COUNTS and n
+        ),
+    }
 
 
 @require_POST
