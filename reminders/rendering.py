@@ -44,6 +44,12 @@ class Message:
     attachments: list[str] = field(default_factory=list)
     error: str = ""
     document_ranks: dict[int, int] = field(default_factory=dict)  # document pk -> its level
+    # Kept by `Renderer.word` for an edit in the preview (reminders.editing): the
+    # template, the keywords' values and the payment block added under the words.
+    template: Template | None = field(default=None, repr=False)
+    values: dict = field(default_factory=dict, repr=False)
+    payment_text: str = ""
+    payment_html: str = ""
 
     @property
     def ok(self) -> bool:
@@ -303,6 +309,7 @@ class Renderer:
         customer = msg.customer
         # a letter's page styles its tables (channels/letter): no per-cell inline styles
         values = build_values(self.context(msg), inline_styles=msg.channel != Channel.LETTER)
+        msg.template, msg.values = template, values
         msg.subject = substitute(template.subject, values, one_line=True)
         msg.body_text = substitute(template.body_text, values)
         msg.body_html = substitute(template.body_html, values, html=True)
@@ -312,6 +319,7 @@ class Renderer:
             pay_html, pay_text = payment_block(
                 self.company, customer, msg.documents, for_print=msg.channel == Channel.LETTER
             )
+        msg.payment_text, msg.payment_html = pay_text, pay_html
         if pay_html:
             msg.body_html += pay_html
             msg.body_text = f"{msg.body_text.rstrip()}\n\n{pay_text}\n"

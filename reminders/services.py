@@ -32,6 +32,7 @@ from receivables.models import Company, Customer, Document, DocumentKind
 
 from . import attachments as files
 from .clock import company_today
+from .editing import apply_edit, clean_edit
 from .models import (
     Attachment,
     Batch,
@@ -193,13 +194,6 @@ def preview_batch(
 # -- create ---------------------------------------------------------------------------
 
 
-def _check_edit(edited: dict) -> dict:
-    subject = edited.get("subject")
-    if subject is not None and ("\n" in subject or "\r" in subject):
-        raise ValidationError({"subject": _("L'objet ne peut pas contenir de retour à la ligne.")})
-    return {k: v for k, v in edited.items() if k in ("subject", "body_text", "body_html")}
-
-
 def create_batch(
     company: Company,
     documents: Iterable,
@@ -211,11 +205,14 @@ def create_batch(
     as_of: date | None = None,
 ) -> Batch:
     """Write the batch and its outbox rows (failures too, with their reason), then
-    start sending once the transaction has committed. `edited` (subject, body_text,
-    body_html) replaces the words of the message when there is exactly one. Other
-    e-mails are worded by the worker that sends them (`reminders.wording`): what the
-    preview showed, with the figures of the day it goes."""
+    start sending once the transaction has committed. `edited` (subject and/or
+    body_text, keywords allowed) replaces the words of the message when there is
+    exactly one (`reminders.editing`: the HTML part is rebuilt from the text); it is
+    worded now and goes as edited. Other e-mails are worded by the worker that sends
+    them (`reminders.wording`): what the preview showed, with the figures of the day."""
     words = bool(edited)
+    if edited:
+        clean_edit(edited)  # refused before anything is read or written
     try:
         with transaction.atomic():
             preview = preview_batch(
@@ -226,8 +223,7 @@ def create_batch(
                     raise ValidationError(
                         _("Un message ne se modifie que s'il est seul dans l'envoi.")
                     )
-                for key, value in _check_edit(edited).items():
-                    setattr(preview.messages[0], key, value)
+                apply_edit(preview.messages[0], edited)
             batch = Batch.objects.create(
                 company=company, created_by=user, channel=channel or "", counts=preview.counts
             )
