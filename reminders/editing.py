@@ -58,12 +58,13 @@ def clean_edit(edited: dict) -> dict[str, str]:
     subject = fields.get("subject")
     if subject is not None and "\n" in subject:
         errors["subject"] = [_("L'objet ne peut pas contenir de retour à la ligne.")]
-    labels = {"subject": _("L'objet"), "body_text": _("Le texte")}
+    empty = {
+        "subject": _("L'objet ne peut pas être vide."),
+        "body_text": _("Le texte ne peut pas être vide."),
+    }
     for name, value in fields.items():
         if not value.strip():
-            errors.setdefault(name, []).append(
-                _("%(field)s ne peut pas être vide.") % {"field": labels[name]}
-            )
+            errors.setdefault(name, []).append(empty[name])
         unknown_kw = unknown_keywords(value)
         if unknown_kw:
             errors.setdefault(name, []).append(

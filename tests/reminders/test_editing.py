@@ -21,9 +21,7 @@ def parts(message) -> dict[str, str]:
     return {p.get_content_type(): p.get_content() for p in message.walk() if not p.is_multipart()}
 
 
-def test_the_edited_text_goes_out_with_its_keywords_substituted(
-    late_invoice, company, smtp_server
-):
+def test_the_edited_text_goes_out_with_its_keywords_substituted(late_invoice, company, smtp_server):
     doc = late_invoice(number="F-7")
     batch = create_batch(
         company,
@@ -56,9 +54,7 @@ def test_the_edited_text_goes_out_with_its_keywords_substituted(
     ]
 
 
-def test_a_block_keyword_alone_in_a_paragraph_becomes_the_table_again(
-    late_invoice, company
-):
+def test_a_block_keyword_alone_in_a_paragraph_becomes_the_table_again(late_invoice, company):
     batch = create_batch(
         company,
         [late_invoice(number="F-8")],

@@ -48,14 +48,21 @@ def batch_preview(request):
     """What would be sent, per customer, with the errors (no e-mail, no address) up front."""
     company = company_of(request)
     documents = _selected_documents(request, company)  # listed only without reminders
-    ids = list(documents.values_list("pk", flat=True))  # the preview reads them itself
     back = request.POST.get("next") or reverse("worklist")
-    if not ids:
+    if not documents.exists():
         messages.error(request, _("Sélectionnez au moins une pièce."))
         return redirect(back)
     channel = _channel(request)
     if channel == Channel.PHONE:
+        ids = documents.values_list("pk", flat=True)
         return redirect(reverse("call_new") + "?ids=" + ",".join(map(str, ids)))
+    return _show_preview(request, company, documents, channel, back)
+
+
+def _show_preview(request, company, documents, channel, back, edit=None, errors=None):
+    """The preview page; `edit` and `errors`: a refused edit of the lone message, shown
+    again with what the person typed and what is wrong, field by field."""
+    ids = list(documents.values_list("pk", flat=True))  # the preview reads them itself
     preview = None
     if reminders_installed():
         from reminders.services import preview_batch
@@ -63,6 +70,7 @@ def batch_preview(request):
         preview = preview_batch(
             company, ids, channel=channel, user=request.user, word_first=READ_IN_FULL
         )
+    sendable = can_send(request) and preview is not None and bool(preview.messages)
     return render(
         request,
         "web/batch_preview.html",
@@ -73,11 +81,53 @@ def batch_preview(request):
             "channel_label": Channel(channel).label if channel else _("selon le niveau"),
             "preview": preview,
             **(_preview_parts(preview) if preview else {}),
+            "edit": _edit_form(preview, edit, errors) if sendable else None,
             "ids": ",".join(map(str, ids)),
-            "can_send": can_send(request) and preview is not None and bool(preview.messages),
+            "can_send": sendable,
             "next": back,
         },
     )
+
+
+def _edit_form(preview, typed: dict | None, errors: dict | None) -> dict | None:
+    """A lone e-mail or letter is shown editable: its subject and its words (the payment
+    block is added under them as it is). What was shown goes back in hidden fields, so
+    that the send can tell an edit from an untouched message."""
+    from reminders.editing import can_edit, editable_text
+    from reminders.keywords import KEYWORDS
+
+    if not preview.single or not can_edit(preview.messages[0]):
+        return None
+    msg = preview.messages[0]
+    shown = {"subject": msg.subject, "body_text": editable_text(msg)}
+    typed = typed or {}
+    return {
+        "shown": shown,
+        "subject": typed.get("subject", shown["subject"]),
+        "body_text": typed.get("body_text", shown["body_text"]),
+        "rows": min(30, max(8, shown["body_text"].count("\n") + 3)),
+        "payment": msg.payment_text,
+        "errors": errors or {},
+        "keywords": sorted(KEYWORDS.items()),
+    }
+
+
+EDIT_FIELDS = {"subject": gettext_lazy("Objet"), "body_text": gettext_lazy("Texte")}
+
+
+def _edit_of(data) -> dict[str, str]:
+    """The fields of the lone message the person changed, compared with what the preview
+    showed: an untouched message is sent exactly as without the edit form (worded by
+    the worker just before it leaves)."""
+    edited = {}
+    for name in EDIT_FIELDS:
+        if name in data and _same(data[name]) != _same(data.get("shown_" + name, "")):
+            edited[name] = data[name]
+    return edited
+
+
+def _same(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
 # A big selection is checked in full but worded only for the first messages: a person
@@ -122,12 +172,38 @@ def batch_send(request):
     if not documents:
         messages.error(request, _("Sélectionnez au moins une pièce."))
         return redirect("worklist")
+    channel = _channel(request)
+    edited = _edit_of(request.POST)
     try:
-        batch = create_batch(company, documents, channel=_channel(request), user=request.user)
+        batch = create_batch(
+            company, documents, channel=channel, user=request.user, edited=edited or None
+        )
     except ValidationError as exc:
+        if edited:
+            return _edit_refused(request, company, channel, exc)
         messages.error(request, _errors_text(exc))
         return redirect("worklist")
     return redirect("batch_summary", pk=batch.pk)
+
+
+def _edit_refused(request, company, channel, exc: ValidationError):
+    """Back to the preview with the person's edit kept and each error under its field;
+    nothing was written."""
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    named = [str(EDIT_FIELDS[k]) for k in errors if k in EDIT_FIELDS]
+    if named:
+        messages.error(
+            request,
+            _("Le message n'est pas parti : corrigez %(fields)s.")
+            % {"fields": ", ".join(f"« {name} »" for name in named)},
+        )
+    for key, texts in errors.items():
+        if key not in EDIT_FIELDS:
+            messages.error(request, " ; ".join(texts))
+    typed = {k: request.POST[k].replace("\r\n", "\n") for k in EDIT_FIELDS if k in request.POST}
+    documents = _selected_documents(request, company)
+    back = request.POST.get("next") or reverse("worklist")
+    return _show_preview(request, company, documents, channel, back, typed, errors)
 
 
 def _batch(request, pk):
@@ -162,6 +238,7 @@ def batch_summary(request, pk: int):
         "queued": summary.totals.get("queued", 0) + summary.totals.get("sending", 0),
         "has_letters": any(c == Channel.LETTER for c in summary.counts),
         "to_decide": _to_decide(batch),
+        "lone": _lone_message(batch),
     }
     template = "web/batch_summary_body.html" if request.htmx else "web/batch_summary.html"
     return render(request, template, context)
@@ -181,6 +258,20 @@ def _to_decide(batch) -> int:
     from reminders.review import needing_decision
 
     return needing_decision(batch.company).filter(batch=batch).count()
+
+
+def _lone_message(batch) -> dict | None:
+    """A batch of one e-mail or letter shows its words as kept on the customer's file
+    (an edit made in the preview, too); once worded, since most are worded as they go."""
+    rows = list(batch.reminders.exclude(channel=Channel.PHONE)[:2])
+    if len(rows) != 1 or rows[0].words_pending or not (rows[0].subject or rows[0].body_html):
+        return None
+    row = rows[0]
+    if row.channel == Channel.LETTER:  # printed from its HTML: read it from there
+        from reminders.editing import html_to_text
+
+        return {"row": row, "text": html_to_text(row.body_html), "letter": True}
+    return {"row": row, "text": row.body_text, "letter": False}
 
 
 def batch_letters(request, pk: int):
