@@ -161,8 +161,9 @@ class PreviewChanged(Exception):
         self.expected, self.actual = expected, actual
 
 
-def confirm_preview(company: Company, token: str, *, user=None):
-    """Create the batch a signed preview showed, or raise PreviewChanged (nothing written)."""
+def confirm_preview(company: Company, token: str, *, user=None, edited: dict | None = None):
+    """Create the batch a signed preview showed, or raise PreviewChanged (nothing written).
+    `edited`: the lone message's new subject and/or text (reminders.editing)."""
     from django.db import transaction
 
     from reminders.services import create_batch
@@ -175,6 +176,7 @@ def confirm_preview(company: Company, token: str, *, user=None):
             payload["send_as"],
             user,
             payload["group_by_customer"],
+            edited=edited or None,
             as_of=date.fromisoformat(payload["as_of"]),
         )
         if batch.counts != payload["counts"]:

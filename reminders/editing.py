@@ -45,7 +45,8 @@ def editable_text(msg: Message) -> str:
 
 
 def clean_edit(edited: dict) -> dict[str, str]:
-    """The edit's fields, line breaks made "\\n", or ValidationError naming each field."""
+    """The edit's fields, line breaks made "\\n", or ValidationError naming each field
+    ("edited" for the edit as a whole)."""
     errors: dict[str, list[str]] = {}
     unknown = sorted(set(edited) - set(FIELDS))
     if unknown:
@@ -79,7 +80,9 @@ def apply_edit(msg: Message, edited: dict) -> None:
     """Replace the words of a worded message by the edit (subject and/or text)."""
     fields = clean_edit(edited)
     if not can_edit(msg):
-        raise ValidationError(_("Seuls un e-mail ou une lettre se modifient avant l'envoi."))
+        raise ValidationError(
+            {"edited": _("Seuls un e-mail ou une lettre se modifient avant l'envoi.")}
+        )
     if "subject" in fields:
         msg.subject = substitute(fields["subject"], msg.values, one_line=True)
     if "body_text" in fields:

@@ -221,7 +221,7 @@ def create_batch(
             if edited:
                 if not preview.single:
                     raise ValidationError(
-                        _("Un message ne se modifie que s'il est seul dans l'envoi.")
+                        {"edited": _("Un message ne se modifie que s'il est seul dans l'envoi.")}
                     )
                 apply_edit(preview.messages[0], edited)
             batch = Batch.objects.create(

@@ -7,10 +7,12 @@ that the confirmation hands back, so nothing is stored until the script confirms
 from datetime import date, datetime
 from typing import Annotated, Literal
 
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema
+from pydantic import ConfigDict
 
 from reminders import review
 
@@ -62,6 +64,11 @@ class MessageOut(Schema):
     subject: str
     body_text: str
     error: str
+    editable_text: str | None = Field(
+        None,
+        description="A lone e-mail or letter: its words as a person edits them (without "
+        "the payment block, added under them as it is). Send an edit back in `edited`.",
+    )
 
 
 class PreviewOut(Schema):
@@ -72,8 +79,22 @@ class PreviewOut(Schema):
     failures: list[MessageOut]
 
 
+class EditIn(Schema):
+    """The lone message's words, edited; keywords (%SOLDE%…) are substituted, an unknown
+    one is refused. The HTML part is rebuilt from the text (a letter is printed from it)."""
+
+    model_config = ConfigDict(extra="forbid")  # body_html: rebuilt, never taken as is
+    subject: str | None = Field(None, max_length=255, description="One line.")
+    body_text: str | None = Field(
+        None, max_length=100_000, description="The words, without the payment block."
+    )
+
+
 class ConfirmIn(Schema):
     preview: str = Field(min_length=1, max_length=200_000)
+    edited: EditIn | None = Field(
+        None, description="Only when the preview has exactly one e-mail or letter."
+    )
 
 
 class ErrorLineOut(Schema):
@@ -180,8 +201,11 @@ class CallOut(Schema):
 # -- helpers --------------------------------------------------------------------------
 
 
-def _message(m) -> dict:
+def _message(m, lone: bool = False) -> dict:
+    from reminders.editing import can_edit, editable_text
+
     return {
+        "editable_text": editable_text(m) if lone and can_edit(m) else None,
         "customer_id": m.customer.pk,
         "customer": m.customer.name,
         "documents": [d.number for d in m.documents],
@@ -286,7 +310,7 @@ def preview_batch(request, payload: SelectionIn):
         "preview": services.sign_preview(company, selection, result),
         "as_of": result.as_of,
         "counts": result.counts,
-        "messages": [_message(m) for m in result.messages],
+        "messages": [_message(m, lone=result.single) for m in result.messages],
         "failures": [_message(m) for m in result.failures],
     }
 
@@ -299,8 +323,13 @@ def preview_batch(request, payload: SelectionIn):
 def confirm_batch(request, payload: ConfirmIn):
     require_writer(request)
     company = company_of(request)
+    edited = payload.edited.model_dump(exclude_none=True) if payload.edited else None
     try:
-        batch = services.confirm_preview(company, payload.preview, user=request.user)
+        batch = services.confirm_preview(company, payload.preview, user=request.user, edited=edited)
+    except ValidationError as exc:
+        if edited and _about_the_edit(exc):
+            raise _edit_refused(exc) from exc
+        raise
     except LookupError as exc:
         raise ApiError(404, _("Aperçu introuvable.")) from exc
     except services.PreviewChanged as exc:
@@ -310,6 +339,22 @@ def confirm_batch(request, payload: ConfirmIn):
             [{"expected": exc.expected, "actual": exc.actual}],
         ) from exc
     return 201, _batch_out(batch)
+
+
+EDIT_KEYS = {"subject", "body_text", "edited"}
+
+
+def _about_the_edit(exc: ValidationError) -> bool:
+    return hasattr(exc, "error_dict") and set(exc.error_dict) <= EDIT_KEYS
+
+
+def _edit_refused(exc: ValidationError) -> ApiError:
+    details = [
+        {"loc": ["edited"] + ([key] if key != "edited" else []), "message": str(m)}
+        for key, messages in exc.message_dict.items()
+        for m in messages
+    ]
+    return ApiError(400, " ".join(exc.messages), details)
 
 
 @router.get(

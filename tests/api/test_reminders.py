@@ -197,3 +197,48 @@ def test_a_call_on_another_companys_document_is_not_found(charlie_api, scanned):
     assert_error(charlie_api.post("/api/calls", body), 404, "not_found")
     assert not PhoneCall.objects.exists()
     assert Document.objects.get(pk=scanned["a"].pk).reminder_count == 0
+
+
+def test_a_lone_message_is_sent_as_edited(api, scanned, django_capture_on_commit_callbacks):
+    body = preview(api, channel="email")
+    [message] = body["messages"]
+    assert message["editable_text"].startswith("Bonjour ")
+    assert "Référence à indiquer" not in message["editable_text"]  # payment block apart
+    edited = {"subject": "Factures %NUMERO%", "body_text": "Merci de régler %SOLDE%."}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.post("/api/reminder-batches", {"preview": body["preview"], "edited": edited})
+    assert response.status_code == 201, response.content
+    from reminders.tasks import process_batch
+
+    process_batch.call(response.json()["id"])
+    [sent] = mail.outbox
+    assert sent.subject.startswith("Factures A-") and sent.body.startswith("Merci de régler ")
+
+
+def test_an_edit_with_a_line_break_or_an_unknown_keyword_is_refused(api, scanned):
+    token = preview(api, channel="email")["preview"]
+    edited = {"subject": "Rappel\nBcc: x@example.org", "body_text": "%INCONNU%"}
+    response = api.post("/api/reminder-batches", {"preview": token, "edited": edited})
+    body = assert_error(response, 400, "bad_request")
+    assert {(tuple(d["loc"]), d["message"]) for d in body["details"]} == {
+        (("edited", "subject"), "L'objet ne peut pas contenir de retour à la ligne."),
+        (("edited", "body_text"), "Mot clé inconnu : %INCONNU%."),
+    }
+    assert not Batch.objects.exists()
+    html = {"preview": token, "edited": {"body_html": "<p>x</p>"}}
+    assert_error(api.post("/api/reminder-batches", html), 422, "invalid")
+
+
+def test_an_edit_needs_a_lone_message(api, scanned):
+    scanned["c"].customer.emails = "compta@sansmail.example"
+    scanned["c"].customer.save()
+    body = preview(api)
+    assert [m["editable_text"] for m in body["messages"]] == [None, None]
+    response = api.post(
+        "/api/reminder-batches", {"preview": body["preview"], "edited": {"subject": "x"}}
+    )
+    body = assert_error(response, 400, "bad_request")
+    assert body["details"] == [
+        {"loc": ["edited"], "message": "Un message ne se modifie que s'il est seul dans l'envoi."}
+    ]
+    assert not Batch.objects.exists()
