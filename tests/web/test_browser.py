@@ -415,3 +415,56 @@ def test_a_big_selection_is_previewed_in_short(browser, live_server, data):
     assert "Rappel : facture(s) P29 échue(s)" in one.inner_text(".preview-message")
     shot(one, "25-apercu-une-relance-en")
     context.close()
+
+
+def test_a_lone_reminder_is_edited_before_it_leaves(browser, live_server, data, smtp):
+    """« Rel mail » on one invoice: the preview shows its subject and text in fields; the
+    edit is what the customer receives, invoice attached; in English, an unknown keyword
+    comes back under the text with the edit kept."""
+    from email import message_from_bytes, policy
+
+    docs = data["docs"]
+    context, page = login(browser, live_server)
+    page.goto(f"{live_server.url}/relances/apercu/?ids={docs['3'].pk}&channel=email")
+    assert page.input_value("#edit-subject") == "Rappel : facture(s) 3 échue(s)"
+    assert page.input_value("#edit-text").startswith("Bonjour LENTY Sarah,")
+    assert "Référence à indiquer" in page.inner_text("#edit-payment")
+    page.fill("#edit-subject", "Facture %NUMERO% : un petit oubli ?")
+    page.fill("#edit-text", "Bonjour Sarah,\n\nIl reste %SOLDE% à régler.\n\nMerci !")
+    shot(page, "26-apercu-modifier-un-message")
+    page.click("#send-button")
+    page.wait_for_url("**/relances/lots/*/")
+    page.wait_for_selector("#sent-count:has-text('1 envoyée')")
+    page.click("#lone-message summary")
+    assert "Il reste 720,00" in page.inner_text("#lone-message")
+    shot(page, "27-resume-message-modifie")
+    [envelope] = smtp.messages
+    received = message_from_bytes(envelope.original_content, policy=policy.default)
+    assert received["Subject"] == "Facture 3 : un petit oubli ?"
+    text = received.get_body(preferencelist=("plain",)).get_content().replace("\r\n", "\n")
+    assert text.startswith("Bonjour Sarah,\n\nIl reste 720,00\xa0€ à régler.\n\nMerci !")
+    html = received.get_body(preferencelist=("html",)).get_content()
+    assert "<p>Il reste 720,00\xa0€ à régler.</p>" in html
+    assert [p.get_filename() for p in received.iter_attachments() if p.get_filename()] == [
+        "facture-3.pdf"
+    ]
+
+    page.goto(live_server.url + "/relance/")
+    with page.expect_navigation():
+        page.select_option("#lang-select", "en")
+    page.goto(f"{live_server.url}/relances/apercu/?ids={docs['5'].pk}&channel=email")
+    assert page.locator("label[for=edit-text]").inner_text() == "Text"
+    page.fill("#edit-text", "Dear Daisy,\n\n%AMOUNT_DUE% is still unpaid.")
+    page.click("#send-button")
+    page.wait_for_selector("#edit-text-error")
+    assert page.inner_text("#edit-text-error") == "Unknown keyword: %AMOUNT_DUE%."
+    assert "The message was not sent: correct “Text”." in page.inner_text(".messages")
+    assert page.input_value("#edit-text") == "Dear Daisy,\n\n%AMOUNT_DUE% is still unpaid."
+    shot(page, "28-preview-edit-refused-en")
+    assert len(smtp.messages) == 1
+    # A letter: its template is HTML (it is printed from it); the fields show its words.
+    page.goto(f"{live_server.url}/relances/apercu/?ids={docs['2'].pk}&channel=letter")
+    assert page.input_value("#edit-text").startswith("Madame, Monsieur,\n\n")
+    assert "printed as you wrote it" in page.inner_text("#edit-help")
+    shot(page, "29-preview-edit-letter-en")
+    context.close()

@@ -195,7 +195,7 @@ def _edit_refused(request, company, channel, exc: ValidationError):
         messages.error(
             request,
             _("Le message n'est pas parti : corrigez %(fields)s.")
-            % {"fields": ", ".join(f"« {name} »" for name in named)},
+            % {"fields": ", ".join(_("« %(field)s »") % {"field": name} for name in named)},
         )
     for key, texts in errors.items():
         if key not in EDIT_FIELDS:
