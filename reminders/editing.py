@@ -16,7 +16,7 @@ Pure: no database.
 """
 
 import re
-from html import escape, unescape
+from html import escape
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from dunning.models import Channel
 
 from .keywords import KEYWORD_RE, Block, substitute, unknown_keywords
+from .plaintext import html_to_text
 from .rendering import Message
 
 EDITABLE_CHANNELS = (Channel.EMAIL, Channel.FIRM_EMAIL, Channel.LETTER)
@@ -112,24 +113,3 @@ def text_to_html(text: str, values: dict) -> str:
         html = escape(paragraph, quote=False).replace("\n", "<br>")
         parts.append("<p>" + substitute(html, values, html=True) + "</p>")
     return "\n".join(parts)
-
-
-_INVISIBLE = re.compile(r"<(style|script|head|title)\b.*?</\1\s*>", re.S | re.I)
-_BREAK = re.compile(r"<br\s*/?>", re.I)
-_BLOCK = re.compile(
-    r"</?(p|div|h[1-6]|table|thead|tbody|tfoot|tr|ul|ol|li|blockquote|section|header|footer)"
-    r"\b[^>]*>",
-    re.I,
-)
-_TAG = re.compile(r"<[^>]+>")
-
-
-def html_to_text(html: str) -> str:
-    """A template's HTML as text (keywords kept): blocks become paragraphs."""
-    text = _INVISIBLE.sub("", html or "")
-    text = re.sub(r"\s+", " ", text)  # the source's own line breaks mean nothing in HTML
-    text = _BREAK.sub("\n", text)
-    text = _BLOCK.sub("\n\n", text)
-    text = unescape(_TAG.sub("", text))
-    lines = [line.strip() for line in text.split("\n")]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()

@@ -23,6 +23,7 @@ from .attachments import pdf_filename
 from .charges import Charges
 from .keywords import DocLine, KeywordContext, build_values, fmt_date, substitute
 from .models import LIVE_STATES, ReminderDocument, Template
+from .plaintext import html_to_text
 
 EMAIL_CHANNELS = (Channel.EMAIL, Channel.FIRM_EMAIL)
 
@@ -313,6 +314,8 @@ class Renderer:
         msg.subject = substitute(template.subject, values, one_line=True)
         msg.body_text = substitute(template.body_text, values)
         msg.body_html = substitute(template.body_html, values, html=True)
+        if not msg.body_text.strip():  # a letter's template is HTML only: read it as text
+            msg.body_text = html_to_text(msg.body_html)
         # How to pay, scannable (EPC QR / Swiss QR-bill): the reference is the one the
         # bank statement matching recognises (receivables.paycodes, banking.matching).
         with translation.override(msg.language):  # the customer's words, not the user's

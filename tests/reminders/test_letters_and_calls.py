@@ -138,6 +138,22 @@ def test_the_printed_letter_keeps_its_lines_apart(late_invoice, company):
     assert any(line.startswith("Montant : 720,00") for line in lines)
 
 
+def test_a_letter_reads_in_its_preview_and_its_proof_as_it_prints(late_invoice, company):
+    """A letter's template is HTML only: its preview and the copy kept on the customer's
+    file showed the payment details alone. They now read the letter's words."""
+    from reminders.services import preview_batch
+
+    invoice = late_invoice(with_pdf=False, pending_level=5)
+    (msg,) = preview_batch(company, [invoice], channel="letter", as_of=AS_OF).messages
+    text = msg.body_text
+    assert "nous vous mettons en demeure de régler" in text and "40 €" in text
+    row = next(line for line in text.splitlines() if line.startswith(invoice.number + " · "))
+    assert "720,00 €" in row  # one documents table row per line, cells kept apart
+    assert text.rstrip().splitlines()[-1].startswith("Référence à indiquer : RF")
+    batch = create_batch(company, [invoice], channel="letter", as_of=AS_OF)
+    assert batch.reminders.get().body_text == text
+
+
 def test_a_long_run_prints_in_parts_joined_in_customer_order(late_invoice, company, monkeypatch):
     """Many letters render as parts, side by side in other processes, then one PDF."""
     from relance import pdf as pdf_module
