@@ -21,7 +21,7 @@ from receivables.paycodes import payment_block
 
 from .attachments import pdf_filename
 from .charges import Charges
-from .keywords import DocLine, KeywordContext, build_values, fmt_date, substitute
+from .keywords import KEYWORD_RE, Block, DocLine, KeywordContext, build_values, fmt_date, substitute
 from .models import LIVE_STATES, ReminderDocument, Template
 from .plaintext import html_to_text
 
@@ -61,8 +61,26 @@ class Message:
         return Channel(self.channel).label
 
     @property
+    def empty_keywords(self) -> list[str]:
+        """The %KEYWORDS% its template uses that have nothing to say here (%DT_DERNIER_RAPPEL%
+        before any reminder, a contact never filled in): the words around them may read
+        oddly, so the preview asks for a look before it leaves."""
+        if self.template is None:
+            return []
+        used = KEYWORD_RE.findall(
+            f"{self.template.subject}\n{self.template.body_text}\n{self.template.body_html}"
+        )
+        blank = [f"%{name}%" for name in used if _blank(self.values.get(name))]
+        return list(dict.fromkeys(blank))
+
+    @property
     def key(self) -> str:
         return f"{self.customer.pk}-" + "-".join(str(d.pk) for d in self.documents)
+
+
+def _blank(value) -> bool:
+    text = value.text if isinstance(value, Block) else value
+    return text is not None and not str(text).strip()
 
 
 def document_problem(doc: Document, as_of: date) -> str:

@@ -155,3 +155,19 @@ def test_collector_cannot_edit_templates(client, bob, templated, company):
     client.force_login(bob)
     template = Template.objects.for_company(company).first()
     assert client.post(f"/parametres/modeles/{template.pk}/", {"subject": "x"}).status_code == 403
+
+
+def test_preview_asks_to_reread_a_message_with_an_empty_keyword(alice_client, seed_docs, templated):
+    """The firm e-mail says « Malgré notre précédent rappel du %DT_DERNIER_RAPPEL% »: sent
+    on an invoice never reminded, it would read « du , ». The preview says so."""
+    doc = seed_docs["3"]
+    html = alice_client.post(
+        "/relances/apercu/", {"channel": "firm_email", "ids": [doc.pk]}
+    ).content.decode()
+    assert "À relire :" in html and "%DT_DERNIER_RAPPEL%" in html
+    doc.reminder_count, doc.last_reminder_date = 1, doc.due_date
+    doc.save()
+    html = alice_client.post(
+        "/relances/apercu/", {"channel": "firm_email", "ids": [doc.pk]}
+    ).content.decode()
+    assert "À relire :" not in html
