@@ -29,11 +29,11 @@ def _counts():
 
 
 def _history():
-    return list(Reminder.objects.values_list("pk", "state", "sent_at")), list(
-        Document.objects.values_list(
-            "pk", "dunning_level", "reminder_count", "last_reminder_date", "pending_level"
-        )
+    reminders = Reminder.objects.order_by("pk").values_list("pk", "state", "sent_at")
+    documents = Document.objects.order_by("pk").values_list(
+        "pk", "dunning_level", "reminder_count", "last_reminder_date", "pending_level"
     )
+    return list(reminders), list(documents)
 
 
 def test_demo_loads_every_case_and_loading_again_changes_nothing(db):
