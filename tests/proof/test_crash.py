@@ -129,4 +129,4 @@ def test_a_killed_rq_worker_leaves_its_batch_to_the_next_one(
     assert v.sent_not_received == []
     assert v.documents_behind == 0
     assert v.states["sent"] + v.states["needs_review"] == 60
-    assert 0 < v.states["needs_review"] <= 25  # the chunk the dead horse had claimed
+    assert v.states["needs_review"] <= 1  # at most the e-mail the horse was handing over
