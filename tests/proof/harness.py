@@ -129,12 +129,16 @@ DB_WORKER = ("db_worker", "--interval", "0.2", "--no-startup-delay", "--no-reloa
 RQ_WORKER = ("rqworker", "default", "-v", "0")
 
 
+def children(pid: int) -> list[int]:
+    """The processes `pid` started (an RQ worker's work horse and scheduler)."""
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(p) for p in path.read_text().split()] if path.exists() else []
+
+
 def work_horses(pid: int) -> list[int]:
     """The work horses an RQ worker forked: children leading their own process group
     (its scheduler, the other child, does not)."""
-    path = Path(f"/proc/{pid}/task/{pid}/children")
-    kids = [int(p) for p in path.read_text().split()] if path.exists() else []
-    return [k for k in kids if os.getpgid(k) == k]
+    return [k for k in children(pid) if os.getpgid(k) == k]
 
 
 @dataclass

@@ -110,9 +110,12 @@ def test_a_killed_rq_worker_leaves_its_batch_to_the_next_one(
             time.sleep(0.005)
         [horse] = harness.work_horses(workers.procs[0].pid)  # it is running the batch
         os.kill(horse, signal.SIGKILL)
-        if victim == "worker":
+        if victim == "worker":  # all of it, its scheduler too (else orphaned, it lives on)
+            for child in harness.children(workers.procs[0].pid):
+                os.kill(child, signal.SIGKILL)
             workers.procs[0].send_signal(signal.SIGKILL)
             workers.procs[0].wait()
+            _scheduler_lock_expires(redis_url)
             workers.procs[0] = workers.start_one()
         received_at_kill = len(recorder.ids)
         settled = harness.wait_settled(batch.pk, limit=40)
@@ -130,3 +133,13 @@ def test_a_killed_rq_worker_leaves_its_batch_to_the_next_one(
     assert v.documents_behind == 0
     assert v.states["sent"] + v.states["needs_review"] == 60
     assert v.states["needs_review"] <= 1  # at most the e-mail the horse was handing over
+
+
+def _scheduler_lock_expires(redis_url: str) -> None:
+    """The dead scheduler's lock outlives it by 61 s; a new worker takes the lock over at
+    start, or at its maintenance every 10 min (before the rows a dead worker held are due
+    again, after RELANCE_OUTBOX_TIMEOUT, 600 s). The test lets the lock expire at once."""
+    import redis
+    from rq.scheduler import RQScheduler
+
+    redis.Redis.from_url(redis_url).delete(RQScheduler.get_locking_key("default"))
