@@ -1,10 +1,13 @@
 """Demo data: the seed screen's two invoices, shifted so they are 2 and 7 days late, plus
 about 200 generated customers, invoices, credit notes, quotes and payments (fixed random
-seed, dates relative to `today`) covering every case the screens must show."""
+seed, dates relative to `today`) covering every case the screens must show, and the
+reminders the company sent on the generated invoices in the past weeks."""
 
 import random
-from datetime import date, timedelta
+from collections import defaultdict
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -98,6 +101,7 @@ def load_demo(today: date, *, generated: bool = False) -> Company:
         )
     if generated:
         _load_generated(company, today)
+        _load_history(company, today, user)
     return company
 
 
@@ -252,3 +256,57 @@ def _load_generated(company: Company, today: date) -> None:
             }
         )
     upsert_quotes(company, quotes, today=today)
+
+
+HISTORY_WEEKS = 18  # the most overdue generated invoice fell due about 17 weeks ago
+CALLS = [  # how the past calls went: each counts as the phone level's reminder
+    ("voicemail", "Message laissé sur le répondeur."),
+    ("will_pay", "La comptable va mettre le règlement au prochain virement."),
+    ("voicemail", "Répondeur, rappeler en fin de matinée."),
+]
+
+
+def _load_history(company: Company, today: date, user) -> None:
+    """The weekly routine the demo company has kept on its generated invoices: every
+    week, that day's scan, then everything it listed sent, one channel at a time as
+    from the worklist — the level's e-mail or letter (a letter when the customer has no
+    e-mail address), a call for the phone level; what cannot go (no postal address)
+    waits on the worklist. Each invoice has so reached its own step: after today's scan
+    the worklist shows every level, and a customer's file its past reminders. The seed
+    invoices keep no history (the guided tour sends their first reminder). Written
+    once: a company that has reminders keeps them."""
+    from dunning.models import Channel, PolicyKind
+    from dunning.policies import ensure_default_policies
+    from dunning.scan import scan
+    from reminders.models import Reminder
+    from reminders.services import log_call, record_past_send
+
+    if Reminder.objects.for_company(company).exists():
+        return
+    policy = ensure_default_policies(company)[PolicyKind.INVOICE]
+    channel_of = dict(policy.levels.values_list("rank", "channel"))
+    rng = random.Random(20240307)
+    zone = ZoneInfo(company.timezone)
+    for week in range(HISTORY_WEEKS, 0, -1):
+        day = today - timedelta(weeks=week)
+        at = datetime.combine(day, time(9, rng.randint(0, 45)), tzinfo=zone)
+        scan(company, as_of=day, report=False)
+        due = list(
+            Invoice.objects.for_company(company)
+            .filter(to_remind=True, number__startswith="FA-")
+            .select_related("customer")
+        )
+        calls, sends = defaultdict(list), defaultdict(list)
+        for doc in due:  # as from the worklist: one button per channel
+            channel = channel_of[doc.pending_level]
+            if channel == Channel.PHONE:
+                calls[doc.customer].append(doc)
+            elif channel != Channel.LETTER and not doc.customer.email_list:
+                sends[Channel.LETTER].append(doc)
+            else:
+                sends[channel].append(doc)
+        for channel, docs in sends.items():
+            record_past_send(company, docs, at, channel=channel, user=user)
+        for customer, docs in calls.items():
+            outcome, note = rng.choice(CALLS)
+            log_call(company, customer, docs, outcome, user=user, note=note, when=at)

@@ -35,7 +35,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
-    "relance",  # before django_tasks_db: its `db_worker` resumes batches a killed one left
+    "relance",  # before django_tasks_db and django_rq: its `db_worker` and `rqworker` resume
+    # the batches a killed worker left
     "django_tasks",
     "django_tasks_db",
     "ninja",
@@ -153,7 +154,10 @@ _tasks_backend = os.environ.get("TASKS_BACKEND", "db")
 if _tasks_backend == "rq":
     INSTALLED_APPS += ["django_rq"]
     RQ_QUEUES = {"default": {"URL": REDIS_URL}}
-    RQ = {"JOB_CLASS": "django_tasks_rq.backend.Job"}  # so `rqworker default` runs Tasks
+    RQ = {
+        "JOB_CLASS": "django_tasks_rq.backend.Job",  # so `rqworker default` runs Tasks
+        "WORKER_CLASS": "relance.rq.Worker",  # resumes open batches when a work horse dies
+    }
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
 elif _tasks_backend == "immediate":
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

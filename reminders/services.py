@@ -4,6 +4,7 @@ preview_batch   what would go out, per message, and what cannot and why (writes 
 create_batch    the outbox rows, in one transaction; sending starts after commit
 send_outbox     deliver queued e-mails (the worker's and `send_reminders`' entry point)
 resume_open_batches  queue again what a killed worker left (when a worker starts)
+record_past_send  reminders sent before Relance, written as sent on their day
 letters_pdf     all letters of a batch as one PDF to print
 log_call        a phone call on the customer's file (promise / dispute stop reminders)
 batch_summary   counts per channel and outcome, each error in words
@@ -328,6 +329,46 @@ def resume_open_batches() -> int:
     return len(ids)
 
 
+def record_past_send(
+    company: Company,
+    documents: Iterable,
+    sent_at: datetime,
+    channel: str | None = None,
+    user=None,
+) -> Batch | None:
+    """Write, as sent at `sent_at`, the e-mails and letters the documents were due for
+    on that day, worded as they were then: reminders sent before Relance kept the file
+    (the demo's past). Nothing leaves; the documents move on as after a real send.
+    Phone levels are left out (a call is logged with `log_call(when=...)`), and so is
+    what could not have gone out. None when nothing could."""
+    day = company_today(company, sent_at)
+    with transaction.atomic():
+        preview = preview_batch(company, documents, channel, user, as_of=day)
+        preview.messages = [m for m in preview.messages if m.channel != Channel.PHONE]
+        preview.failures = []
+        if not preview.messages:
+            return None
+        batch = Batch.objects.create(
+            company=company,
+            created_by=user,
+            channel=channel or "",
+            counts=preview.counts,
+            created_at=sent_at,
+        )
+        _write_rows(company, batch, preview, words=True)
+        rows = Reminder.objects.filter(batch=batch)
+        rows.update(created_at=sent_at, next_attempt_at=sent_at)
+        if rows.filter(channel=Channel.LETTER).exists():
+            letters_pdf(batch, printed_at=sent_at)  # printed that day, as then
+        emails = rows.filter(channel__in=EMAIL_CHANNELS)
+        ids = list(emails.values_list("pk", flat=True))
+        emails.update(state=ReminderState.SENT, handed_at=sent_at, sent_at=sent_at, attempts=1)
+        mark_documents_sent(ids, day)
+        _close_if_done(batch)
+    batch.refresh_from_db()
+    return batch
+
+
 # -- after sending --------------------------------------------------------------------
 
 
@@ -384,9 +425,10 @@ def resolve_needs_review(reminder: Reminder, was_sent: bool) -> bool:
 # -- letters --------------------------------------------------------------------------
 
 
-def letters_pdf(batch: Batch) -> tuple[bytes, int]:
+def letters_pdf(batch: Batch, printed_at: datetime | None = None) -> tuple[bytes, int]:
     """All letters of the batch as ONE PDF, ordered by customer: (pdf, page count).
-    The first call prints them (and counts them as sent); later calls return that PDF."""
+    The first call prints them (and counts them as sent, now or at `printed_at`); later
+    calls return that PDF."""
     with transaction.atomic():
         batch = Batch.objects.select_for_update().get(pk=batch.pk)
         if batch.letters_pdf:
@@ -415,10 +457,11 @@ def letters_pdf(batch: Batch) -> tuple[bytes, int]:
         batch.letters_pages = pages
         batch.save(update_fields=["letters_pdf", "letters_pages"])
         ids = [row.pk for row in rows]
+        printed_at = printed_at or timezone.now()
         Reminder.objects.filter(pk__in=ids).update(
-            state=ReminderState.SENT, sent_at=timezone.now(), attempts=F("attempts") + 1
+            state=ReminderState.SENT, sent_at=printed_at, attempts=F("attempts") + 1
         )
-        mark_documents_sent(ids, company_today(company))
+        mark_documents_sent(ids, company_today(company, printed_at))
         _close_if_done(batch)
     return pdf, pages
 

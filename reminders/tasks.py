@@ -13,7 +13,8 @@ def process_batch(batch_id: int) -> dict:
     """Print the batch's letters and send its e-mails. Safe to run twice (or on two
     workers): rows are claimed with a conditional update. Postponed e-mails (4xx), and
     rows left 'sending' by a worker that may have died, get a deferred run when the
-    backend can defer (`manage.py db_worker` also resumes open batches when it starts)."""
+    backend can defer (`manage.py db_worker` and `rqworker` also resume open batches when
+    they start)."""
     from dunning.models import Channel
 
     from .models import Batch, ReminderState

@@ -1,7 +1,9 @@
 """Shared fixtures: Alice's company, Bob on Alice's team, Charlie in another company."""
 
+import os
 from datetime import date
 from decimal import Decimal
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.conf import settings
@@ -88,3 +90,39 @@ def make_invoice(company, customer):
 def alice_client(client, alice):
     client.force_login(alice)
     return client
+
+
+REDIS_SERVER = os.environ.get("RELANCE_TEST_REDIS_URL", "redis://127.0.0.1:6379")
+
+
+@pytest.fixture
+def redis_url():
+    """A Redis database of this test's own, for tests that run RQ workers: test runs side
+    by side on one machine (two checkouts, both databases) would otherwise take each
+    other's jobs. Claims the first free database 1-15 with a lock key, empties its RQ
+    keys; skips when no Redis answers."""
+    redis = pytest.importorskip("redis")
+    base = urlsplit(REDIS_SERVER)
+    for n in range(1, 16):
+        url = urlunsplit(base._replace(path=f"/{n}"))
+        conn = redis.Redis.from_url(url, socket_timeout=2)
+        try:
+            claimed = conn.set(REDIS_LOCK, os.getpid(), nx=True, ex=900)
+        except redis.exceptions.ConnectionError:
+            pytest.skip(f"no Redis at {REDIS_SERVER}")
+        if claimed:
+            break
+    else:
+        pytest.skip("no free Redis database (1-15)")
+    _drop_rq_keys(conn)
+    yield url
+    _drop_rq_keys(conn)
+    conn.delete(REDIS_LOCK)
+
+
+REDIS_LOCK = "relance:test-lock"
+
+
+def _drop_rq_keys(conn) -> None:
+    for key in conn.scan_iter("rq:*"):
+        conn.delete(key)

@@ -125,6 +125,20 @@ def _content(data: bytes):
 # The cron / by-hand drain, and the embedded Tasks queue's worker (reminders.tasks).
 SEND_REMINDERS = ("send_reminders", "--loop", "0.3")
 DB_WORKER = ("db_worker", "--interval", "0.2", "--no-startup-delay", "--no-reload", "-v", "0")
+# The scale-out path's worker (TASKS_BACKEND=rq): it forks a work horse per job.
+RQ_WORKER = ("rqworker", "default", "-v", "0")
+
+
+def children(pid: int) -> list[int]:
+    """The processes `pid` started (an RQ worker's work horse and scheduler)."""
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(p) for p in path.read_text().split()] if path.exists() else []
+
+
+def work_horses(pid: int) -> list[int]:
+    """The work horses an RQ worker forked: children leading their own process group
+    (its scheduler, the other child, does not)."""
+    return [k for k in children(pid) if os.getpgid(k) == k]
 
 
 @dataclass

@@ -13,26 +13,20 @@ from reminders.services import create_batch
 
 from .conftest import AS_OF
 
-REDIS_URL = os.environ.get("RELANCE_TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
-
-
-def _redis_up() -> bool:
-    try:
-        import redis
-
-        return bool(redis.Redis.from_url(REDIS_URL, socket_timeout=1).ping())
-    except Exception:
-        return False
-
 
 @pytest.mark.redis
 @pytest.mark.skipif(
     connection.vendor != "postgresql",
     reason="the worker process must share the test database (in-memory SQLite cannot)",
 )
-@pytest.mark.skipif(not _redis_up(), reason="no Redis at " + REDIS_URL)
 def test_a_reminder_is_delivered_by_an_rq_worker_process(
-    transactional_db, late_invoice, company, smtp_server, media, django_capture_on_commit_callbacks
+    transactional_db,
+    late_invoice,
+    company,
+    smtp_server,
+    media,
+    redis_url,
+    django_capture_on_commit_callbacks,
 ):
     with django_capture_on_commit_callbacks(execute=False):
         batch = create_batch(company, [late_invoice()], as_of=AS_OF)
@@ -40,7 +34,7 @@ def test_a_reminder_is_delivered_by_an_rq_worker_process(
     env = {
         **os.environ,
         "TASKS_BACKEND": "rq",
-        "REDIS_URL": REDIS_URL,
+        "REDIS_URL": redis_url,
         "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
         "EMAIL_HOST": "127.0.0.1",
         "EMAIL_PORT": str(smtp_server.port),

@@ -16,10 +16,12 @@ LONG_CONTACT = "LEBRETON-KERGUELEN Jean-Baptiste"
 
 
 @pytest.fixture
-def demo_worklist():
+def demo_worklist(settings, tmp_path):
     """The demo company after its morning scan, plus a customer with a long name and contact
     whose invoices are the first rows: big amounts, part paid, reminded three times."""
     from django.utils import timezone
+
+    settings.MEDIA_ROOT = tmp_path  # the demo history's PDFs
 
     from dunning.scan import scan
     from receivables.demo import load_demo
