@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -92,9 +93,14 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL + a busy timeout let the web server and the worker share the file.
+    # WAL + a busy timeout let the web server and the worker share the file. FULL: each
+    # commit is on disk before it returns (NORMAL may lose the last ones on a power cut:
+    # a reminder's hand-over forgotten would send it again).
+    SQLITE_SYNCHRONOUS = os.environ.get("RELANCE_SQLITE_SYNCHRONOUS", "FULL").upper()
+    if SQLITE_SYNCHRONOUS not in ("FULL", "NORMAL", "EXTRA"):
+        raise ImproperlyConfigured("RELANCE_SQLITE_SYNCHRONOUS must be FULL, EXTRA or NORMAL")
     DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "init_command": f"PRAGMA journal_mode=WAL; PRAGMA synchronous={SQLITE_SYNCHRONOUS};",
         "timeout": 20,
         "transaction_mode": "IMMEDIATE",
     }
