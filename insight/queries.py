@@ -153,6 +153,5 @@ def reminder_events(company) -> tuple[list[metrics.ReminderEvent], str]:
 
 
 def _local_date(moment, company) -> date:
-    from zoneinfo import ZoneInfo
 
-    return moment.astimezone(ZoneInfo(company.timezone)).date()
+    return moment.astimezone(company.zone).date()

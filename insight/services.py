@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,7 +14,7 @@ CHARTS = ("aging", "dso", "overdue", "effectiveness")
 
 def today_for(company) -> date:
     """'Today' in the company's time zone, not the server's."""
-    return timezone.now().astimezone(ZoneInfo(company.timezone)).date()
+    return timezone.now().astimezone(company.zone).date()
 
 
 def table(chart: str, company, as_of: date) -> tuple[list[str], list[list], dict]:

@@ -7,7 +7,6 @@ import random
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -286,10 +285,9 @@ def _load_history(company: Company, today: date, user) -> None:
     policy = ensure_default_policies(company)[PolicyKind.INVOICE]
     channel_of = dict(policy.levels.values_list("rank", "channel"))
     rng = random.Random(20240307)
-    zone = ZoneInfo(company.timezone)
     for week in range(HISTORY_WEEKS, 0, -1):
         day = today - timedelta(weeks=week)
-        at = datetime.combine(day, time(9, rng.randint(0, 45)), tzinfo=zone)
+        at = datetime.combine(day, time(9, rng.randint(0, 45)), tzinfo=company.zone)
         scan(company, as_of=day, report=False)
         due = list(
             Invoice.objects.for_company(company)

@@ -1,5 +1,3 @@
-import zoneinfo
-
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.utils import timezone
@@ -28,12 +26,8 @@ class CompanyTimeZoneMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        membership = getattr(request.user, "membership", None) if request.user else None
-        try:
-            zone = zoneinfo.ZoneInfo(membership.company.timezone) if membership else None
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            zone = None
-        if zone is None:
+        membership = getattr(request.user, "membership", None)
+        if membership is None:
             return self.get_response(request)
-        with timezone.override(zone):
+        with timezone.override(membership.company.zone):
             return self.get_response(request)

@@ -1,7 +1,6 @@
 """« Aujourd'hui » decided in the company's time zone, not the server's."""
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.utils import timezone
 
@@ -9,8 +8,4 @@ from receivables.models import Company
 
 
 def company_today(company: Company, now: datetime | None = None) -> date:
-    try:
-        tz = ZoneInfo(company.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        tz = ZoneInfo("Europe/Paris")
-    return (now or timezone.now()).astimezone(tz).date()
+    return (now or timezone.now()).astimezone(company.zone).date()

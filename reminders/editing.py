@@ -56,7 +56,7 @@ def clean_edit(edited: dict) -> dict[str, str]:
             _("Champ non modifiable : %(f)s (seuls subject et body_text le sont).")
             % {"f": ", ".join(unknown)}
         ]
-    fields = {k: _one_newline(str(v)) for k, v in edited.items() if k in FIELDS and v is not None}
+    fields = {k: one_newline(str(v)) for k, v in edited.items() if k in FIELDS and v is not None}
     subject = fields.get("subject")
     if subject is not None and "\n" in subject:
         errors["subject"] = [_("L'objet ne peut pas contenir de retour à la ligne.")]
@@ -96,7 +96,7 @@ def apply_edit(msg: Message, edited: dict) -> None:
     msg.letter_html = ""  # a letter is laid out when printed, from the stored words
 
 
-def _one_newline(text: str) -> str:
+def one_newline(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 

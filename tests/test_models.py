@@ -112,3 +112,12 @@ def test_default_policy_is_seeded_once_with_french_levels(company):
         (45, "letter"),
     ]
     assert policies["invoice"].levels.get(rank=1).delay_label == "3 jours avant l'échéance"
+
+
+def test_a_company_with_an_unknown_time_zone_reads_paris_time(db):
+    """A zone name this machine does not know (a typo, an old tzdata) must not break
+    every screen: « aujourd'hui » and the times are read in Paris."""
+    from receivables.models import Company
+
+    assert str(Company(name="X", timezone="America/Montreal").zone) == "America/Montreal"
+    assert str(Company(name="X", timezone="Mars/Olympus").zone) == "Europe/Paris"

@@ -1,16 +1,11 @@
 """« Aujourd'hui » decided in the company's time zone, not the server's."""
 
-from datetime import date
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import date, datetime
 
 from django.utils import timezone
 
 from receivables.models import Company
 
 
-def company_today(company: Company) -> date:
-    try:
-        tz = ZoneInfo(company.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        tz = ZoneInfo("Europe/Paris")
-    return timezone.now().astimezone(tz).date()
+def company_today(company: Company, now: datetime | None = None) -> date:
+    return (now or timezone.now()).astimezone(company.zone).date()

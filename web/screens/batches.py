@@ -127,7 +127,9 @@ def _edit_of(data) -> dict[str, str]:
 
 
 def _same(text: str) -> str:
-    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    from reminders.editing import one_newline
+
+    return one_newline(text).strip()
 
 
 # A big selection is checked in full but worded only for the first messages: a person
@@ -200,7 +202,9 @@ def _edit_refused(request, company, channel, exc: ValidationError):
     for key, texts in errors.items():
         if key not in EDIT_FIELDS:
             messages.error(request, " ; ".join(texts))
-    typed = {k: request.POST[k].replace("\r\n", "\n") for k in EDIT_FIELDS if k in request.POST}
+    from reminders.editing import one_newline
+
+    typed = {k: one_newline(request.POST[k]) for k in EDIT_FIELDS if k in request.POST}
     documents = _selected_documents(request, company)
     back = request.POST.get("next") or reverse("worklist")
     return _show_preview(request, company, documents, channel, back, typed, errors)
@@ -227,6 +231,7 @@ def batch_summary(request, pk: int):
         for state, n in states.items():
             label = DONE_LABELS.get(channel) if state == "sent" else None
             rows.append((Channel(channel).label, label or labels.get(state, state), n))
+    queued = summary.totals.get("queued", 0) + summary.totals.get("sending", 0)
     context = {
         "section": "worklist",
         "batch": batch,
@@ -235,10 +240,11 @@ def batch_summary(request, pk: int):
         **_done_by_kind(summary),
         "failed": summary.totals.get("failed", 0),
         "unsure": summary.totals.get("needs_review", 0),
-        "queued": summary.totals.get("queued", 0) + summary.totals.get("sending", 0),
+        "queued": queued,
         "has_letters": any(c == Channel.LETTER for c in summary.counts),
         "to_decide": _to_decide(batch),
-        "lone": _lone_message(batch),
+        # not while the page refreshes itself (every 2 s): it would fold the words up
+        "lone": None if queued else _lone_message(batch),
     }
     template = "web/batch_summary_body.html" if request.htmx else "web/batch_summary.html"
     return render(request, template, context)
@@ -266,12 +272,8 @@ def _lone_message(batch) -> dict | None:
     rows = list(batch.reminders.exclude(channel=Channel.PHONE)[:2])
     if len(rows) != 1 or rows[0].words_pending or not (rows[0].subject or rows[0].body_html):
         return None
-    row = rows[0]
-    if row.channel == Channel.LETTER:  # printed from its HTML: read it from there
-        from reminders.editing import html_to_text
-
-        return {"row": row, "text": html_to_text(row.body_html), "letter": True}
-    return {"row": row, "text": row.body_text, "letter": False}
+    row = rows[0]  # a letter's text is its printed HTML read as text (Renderer.word)
+    return {"row": row, "text": row.body_text, "letter": row.channel == Channel.LETTER}
 
 
 def batch_letters(request, pk: int):
