@@ -20,8 +20,15 @@ def env_bool(name: str, default: bool = False) -> bool:
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG and env_bool("RELANCE_PRODUCTION"):
-        raise RuntimeError("SECRET_KEY must be set in production")
+    # The fallback key is public (it is in this file): anyone could sign a session with
+    # it. DEBUG pages also show the settings, so DEBUG without a key of one's own is a
+    # server anyone can take over; only the local demo (RELANCE_DEMO=1, `make demo`) may.
+    if env_bool("RELANCE_PRODUCTION"):
+        raise ImproperlyConfigured("SECRET_KEY must be set in production")
+    if DEBUG and not env_bool("RELANCE_DEMO"):
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be set when DEBUG is on (RELANCE_DEMO=1 for the local demo only)"
+        )
     SECRET_KEY = "insecure-dev-key-only-for-local-demo-and-tests"  # noqa: S105
 ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
