@@ -59,6 +59,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",  # security headers: see the block at the end
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -208,3 +210,35 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# --- Security headers -------------------------------------------------------------------
+# Content-Security-Policy (django-csp): scripts only from our own static files (no inline
+# script or handler, no eval), nothing from other sites, no framing, forms post to us.
+# Inline style *attributes* stay allowed: the e-mail previews are shown in sandboxed
+# srcdoc frames, which inherit this policy, and e-mails carry their styles inline (mail
+# clients drop <style> blocks); a style attribute cannot run code or read the page.
+# <style> elements are not allowed (htmx's indicator styles are off: web/base.html).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],  # data: the payment QR codes in previews
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+# Permissions-Policy (django-permissions-policy): no page of ours uses these features, so
+# none may, not even a script that got in.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer", "autoplay", "camera", "display-capture", "encrypted-media",
+        "fullscreen", "geolocation", "gyroscope", "magnetometer", "microphone", "midi",
+        "payment", "publickey-credentials-get", "screen-wake-lock", "usb",
+        "xr-spatial-tracking",
+    )
+}  # fmt: skip
