@@ -3,7 +3,9 @@
 DATABASE_URL switches to PostgreSQL, e.g. postgres://relance@127.0.0.1:5432/relance.
 """
 
+import ipaddress
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -48,6 +50,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "ninja",
+    "axes",  # login throttling: relance/login.py
     "receivables",
     "dunning",
     "reminders",
@@ -72,6 +75,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "relance.middleware.LoginRequiredMiddleware",
     "relance.middleware.CompanyTimeZoneMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks: turns a lockout into 429
 ]
 
 ROOT_URLCONF = "relance.urls"
@@ -242,3 +246,34 @@ PERMISSIONS_POLICY = {
         "xr-spatial-tracking",
     )
 }  # fmt: skip
+
+# --- Login throttling (django-axes; the policy is explained in relance/login.py) ---------
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out attempt
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "relance.login.LoginAttempts"  # counters in the database, shared
+AXES_FAILURE_LIMIT = int(os.environ.get("RELANCE_LOGIN_FAILURES", "5"))  # per (user, address)
+RELANCE_LOGIN_FAILURES_PER_USER = int(os.environ.get("RELANCE_LOGIN_FAILURES_PER_USER", "20"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("RELANCE_LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]  # what a successful login resets
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # failures while locked don't count
+AXES_USERNAME_CALLABLE = "relance.login.username_of"
+AXES_CLIENT_IP_CALLABLE = "relance.login.client_address"
+AXES_LOCKOUT_CALLABLE = "relance.login.locked_out"
+AXES_SENSITIVE_PARAMETERS = ["password"]  # keep usernames and addresses readable in the admin
+if AXES_FAILURE_LIMIT < 1 or RELANCE_LOGIN_FAILURES_PER_USER < AXES_FAILURE_LIMIT:
+    raise ImproperlyConfigured(
+        "RELANCE_LOGIN_FAILURES must be 1 or more, RELANCE_LOGIN_FAILURES_PER_USER at least as much"
+    )
+# Proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated),
+# e.g. RELANCE_TRUSTED_PROXIES=127.0.0.1,10.0.0.0/8. None by default: REMOTE_ADDR.
+try:
+    RELANCE_TRUSTED_PROXIES = [
+        ipaddress.ip_network(p.strip(), strict=False)
+        for p in os.environ.get("RELANCE_TRUSTED_PROXIES", "").split(",")
+        if p.strip()
+    ]
+except ValueError as exc:
+    raise ImproperlyConfigured(f"RELANCE_TRUSTED_PROXIES: {exc}") from exc
