@@ -26,6 +26,7 @@ $(VENV)/.installed: pyproject.toml constraints.txt | $(BIN)/python
 messages: install
 	@if [ -d locale ]; then $(BIN)/python manage.py compilemessages --ignore=.venv -v 0; fi
 
+demo: export RELANCE_DEMO = 1
 demo: sysdeps install messages
 	$(BIN)/python manage.py migrate --noinput -v 0
 	$(BIN)/python manage.py load_demo

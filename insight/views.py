@@ -1,6 +1,5 @@
 """The dashboard page and one CSV per chart. Thin: numbers come from services."""
 
-import csv
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.http import Http404, HttpResponse
@@ -8,6 +7,7 @@ from django.shortcuts import render
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from relance import csvsafe
 from web.company import company_of
 
 from . import charts, metrics, services
@@ -94,7 +94,7 @@ def chart_csv(request, chart: str):
     header, rows, _extra = services.table(chart, company, services.today_for(company))
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{chart}.csv"'
-    writer = csv.writer(response)
+    writer = csvsafe.writer(response)
     writer.writerow(header)
-    writer.writerows(["" if v is None else v for v in row] for row in rows)
+    writer.writerows(rows)
     return response

@@ -3,7 +3,9 @@
 DATABASE_URL switches to PostgreSQL, e.g. postgres://relance@127.0.0.1:5432/relance.
 """
 
+import ipaddress
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -20,8 +22,15 @@ def env_bool(name: str, default: bool = False) -> bool:
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG and env_bool("RELANCE_PRODUCTION"):
-        raise RuntimeError("SECRET_KEY must be set in production")
+    # The fallback key is public (it is in this file): anyone could sign a session with
+    # it. DEBUG pages also show the settings, so DEBUG without a key of one's own is a
+    # server anyone can take over; only the local demo (RELANCE_DEMO=1, `make demo`) may.
+    if env_bool("RELANCE_PRODUCTION"):
+        raise ImproperlyConfigured("SECRET_KEY must be set in production")
+    if DEBUG and not env_bool("RELANCE_DEMO"):
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be set when DEBUG is on (RELANCE_DEMO=1 for the local demo only)"
+        )
     SECRET_KEY = "insecure-dev-key-only-for-local-demo-and-tests"  # noqa: S105
 ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
@@ -41,6 +50,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "ninja",
+    "axes",  # login throttling: relance/login.py
     "receivables",
     "dunning",
     "reminders",
@@ -52,6 +62,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",  # security headers: see the block at the end
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -63,6 +75,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "relance.middleware.LoginRequiredMiddleware",
     "relance.middleware.CompanyTimeZoneMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks: turns a lockout into 429
 ]
 
 ROOT_URLCONF = "relance.urls"
@@ -201,3 +214,66 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# --- Security headers -------------------------------------------------------------------
+# Content-Security-Policy (django-csp): scripts only from our own static files (no inline
+# script or handler, no eval), nothing from other sites, no framing, forms post to us.
+# Inline style *attributes* stay allowed: the e-mail previews are shown in sandboxed
+# srcdoc frames, which inherit this policy, and e-mails carry their styles inline (mail
+# clients drop <style> blocks); a style attribute cannot run code or read the page.
+# <style> elements are not allowed (htmx's indicator styles are off: web/base.html).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],  # data: the payment QR codes in previews
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+# Permissions-Policy (django-permissions-policy): no page of ours uses these features, so
+# none may, not even a script that got in.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer", "autoplay", "camera", "display-capture", "encrypted-media",
+        "fullscreen", "geolocation", "gyroscope", "magnetometer", "microphone", "midi",
+        "payment", "publickey-credentials-get", "screen-wake-lock", "usb",
+        "xr-spatial-tracking",
+    )
+}  # fmt: skip
+
+# --- Login throttling (django-axes; the policy is explained in relance/login.py) ---------
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out attempt
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "relance.login.LoginAttempts"  # counters in the database, shared
+AXES_FAILURE_LIMIT = int(os.environ.get("RELANCE_LOGIN_FAILURES", "5"))  # per (user, address)
+RELANCE_LOGIN_FAILURES_PER_USER = int(os.environ.get("RELANCE_LOGIN_FAILURES_PER_USER", "20"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("RELANCE_LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]  # what a successful login resets
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # failures while locked don't count
+AXES_USERNAME_CALLABLE = "relance.login.username_of"
+AXES_CLIENT_IP_CALLABLE = "relance.login.client_address"
+AXES_LOCKOUT_CALLABLE = "relance.login.locked_out"
+AXES_SENSITIVE_PARAMETERS = ["password"]  # keep usernames and addresses readable in the admin
+if AXES_FAILURE_LIMIT < 1 or RELANCE_LOGIN_FAILURES_PER_USER < AXES_FAILURE_LIMIT:
+    raise ImproperlyConfigured(
+        "RELANCE_LOGIN_FAILURES must be 1 or more, RELANCE_LOGIN_FAILURES_PER_USER at least as much"
+    )
+# Proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated),
+# e.g. RELANCE_TRUSTED_PROXIES=127.0.0.1,10.0.0.0/8. None by default: REMOTE_ADDR.
+try:
+    RELANCE_TRUSTED_PROXIES = [
+        ipaddress.ip_network(p.strip(), strict=False)
+        for p in os.environ.get("RELANCE_TRUSTED_PROXIES", "").split(",")
+        if p.strip()
+    ]
+except ValueError as exc:
+    raise ImproperlyConfigured(f"RELANCE_TRUSTED_PROXIES: {exc}") from exc

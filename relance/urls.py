@@ -4,14 +4,13 @@ from django.urls import include, path, re_path
 
 from api.main import api, api_not_found
 
-from .login import ThrottledLoginView
-
 urlpatterns = [
-    path("accounts/login/", ThrottledLoginView.as_view(), name="login"),
+    # Throttled by django-axes (relance/login.py), like every call to authenticate().
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
-    # The admin logs in through the same throttled view.
-    path("admin/login/", ThrottledLoginView.as_view()),
+    # The admin logs in through the same page.
+    path("admin/login/", auth_views.LoginView.as_view()),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     re_path(r"^api/", api_not_found),

@@ -2,6 +2,7 @@
 # Runs the web server and the background worker (database queue) side by side.
 set -euo pipefail
 BIN=.venv/bin
+export RELANCE_DEMO=1  # the demo may run without a SECRET_KEY of its own (relance/settings.py)
 # three workers on two cores (sending mostly waits on the SMTP server): a big batch is
 # shared between them (RELANCE_SEND_WORKERS)
 workers=()

@@ -30,7 +30,7 @@ def test_a_fresh_demo_opens_on_the_seed_invoices_to_remind(client, db):
     out = StringIO()
     call_command("load_demo", "--seed-only", stdout=out)
     assert "2 document(s) to remind" in out.getvalue()
-    client.login(username="demo", password="demo-relance")
+    client.post("/accounts/login/", {"username": "demo", "password": "demo-relance"})
     response = client.get("/relance/")
     assert sorted(d.number for d in response.context["rows"]) == ["3", "5"]
     assert "Rien à relancer" not in response.content.decode()

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import imports, views
-from .screens import batches, customers, documents, outbox, setup, templates_editor
+from .screens import batches, customers, documents, files, outbox, setup, templates_editor
 from .screens import worklist as wl
 
 urlpatterns = [
@@ -28,6 +28,7 @@ urlpatterns = [
     path("devis/", documents.quote_list, name="quote_list"),
     path("pieces/<int:pk>/", documents.document_detail, name="document_detail"),
     path("pieces/<int:pk>/blocage/", documents.document_stop, name="document_stop"),
+    path("pieces/<int:pk>/pdf/", files.document_pdf, name="document_pdf"),
     # Customers
     path("clients/", customers.customer_list, name="customer_list"),
     path("clients/<int:pk>/", customers.customer_detail, name="customer_detail"),
@@ -36,6 +37,7 @@ urlpatterns = [
     path("clients/<int:pk>/promesse/", customers.customer_promise, name="customer_promise"),
     # Settings
     path("parametres/", setup.company_settings, name="settings_company"),
+    path("parametres/logo/", files.company_logo, name="company_logo"),
     path("parametres/procedures/", setup.policy_list, name="settings_policies"),
     path("parametres/procedures/nouvelle/", setup.policy_edit, name="settings_policy_new"),
     path("parametres/procedures/<int:pk>/", setup.policy_edit, name="settings_policy"),

@@ -12,6 +12,7 @@ import json
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.core.files.base import ContentFile
 from django.test import Client
 
 from api.main import api
@@ -30,6 +31,7 @@ RULES: dict[str, dict] = {
     "insight:csv": {"chart": "aging"},
     "document_detail": {"pk": Invoice},
     "document_stop": {"pk": Invoice},
+    "document_pdf": {"pk": Invoice},
     "customer_detail": {"pk": Customer},
     "customer_notes": {"pk": Customer},
     "customer_block": {"pk": Customer},
@@ -116,8 +118,13 @@ _add_rules_from_reminders()
 
 
 @pytest.fixture
-def charlie_rows(other_company, charlie):
-    return dataset.build(other_company)
+def charlie_rows(other_company, charlie, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    rows = dataset.build(other_company)
+    # stored files that would show if served to another company (web/screens/files.py)
+    rows[Invoice].pdf.save("chx.pdf", ContentFile(b"%PDF-1.4 CHARLIE-SECRET %%EOF"))
+    other_company.logo.save("chx.png", ContentFile(b"CHARLIE-SECRET"))
+    return rows
 
 
 @pytest.fixture

@@ -116,9 +116,43 @@ CHROMIUM_ARGS = [
 ]
 
 
+# Content-Security-Policy violations the browser reported in any page of any test
+# (relance/settings.py): a screen that needs an inline script or style fails its test.
+CSP_VIOLATIONS: list[str] = []
+
+
+def _watch_console(message) -> None:
+    if "Content Security Policy" in message.text:
+        CSP_VIOLATIONS.append(f"{message.page.url if message.page else '?'}: {message.text}")
+
+
+class WatchedBrowser:
+    """The browser, with each new context's console watched for CSP violations."""
+
+    def __init__(self, browser):
+        self._browser = browser
+
+    def new_context(self, **kwargs):
+        context = self._browser.new_context(**kwargs)
+        context.on("console", _watch_console)
+        return context
+
+    def __getattr__(self, name):
+        return getattr(self._browser, name)
+
+
+@pytest.fixture(autouse=True)
+def no_csp_violation():
+    CSP_VIOLATIONS.clear()
+    yield CSP_VIOLATIONS
+    found, CSP_VIOLATIONS[:] = list(CSP_VIOLATIONS), []
+    assert not found, "Content-Security-Policy violations:\n" + "\n".join(found)
+
+
 @pytest.fixture(scope="module")
 def browser():
-    """Debian's chromium through Playwright (never `playwright install`)."""
+    """Debian's chromium through Playwright (never `playwright install`); every page's
+    console is watched for Content-Security-Policy violations (`no_csp_violation`)."""
     if not Path(CHROMIUM).exists():
         pytest.skip("chromium missing: run `bash scripts/sysdeps.sh test`")
     from playwright.sync_api import sync_playwright
@@ -129,7 +163,7 @@ def browser():
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            yield browser
+            yield WatchedBrowser(browser)
             browser.close()
     finally:
         if previous is None:

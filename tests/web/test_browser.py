@@ -193,7 +193,7 @@ def test_the_morning_story(browser, live_server, data, smtp):
     page.select_option("#period", "30")
     page.wait_for_url("**period=30**")
     page.wait_for_function(
-        "document.querySelectorAll('#worklist-table tbody tr[data-id]').length === 3"
+        "() => document.querySelectorAll('#worklist-table tbody tr[data-id]').length === 3"
     )
     assert numbers(page) == ["8", "3", "5"]
 
@@ -201,7 +201,7 @@ def test_the_morning_story(browser, live_server, data, smtp):
     with page.expect_navigation():
         page.check("input[name=hide_direct_debit]")
     page.wait_for_function(
-        "document.querySelectorAll('#worklist-table tbody tr[data-id]').length === 2"
+        "() => document.querySelectorAll('#worklist-table tbody tr[data-id]').length === 2"
     )
     assert numbers(page) == ["3", "5"]
     assert "period=30" in page.url
@@ -287,7 +287,9 @@ def test_every_screen_renders_in_french(browser, live_server, data):
     page.click("main td a >> nth=1")
     page.fill("#id_subject", "Rappel %NUMERO% : solde %SOLDE%")
     page.wait_for_function(
-        "document.querySelector('#template-preview').innerText.includes('solde ')"
+        # a function, not an expression: Playwright would eval() a string, which the
+        # page's Content-Security-Policy refuses
+        "() => document.querySelector('#template-preview').innerText.includes('solde ')"
         " && !document.querySelector('#template-preview').innerText.includes('%SOLDE%')"
     )
     assert "Rappel " in page.inner_text("#template-preview")

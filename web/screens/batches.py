@@ -16,7 +16,7 @@ from dunning.models import Channel
 from receivables.models import Document, Role
 from web.company import company_of, require_role
 
-from .common import can_send, reminders_installed, selected_ids
+from .common import can_send, reminders_installed, safe_next, selected_ids
 
 # "sent" said per channel: a letter waits to be printed and posted, a call was logged
 DONE_LABELS = {Channel.LETTER: gettext_lazy("à imprimer"), Channel.PHONE: gettext_lazy("noté")}
@@ -48,7 +48,7 @@ def batch_preview(request):
     """What would be sent, per customer, with the errors (no e-mail, no address) up front."""
     company = company_of(request)
     documents = _selected_documents(request, company)  # listed only without reminders
-    back = request.POST.get("next") or reverse("worklist")
+    back = safe_next(request, "worklist")
     if not documents.exists():
         messages.error(request, _("Sélectionnez au moins une pièce."))
         return redirect(back)
@@ -206,7 +206,7 @@ def _edit_refused(request, company, channel, exc: ValidationError):
 
     typed = {k: one_newline(request.POST[k]) for k in EDIT_FIELDS if k in request.POST}
     documents = _selected_documents(request, company)
-    back = request.POST.get("next") or reverse("worklist")
+    back = safe_next(request, "worklist")
     return _show_preview(request, company, documents, channel, back, typed, errors)
 
 

@@ -2,6 +2,8 @@
 
 from django.apps import apps
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from dunning.models import Level, Policy
@@ -27,6 +29,18 @@ def selected_ids(request: HttpRequest, name: str = "ids") -> list[int]:
             if part.strip().isdigit():
                 ids.append(int(part))
     return ids
+
+
+def safe_next(request: HttpRequest, default: str) -> str:
+    """The `next` the form sent back, if it is a page of this site; else `default` (a URL
+    name or a path). A link in a mail could otherwise send the user on, still logged in,
+    to any site (`//evil.example`, `https://…`) or run `javascript:` in a « Retour » link."""
+    target = request.POST.get("next", "") or request.GET.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default if default.startswith("/") else reverse(default)
 
 
 def reminders_installed() -> bool:

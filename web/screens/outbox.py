@@ -10,14 +10,13 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from receivables.models import Role
 from web.company import company_of, require_role
 
-from .common import can_send, reminders_installed
+from .common import can_send, reminders_installed, safe_next
 
 
 def _review():
@@ -36,10 +35,7 @@ def _reminder(request, pk: int):
 
 
 def _back(request):
-    target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return redirect(target)
-    return redirect("outbox_review")
+    return redirect(safe_next(request, "outbox_review"))
 
 
 def _numbers(reminder) -> str:

@@ -4,7 +4,6 @@ from datetime import date
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
@@ -17,7 +16,7 @@ from web.company import company_of
 from web.models import UserPreference
 from web.templatetags.relance_ui import longdate
 
-from .common import LevelNames, can_send, selected_ids
+from .common import LevelNames, can_send, safe_next, selected_ids
 
 SESSION_REMOVED = "worklist_removed"
 SESSION_LAST_REMOVED = "worklist_last_removed"
@@ -146,10 +145,7 @@ def worklist_screen(request):
 
 
 def _back(request, default: str = "/relance/"):
-    target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return redirect(target)
-    return redirect(default)
+    return redirect(safe_next(request, default))
 
 
 @require_POST

@@ -1,11 +1,11 @@
 """relance worklist: the "Relance des factures" screen in a terminal, or CSV / JSON."""
 
-import csv
 import json
 
 from django.core.management.base import BaseCommand
 
 from api.services import company_today
+from relance import csvsafe
 from relance.clitools import (
     BadArguments,
     add_company_argument,
@@ -98,10 +98,10 @@ class Command(BaseCommand):
         self.stdout.write(json.dumps(body, default=str, ensure_ascii=False, indent=1))
 
     def _csv(self, qs, totals, company, as_of):
-        writer = csv.writer(self.stdout)
+        writer = csvsafe.writer(self.stdout)
         writer.writerow([key for key, _h, _g in COLUMNS])
         for d in qs.iterator(chunk_size=2000):
-            writer.writerow(["" if v is None else v for v in (get(d) for _k, _h, get in COLUMNS)])
+            writer.writerow([get(d) for _k, _h, get in COLUMNS])
 
     def _table(self, qs, totals, company, as_of):
         lang = company.language[:2]
