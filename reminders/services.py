@@ -614,13 +614,22 @@ class BatchSummary:
 
     @property
     def done(self) -> bool:
-        return not (self.totals.get(ReminderState.QUEUED, 0) + self.totals.get("sending", 0))
+        open_states = (ReminderState.QUEUED, ReminderState.SENDING, INTERRUPTED)
+        return not sum(self.totals.get(state, 0) for state in open_states)
+
+
+# shown, not stored: rows left 'sending' by a worker whose lease ran out (it died); the
+# next run sends those it never handed over and lists the one it was handing over
+INTERRUPTED = "interrupted"
 
 
 def batch_summary(batch: Batch) -> BatchSummary:
     """Counts per channel and outcome, and each error in words with its documents and
     customer. Available any time after (the rows are the record)."""
+    from .lease import expired_before
+
     batch.refresh_from_db(fields=["state", "letters_pdf", "letters_pages"])
+    lost = expired_before()
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     totals: dict[str, int] = defaultdict(int)
     errors, review = [], []
@@ -630,8 +639,11 @@ def batch_summary(batch: Batch) -> BatchSummary:
         .order_by("customer__name", "pk")
     )
     for row in rows:
-        counts[row.channel][row.state] += 1
-        totals[row.state] += 1
+        state = row.state
+        if state == ReminderState.SENDING and row.claimed_at and row.claimed_at < lost:
+            state = INTERRUPTED
+        counts[row.channel][state] += 1
+        totals[state] += 1
         if row.state in (ReminderState.FAILED, ReminderState.NEEDS_REVIEW) or (
             row.last_error and row.state == ReminderState.QUEUED
         ):

@@ -219,19 +219,21 @@ def _batch(request, pk):
 
 
 def batch_summary(request, pk: int):
+    from reminders.lease import timeout as lease_timeout
+    from reminders.models import ReminderState
+    from reminders.services import INTERRUPTED
     from reminders.services import batch_summary as summary_of
 
     batch = _batch(request, pk)
     summary = summary_of(batch)
-    from reminders.models import ReminderState
-
-    labels = dict(ReminderState.choices)
+    labels = {**dict(ReminderState.choices), INTERRUPTED: _("interrompu")}
     rows = []
     for channel, states in summary.counts.items():
         for state, n in states.items():
             label = DONE_LABELS.get(channel) if state == "sent" else None
             rows.append((Channel(channel).label, label or labels.get(state, state), n))
     queued = summary.totals.get("queued", 0) + summary.totals.get("sending", 0)
+    interrupted = summary.totals.get(INTERRUPTED, 0)
     context = {
         "section": "worklist",
         "batch": batch,
@@ -241,10 +243,12 @@ def batch_summary(request, pk: int):
         "failed": summary.totals.get("failed", 0),
         "unsure": summary.totals.get("needs_review", 0),
         "queued": queued,
+        "interrupted": interrupted,
+        "lease_seconds": round(lease_timeout().total_seconds()),
         "has_letters": any(c == Channel.LETTER for c in summary.counts),
         "to_decide": _to_decide(batch),
         # not while the page refreshes itself (every 2 s): it would fold the words up
-        "lone": None if queued else _lone_message(batch),
+        "lone": None if queued or interrupted else _lone_message(batch),
     }
     template = "web/batch_summary_body.html" if request.htmx else "web/batch_summary.html"
     return render(request, template, context)
