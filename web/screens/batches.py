@@ -3,6 +3,8 @@
 The use cases live in reminders.services; this module only turns requests into calls.
 """
 
+import uuid
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
@@ -83,6 +85,7 @@ def _show_preview(request, company, documents, channel, back, edit=None, errors=
             **(_preview_parts(preview) if preview else {}),
             "edit": _edit_form(preview, edit, errors) if sendable else None,
             "ids": ",".join(map(str, ids)),
+            "send_token": uuid.uuid4().hex,
             "can_send": sendable,
             "next": back,
         },
@@ -168,24 +171,57 @@ def batch_send(request):
     require_role(request, Role.COLLECTOR)
     if not reminders_installed():
         raise Http404("reminders app not installed")
+    from reminders.already import AlreadySending, in_words
     from reminders.services import create_batch
 
     documents = list(_selected_documents(request, company))
     if not documents:
         messages.error(request, _("Sélectionnez au moins une pièce."))
         return redirect("worklist")
+    done = _sent_with(request, company)
+    if done is not None:  # this very form was sent already (a second click)
+        messages.info(request, in_words(done))
+        return redirect("batch_summary", pk=done.pk)
     channel = _channel(request)
     edited = _edit_of(request.POST)
     try:
         batch = create_batch(
             company, documents, channel=channel, user=request.user, edited=edited or None
         )
+    except AlreadySending as exc:  # sent twice (a second click): show the first one
+        messages.info(request, exc.message)
+        _remember_sent(request, exc.batch)
+        return redirect("batch_summary", pk=exc.batch.pk)
     except ValidationError as exc:
         if edited:
             return _edit_refused(request, company, channel, exc)
         messages.error(request, _errors_text(exc))
         return redirect("worklist")
+    _remember_sent(request, batch)
     return redirect("batch_summary", pk=batch.pk)
+
+
+# The preview's send form carries a token; the session keeps the batch each token made,
+# so that the same form sent again (even after its e-mails went out, when the documents
+# have moved on to their next level) lands on that batch instead of starting another.
+SENT_FORMS = "relance_sent_forms"
+SENT_FORMS_KEPT = 20
+
+
+def _sent_with(request, company):
+    from reminders.models import Batch
+
+    token = request.POST.get("send_token", "")
+    pk = request.session.get(SENT_FORMS, {}).get(token) if token else None
+    return Batch.objects.for_company(company).filter(pk=pk).first() if pk else None
+
+
+def _remember_sent(request, batch) -> None:
+    token = request.POST.get("send_token", "")[:64]
+    if token:
+        sent = request.session.get(SENT_FORMS, {})
+        sent[token] = batch.pk
+        request.session[SENT_FORMS] = dict(list(sent.items())[-SENT_FORMS_KEPT:])
 
 
 def _edit_refused(request, company, channel, exc: ValidationError):
