@@ -30,7 +30,7 @@ def _summary(client, batch) -> str:
 def test_a_dead_workers_reminders_show_as_interrupted_then_go_out_once(
     alice_client, seed_docs, templated, settings
 ):
-    settings.RELANCE_OUTBOX_TIMEOUT = 2  # seconds; 45 by default
+    settings.RELANCE_OUTBOX_TIMEOUT = 3  # seconds; 45 by default
     ids = f"{seed_docs['3'].pk},{seed_docs['5'].pk}"
     alice_client.post("/relances/envoyer/", {"channel": "email", "ids": ids})
     batch = Batch.objects.get()
@@ -40,7 +40,7 @@ def test_a_dead_workers_reminders_show_as_interrupted_then_go_out_once(
     lease.renew(first.claimed_by)  # its last sign of life
     page = _summary(alice_client, batch)
     assert "2 en cours" in page and "interrompu" not in page  # alive, as far as we know
-    time.sleep(2.2)  # no renewal: the lease runs out
+    time.sleep(3.2)  # no renewal: the lease runs out
     page = _summary(alice_client, batch)
     assert "2 interrompus" in page and "2 en cours" not in page
     assert "Envoi interrompu. Le processus d'envoi qui tenait 2 rappels s'est arrêté" in page
