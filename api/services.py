@@ -113,16 +113,21 @@ def documents_of(result) -> list[int]:
 
 
 def create(company: Company, selection: Selection, *, user=None, as_of: date | None = None):
-    """Preview, then create the batch of exactly the previewed documents (None if empty)."""
+    """Preview, then create the batch of exactly the previewed documents (None if empty,
+    or if they are all already being sent: no batch of refusals)."""
+    from reminders.already import AlreadySending
     from reminders.services import create_batch
 
     result = preview(company, selection, user=user, as_of=as_of)
     ids = documents_of(result)
     if not ids:
         return result, None
-    batch = create_batch(
-        company, ids, selection.send_as, user, selection.group_by_customer, as_of=as_of
-    )
+    try:
+        batch = create_batch(
+            company, ids, selection.send_as, user, selection.group_by_customer, as_of=as_of
+        )
+    except AlreadySending:
+        return result, None
     return result, batch
 
 

@@ -188,6 +188,19 @@ else:
 # on 2 cores, 3 workers send ~1.25x faster than 2, 4 are slower (docs/admin-guide.md).
 RELANCE_SEND_WORKERS = int(os.environ.get("RELANCE_SEND_WORKERS", "3"))
 
+# -- Outbox (reminders/outbox.py, reminders/lease.py; docs/reliability.md) -------------
+# Read from the environment here, and by the outbox at each call (tests override them).
+# E-mails a worker claims at once.
+RELANCE_OUTBOX_CHUNK = int(os.environ.get("RELANCE_OUTBOX_CHUNK", "50"))
+# Tries of a temporary error (4xx, network) before the reminder is marked failed.
+RELANCE_OUTBOX_MAX_ATTEMPTS = int(os.environ.get("RELANCE_OUTBOX_MAX_ATTEMPTS", "5"))
+# Seconds before the first retry; doubled at each try, at most an hour.
+RELANCE_OUTBOX_BACKOFF = float(os.environ.get("RELANCE_OUTBOX_BACKOFF", "60"))
+# Seconds a worker's claim lasts unless renewed (a live worker renews it every third of
+# that): a dead worker's reminders are shown as interrupted and taken up after this.
+RELANCE_OUTBOX_TIMEOUT = float(os.environ.get("RELANCE_OUTBOX_TIMEOUT", "45"))
+# -- end of outbox ----------------------------------------------------------------------
+
 # API: requests per token and window ("N/s", "N/min", "N/h"). The counter lives in the
 # cache: set CACHE_URL=redis://... so that several web processes share it.
 RELANCE_API_RATE = os.environ.get("RELANCE_API_RATE", "600/min")

@@ -6,7 +6,9 @@ is handed to the SMTP server, `handed_at` is committed (and the attempt counted)
 after the server answers, the outcome is committed. So when a worker dies, a claimed row
 it never handed over goes back to the queue (it cannot have left), and at most the one
 message it was sending is in doubt: that row goes to 'needs_review' for a person, never
-resent blindly. A row becomes 'sent' only after the server accepted the message.
+resent blindly. A row becomes 'sent' only after the server accepted the message. A live
+worker renews its claim (reminders/lease.py); a dead one's rows are taken up once their
+lease has run out (RELANCE_OUTBOX_TIMEOUT).
 """
 
 import logging
@@ -28,6 +30,7 @@ from channels.email import Email, EmailChannel
 from receivables.models import DocumentKind, DocumentState
 
 from . import attachments as files
+from . import lease
 from . import outbox_sql as sql
 from .clock import company_today
 from .models import Attachment, Batch, Reminder, ReminderDocument, ReminderState
@@ -36,12 +39,9 @@ from .wording import word_claimed
 
 log = logging.getLogger(__name__)
 
-# rows a worker claims at once: fewer, longer claims cost less per message; after a
-# crash the unsent rest of a chunk waits for RELANCE_OUTBOX_TIMEOUT, then goes out
-CHUNK = int(getattr(settings, "RELANCE_OUTBOX_CHUNK", 50))
-MAX_ATTEMPTS = int(getattr(settings, "RELANCE_OUTBOX_MAX_ATTEMPTS", 5))
-BACKOFF_SECONDS = int(getattr(settings, "RELANCE_OUTBOX_BACKOFF", 60))
-SENDING_TIMEOUT = timedelta(seconds=int(getattr(settings, "RELANCE_OUTBOX_TIMEOUT", 600)))
+# Settings (relance/settings.py) are read at each call, not at import: tests change them.
+# RELANCE_OUTBOX_CHUNK: rows a worker claims at once (fewer, longer claims cost less per
+# message; after a crash the unsent rest of a chunk goes out once the lease ran out).
 
 
 @dataclass
@@ -55,8 +55,9 @@ class DrainStats:
 
 
 def backoff(attempts: int) -> timedelta:
-    """60 s, 2 min, 4 min, ... capped at 1 h."""
-    return timedelta(seconds=min(BACKOFF_SECONDS * 2 ** max(attempts - 1, 0), 3600))
+    """60 s, 2 min, 4 min, ... capped at 1 h (RELANCE_OUTBOX_BACKOFF: the first)."""
+    first = float(settings.RELANCE_OUTBOX_BACKOFF)
+    return timedelta(seconds=min(first * 2 ** max(attempts - 1, 0), 3600))
 
 
 # stored as written here, translated when shown (Reminder.error_in_words)
@@ -66,12 +67,12 @@ INTERRUPTED = gettext_noop(
 
 
 def flag_stale(now=None) -> int:
-    """Rows left in 'sending' past the timeout: their worker died. One never handed to
+    """Rows left in 'sending' whose lease ran out: their worker died. One never handed to
     the server goes back to the queue; one handed over may have left: a person decides.
     Returns how many went to review."""
     now = now or timezone.now()
     stale = Reminder.objects.filter(
-        state=ReminderState.SENDING, claimed_at__lt=now - SENDING_TIMEOUT
+        state=ReminderState.SENDING, claimed_at__lt=lease.expired_before(now)
     )
     stale.filter(handed_at__isnull=True).update(
         state=ReminderState.QUEUED, claimed_by="", next_attempt_at=now
@@ -106,13 +107,18 @@ class File:
 
 
 def claim(
-    limit: int, batch_id: int | None = None, now=None, renderers: dict | None = None
+    limit: int,
+    batch_id: int | None = None,
+    now=None,
+    renderers: dict | None = None,
+    token: str | None = None,
 ) -> list[Reminder]:
-    """Take up to `limit` due e-mail rows for this worker (conditional UPDATE), each with
-    its `outbox_links` and `outbox_files` (plain values: two queries for the chunk), after
-    wording those whose words are pending (`reminders.wording`)."""
+    """Take up to `limit` due e-mail rows for this worker (conditional UPDATE) under
+    `token` (its lease's), each with its `outbox_links` and `outbox_files` (plain values:
+    two queries for the chunk), after wording those whose words are pending
+    (`reminders.wording`)."""
     now = now or timezone.now()
-    token = uuid.uuid4().hex
+    token = token or uuid.uuid4().hex
     due = Reminder.objects.filter(
         state=ReminderState.QUEUED, channel__in=EMAIL_CHANNELS, next_attempt_at__lte=now
     )
@@ -274,25 +280,28 @@ class Ledger:
 def drain(
     batch_id: int | None = None, stop=None, chunk: int | None = None, connection=None
 ) -> DrainStats:
-    """Send every due queued e-mail (of one batch, or all) over one SMTP connection.
-    `stop()` is checked between messages (SIGTERM): the claimed rest goes back."""
+    """Send every due queued e-mail (of one batch, or all) over one SMTP connection,
+    renewing the lease on the claimed rows meanwhile. `stop()` is checked between
+    messages (SIGTERM): the claimed rest goes back."""
     stop = stop or (lambda: False)
     stats = DrainStats(needs_review=flag_stale())
     ledger = Ledger(stats)
     channel = EmailChannel(connection)
     cache, renderers = _Files(), {}
+    size = chunk or int(settings.RELANCE_OUTBOX_CHUNK)
     try:
-        while not stop():
-            rows = claim(chunk or CHUNK, batch_id, renderers=renderers)
-            if not rows:
-                break
-            for i, row in enumerate(rows):
-                if stop():
-                    ledger.flush()
-                    release(rows[i:])
+        with lease.Lease() as held:
+            while not stop():
+                rows = claim(size, batch_id, renderers=renderers, token=held.new_token())
+                if not rows:
                     break
-                _send_one(channel, row, cache, ledger)
-            ledger.flush()
+                for i, row in enumerate(rows):
+                    if stop():
+                        ledger.flush()
+                        release(rows[i:])
+                        break
+                    _send_one(channel, row, cache, ledger)
+                ledger.flush()
     finally:
         ledger.flush()
         channel.close()
@@ -318,7 +327,7 @@ def _send_one(channel: EmailChannel, row: Reminder, cache: _Files, ledger: Ledge
         log.info("reminder %s: %s (%s)", row.pk, err, "permanent" if err.permanent else "retry")
         if err.uncertain:  # maybe accepted: resending could duplicate it
             return ledger.note(row, Outcome(ReminderState.NEEDS_REVIEW, str(err)))
-        if err.permanent or row.attempts >= MAX_ATTEMPTS:
+        if err.permanent or row.attempts >= int(settings.RELANCE_OUTBOX_MAX_ATTEMPTS):
             return ledger.note(row, Outcome(ReminderState.FAILED, str(err)))
         return ledger.note(row, Outcome(ReminderState.QUEUED, str(err)))
     return ledger.note(row, Outcome(ReminderState.SENT))

@@ -32,6 +32,7 @@ from dunning.models import Channel, Level
 from receivables.models import Company, Customer, Document, DocumentKind
 
 from . import attachments as files
+from .already import refuse_repeat
 from .clock import company_today
 from .editing import apply_edit, clean_edit
 from .models import (
@@ -67,6 +68,8 @@ class BatchPreview:
     as_of: date
     messages: list[Message]  # will go out
     failures: list[Message]  # cannot, each with its `error` in words
+    # (document pk, level rank) refused because that reminder is already live
+    already_live: list[tuple[int, int]] = field(default_factory=list)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -136,6 +139,7 @@ def preview_batch(
     renderer.preload(docs, overdue=word_first is None)
     messages: list[Message] = []
     failures: list[Message] = []
+    already: list[tuple[int, int]] = []
 
     def fail(customer, group, level, why, ch=None):
         failures.append(
@@ -163,6 +167,7 @@ def preview_batch(
                 why = _("aucun niveau de relance à venir (procédure terminée ou absente)")
             if not why and renderer.already_live(doc, level.rank):
                 why = _("un rappel de ce niveau est déjà envoyé ou en file d'attente")
+                already.append((doc.pk, level.rank))
             if why:
                 fail(customer, [doc], level, why)
             else:
@@ -189,7 +194,7 @@ def preview_batch(
             else:
                 renderer.check(msg)
             (failures if msg.error else messages).append(msg)
-    return BatchPreview(as_of=as_of, messages=messages, failures=failures)
+    return BatchPreview(as_of=as_of, messages=messages, failures=failures, already_live=already)
 
 
 # -- create ---------------------------------------------------------------------------
@@ -206,10 +211,11 @@ def create_batch(
     as_of: date | None = None,
 ) -> Batch:
     """Write the batch and its outbox rows (failures too, with their reason), then
-    start sending once the transaction has committed. `edited` (subject and/or
-    body_text, keywords allowed) replaces the words of the message when there is
-    exactly one (`reminders.editing`: the HTML part is rebuilt from the text); it is
-    worded now and goes as edited. Other e-mails are worded by the worker that sends
+    start sending once the transaction has committed. The same selection again while
+    (or after) it went out writes nothing: `already.AlreadySending` names its batch.
+    `edited` (subject and/or body_text, keywords allowed) replaces the words of the
+    message when there is exactly one (`reminders.editing`: the HTML part is rebuilt
+    from the text); it is worded now and goes as edited. Other e-mails are worded by the worker that sends
     them (`reminders.wording`): what the preview showed, with the figures of the day."""
     words = bool(edited)
     if edited:
@@ -219,6 +225,7 @@ def create_batch(
             preview = preview_batch(
                 company, documents, channel, user, group_by_customer, as_of=as_of, words=words
             )
+            refuse_repeat(preview)
             if edited:
                 if not preview.single:
                     raise ValidationError(
@@ -229,7 +236,11 @@ def create_batch(
                 company=company, created_by=user, channel=channel or "", counts=preview.counts
             )
             _write_rows(company, batch, preview, words)
-    except IntegrityError as exc:
+    except IntegrityError as exc:  # a concurrent send took a document first
+        again = preview_batch(
+            company, documents, channel, user, group_by_customer, as_of=as_of, words=False
+        )
+        refuse_repeat(again)  # the same selection sent twice at once: say which batch
         raise ValidationError(
             _("Une des pièces vient d'être relancée à ce niveau par quelqu'un d'autre ; réessayez.")
         ) from exc
@@ -614,13 +625,22 @@ class BatchSummary:
 
     @property
     def done(self) -> bool:
-        return not (self.totals.get(ReminderState.QUEUED, 0) + self.totals.get("sending", 0))
+        open_states = (ReminderState.QUEUED, ReminderState.SENDING, INTERRUPTED)
+        return not sum(self.totals.get(state, 0) for state in open_states)
+
+
+# shown, not stored: rows left 'sending' by a worker whose lease ran out (it died); the
+# next run sends those it never handed over and lists the one it was handing over
+INTERRUPTED = "interrupted"
 
 
 def batch_summary(batch: Batch) -> BatchSummary:
     """Counts per channel and outcome, and each error in words with its documents and
     customer. Available any time after (the rows are the record)."""
+    from .lease import expired_before
+
     batch.refresh_from_db(fields=["state", "letters_pdf", "letters_pages"])
+    lost = expired_before()
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     totals: dict[str, int] = defaultdict(int)
     errors, review = [], []
@@ -630,8 +650,11 @@ def batch_summary(batch: Batch) -> BatchSummary:
         .order_by("customer__name", "pk")
     )
     for row in rows:
-        counts[row.channel][row.state] += 1
-        totals[row.state] += 1
+        state = row.state
+        if state == ReminderState.SENDING and row.claimed_at and row.claimed_at < lost:
+            state = INTERRUPTED
+        counts[row.channel][state] += 1
+        totals[state] += 1
         if row.state in (ReminderState.FAILED, ReminderState.NEEDS_REVIEW) or (
             row.last_error and row.state == ReminderState.QUEUED
         ):

@@ -38,17 +38,19 @@ def process_batch(batch_id: int) -> dict:
 
 def _next_run_at(batch_id: int):
     """When this batch needs another run: its earliest postponed e-mail (4xx), or when
-    rows another worker holds in 'sending' become stale (that worker may have died:
-    the run after the timeout hands them to a person). None: nothing left to do."""
+    the lease on rows another worker holds in 'sending' runs out (that worker may have
+    died: the run after it takes them up; a live one will have renewed it, and the run
+    looks again later). None: nothing left to do."""
     from django.db.models import Min
 
+    from . import lease
     from .models import Reminder, ReminderState
-    from .outbox import SENDING_TIMEOUT, next_retry_at
+    from .outbox import next_retry_at
 
     times = [next_retry_at(batch_id)]
     held = Reminder.objects.filter(batch_id=batch_id, state=ReminderState.SENDING)
     oldest = held.aggregate(at=Min("claimed_at"))["at"]
     if oldest is not None:
-        times.append(oldest + SENDING_TIMEOUT + timedelta(seconds=1))
+        times.append(oldest + lease.timeout() + timedelta(seconds=1))
     times = [t for t in times if t is not None]
     return min(times) if times else None

@@ -2,7 +2,9 @@
 
 A reply lost AFTER the end of the message was sent (timeout, dropped connection) is not
 a failure: the server may well have queued it (RFC 1047). Resending would be a duplicate,
-so such an error is marked uncertain and a person decides.
+so such an error is marked uncertain and a person decides. A failure BEFORE that (no
+connection, refused, dropped during MAIL, RCPT or the data) is safe to retry: the flags
+below say so for the message being sent, never for an earlier one.
 """
 
 import smtplib
@@ -21,6 +23,10 @@ class _Tracking:
     """Mixin for smtplib.SMTP: `message_sent` is True once the final '.' of DATA went out."""
 
     message_sent = False
+
+    def mail(self, sender, options=()):
+        self.message_sent = False  # a new message: whatever went before is not this one
+        return super().mail(sender, options)
 
     def data(self, msg):
         self.message_sent = False
@@ -72,7 +78,8 @@ def as_bytes(message) -> bytes:
 
 
 class EmailBackend(DjangoSMTPBackend):
-    """`message_went_out` tells, after a failed send, whether the message had gone whole."""
+    """`message_went_out` tells, after a failed send, whether THAT message had gone whole
+    (False when the failure came before its data, e.g. the connection was refused)."""
 
     message_went_out = False
 
@@ -80,8 +87,14 @@ class EmailBackend(DjangoSMTPBackend):
     def connection_class(self):
         return TrackingSMTP_SSL if self.use_ssl else TrackingSMTP
 
+    def open(self):
+        self.message_went_out = False  # a refused connection sent nothing
+        return super().open()
+
     def _send(self, email_message):
         self.message_went_out = False
+        if self.connection is not None:
+            self.connection.message_sent = False
         try:
             return self._send_bytes(email_message)
         except Exception:

@@ -224,6 +224,8 @@ class EmailChannel:
         return msg
 
     def send(self, email: Email) -> None:
+        if hasattr(self.connection, "message_went_out"):
+            self.connection.message_went_out = False  # only this message's data counts
         try:
             msg = self.build(email)
             if getattr(self.connection, "connection", True) is None:

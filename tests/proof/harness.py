@@ -184,16 +184,22 @@ class Workers:
                 p.wait()
 
 
-def worker_env(database_url: str, smtp_port: int, media_root: Path, timeout: int = 4) -> dict:
+def worker_env(
+    database_url: str, smtp_port: int, media_root: Path, timeout: float = 3, chunk: int = 25
+) -> dict:
+    """The workers' environment, as a deployment sets it (relance/settings.py reads it).
+    A lease of a few seconds: the tests kill workers on purpose and wait for their rows;
+    live workers renew theirs every third of it."""
     env = dict(os.environ)
     env.update(
         DATABASE_URL=database_url,
-        DJANGO_SETTINGS_MODULE="tests.proof.crash_settings",
+        DJANGO_SETTINGS_MODULE="relance.settings",
         EMAIL_HOST="127.0.0.1",
         EMAIL_PORT=str(smtp_port),
         EMAIL_TIMEOUT="5",
         MEDIA_ROOT=str(media_root),
         RELANCE_OUTBOX_TIMEOUT=str(timeout),
+        RELANCE_OUTBOX_CHUNK=str(chunk),
         TASKS_BACKEND="db",
         LOG_LEVEL="ERROR",
     )
@@ -279,3 +285,43 @@ def verdict(batch_id: int, recorder: Recorder) -> Verdict:
         lost=lost,
         documents_behind=behind,
     )
+
+
+class Outage:
+    """The SMTP server stops while it holds the `at`-th message (its listener closed:
+    connections are refused) and comes back on the same port `seconds` later."""
+
+    def __init__(self, recorder: Recorder, at: int, seconds: float):
+        self.recorder, self.at, self.seconds = recorder, at, seconds
+        self.calls = 0
+        self.controller = None
+        self.back = threading.Event()
+        recorder.faults = self._fault
+
+    def start(self):
+        self.controller = start_smtp(self.recorder)
+        self.port = self.controller.port
+        return self
+
+    async def _fault(self, server, mid):
+        self.calls += 1
+        if self.calls == self.at:
+            threading.Thread(target=self._down_and_up).start()
+            await asyncio.sleep(self.seconds + 5)  # in flight when the server stops
+        return None
+
+    def _down_and_up(self) -> None:
+        from aiosmtpd.controller import Controller
+
+        down = self.controller
+        down.loop.call_soon_threadsafe(down.server.close)
+        down.stop()
+        time.sleep(self.seconds)
+        self.controller = Controller(self.recorder, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+        self.back.set()
+
+    def stop(self) -> None:
+        self.back.wait(self.seconds + 10)
+        if self.controller is not None:
+            self.controller.stop()

@@ -137,8 +137,8 @@ def test_a_killed_rq_worker_leaves_its_batch_to_the_next_one(
 
 def _scheduler_lock_expires(redis_url: str) -> None:
     """The dead scheduler's lock outlives it by 61 s; a new worker takes the lock over at
-    start, or at its maintenance every 10 min (before the rows a dead worker held are due
-    again, after RELANCE_OUTBOX_TIMEOUT, 600 s). The test lets the lock expire at once."""
+    start, or at its maintenance every 10 min (a lone worker's deferred runs wait until
+    then: docs/reliability.md). The test lets the lock expire at once."""
     import redis
     from rq.scheduler import RQScheduler
 

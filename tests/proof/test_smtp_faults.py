@@ -5,6 +5,7 @@ after the whole message went out (stall, drop) is for a person to decide, never 
 
 import asyncio
 import random
+import time
 from collections import Counter
 from datetime import timedelta
 
@@ -100,3 +101,41 @@ def test_it_retries_later_reports_refusals_and_never_claims_an_unaccepted_send(
     by_id = {r.message_id: r.state for r in rows}
     assert all(by_id[m] in (ReminderState.SENT, ReminderState.NEEDS_REVIEW) for m in accepted)
     assert set(states) <= {ReminderState.SENT, ReminderState.FAILED, ReminderState.NEEDS_REVIEW}
+
+
+def test_a_server_outage_mid_batch_is_retried_and_only_the_message_in_flight_is_in_doubt(
+    settings, tmp_path, db
+):
+    """The server stops while it holds message 15 of 50 and comes back 3 s later: the
+    message in flight may have been accepted (a person decides); every other one had
+    not reached the server, so it is retried and received exactly once."""
+    settings.RELANCE_OUTBOX_BACKOFF = 1  # retries after 1 s, 2 s, 4 s … instead of 60 s
+    settings.MEDIA_ROOT = tmp_path
+    recorder = harness.Recorder()
+    outage = harness.Outage(recorder, at=15, seconds=3).start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = outage.port
+    settings.EMAIL_TIMEOUT = 2
+    batch = harness.make_reminders(50, tmp_path)
+    deadline = time.monotonic() + 60
+    try:
+        while harness.open_rows(batch.pk) and time.monotonic() < deadline:
+            send_outbox(batch)
+            time.sleep(0.2)
+    finally:
+        outage.stop()
+    rows = _rows(batch)
+    states = Counter(r.state for r in rows)
+    received = Counter(recorder.ids)
+    assert outage.back.is_set() and len(received) >= 14
+    assert states[ReminderState.NEEDS_REVIEW] <= 1, [r.last_error for r in rows][:20]
+    assert states[ReminderState.SENT] + states[ReminderState.NEEDS_REVIEW] == 50, states
+    assert all(n == 1 for n in received.values()), "a message reached the server twice"
+    assert all(received[r.message_id] == 1 for r in rows if r.state == ReminderState.SENT)
+    for row in rows:
+        if row.state == ReminderState.NEEDS_REVIEW:
+            assert "le message complet est parti" in row.last_error
+    retried = [r for r in rows if r.attempts > 1]
+    assert len(retried) >= 30  # refused during the outage, sent once it was over
+    assert all(r.state == ReminderState.SENT and not r.last_error for r in retried)

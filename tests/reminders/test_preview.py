@@ -8,7 +8,7 @@ from django_tasks_db.models import DBTaskResult
 
 from dunning.models import Channel
 from receivables.models import Customer
-from reminders.models import Reminder, ReminderState, Template
+from reminders.models import Batch, Reminder, ReminderState, Template
 from reminders.services import create_batch, default_channel, preview_batch
 
 from .conftest import AS_OF
@@ -112,13 +112,27 @@ def test_create_batch_writes_the_outbox_then_enqueues_after_commit(
 
 
 def test_one_document_cannot_get_two_live_reminders_for_one_level(late_invoice, company):
-    doc = late_invoice()
-    create_batch(company, [doc], as_of=AS_OF)
-    second = create_batch(company, [doc], channel="letter", as_of=AS_OF)
-    [row] = second.reminders.all()
-    assert row.state == ReminderState.FAILED
-    assert row.last_error == "un rappel de ce niveau est déjà envoyé ou en file d'attente"
-    assert Reminder.objects.filter(state="queued").count() == 1
+    """Sent again while it is going out: no second reminder, and no batch of refusals
+    either; the error names the batch already sending it."""
+    from reminders.already import AlreadySending
+
+    doc, other = late_invoice(), late_invoice()
+    first = create_batch(company, [doc], as_of=AS_OF)
+    with pytest.raises(AlreadySending) as refused:
+        create_batch(company, [doc], channel="letter", as_of=AS_OF)
+    assert refused.value.batch == first
+    assert refused.value.messages == [
+        f"Déjà en cours d'envoi : ces pièces sont dans l'envoi n° {first.pk}."
+    ]
+    assert Batch.objects.count() == 1
+    # with something new in it, the selection goes, and the repeat is listed as refused
+    second = create_batch(company, [doc, other], channel="letter", as_of=AS_OF)
+    states = dict(second.reminders.values_list("state", "last_error"))
+    assert states == {
+        ReminderState.QUEUED: "",
+        ReminderState.FAILED: "un rappel de ce niveau est déjà envoyé ou en file d'attente",
+    }
+    assert Reminder.objects.filter(state="queued").count() == 2
 
 
 def test_a_single_message_can_be_edited_before_it_leaves(late_invoice, company):

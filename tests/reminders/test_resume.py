@@ -11,8 +11,9 @@ from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from reminders.lease import timeout
 from reminders.models import Reminder, ReminderState
-from reminders.outbox import SENDING_TIMEOUT, drain
+from reminders.outbox import drain
 from reminders.services import create_batch, resume_open_batches
 from reminders.tasks import process_batch
 
@@ -64,7 +65,7 @@ def test_rows_another_worker_holds_bring_the_batch_back_after_the_timeout(
     assert smtp_server.received == []  # not resent
     again = DBTaskResult.objects.get()
     assert again.task_result.args == [batch.pk]
-    assert claimed + SENDING_TIMEOUT < again.run_after < claimed + SENDING_TIMEOUT * 2
+    assert claimed + timeout() < again.run_after < claimed + timeout() * 2
 
 
 def test_a_batch_with_nothing_held_or_postponed_is_not_run_again(

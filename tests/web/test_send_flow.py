@@ -171,3 +171,84 @@ def test_preview_asks_to_reread_a_message_with_an_empty_keyword(alice_client, se
         "/relances/apercu/", {"channel": "firm_email", "ids": [doc.pk]}
     ).content.decode()
     assert "À relire :" not in html
+
+
+def _page(client, response) -> str:
+    from html import unescape
+
+    from django.utils.html import strip_tags
+
+    assert response.status_code == 302
+    return " ".join(unescape(strip_tags(client.get(response["Location"]).content.decode())).split())
+
+
+def test_the_same_send_clicked_four_times_makes_one_batch_and_says_it_is_already_going(
+    alice_client, seed_docs, templated
+):
+    """Four clicks while the first batch is still going out (its e-mails wait for the
+    worker): the second to fourth land on that batch, « déjà en cours d'envoi », and
+    write no batch of refusals."""
+    from reminders.models import Batch, Reminder
+
+    form = {"channel": "email", "ids": f"{seed_docs['3'].pk},{seed_docs['5'].pk}"}
+    clicks, pages = [], []
+    for _ in range(4):  # each click, then the page it leads to
+        clicks.append(alice_client.post("/relances/envoyer/", form))
+        pages.append(_page(alice_client, clicks[-1]))
+    [batch] = Batch.objects.all()
+    assert {r["Location"] for r in clicks} == {f"/relances/lots/{batch.pk}/"}
+    assert "0 envoyée · 2 en cours" in pages[0] and "Déjà" not in pages[0]
+    for page in pages[1:]:
+        assert f"Déjà en cours d'envoi : ces pièces sont dans l'envoi n° {batch.pk}." in page
+        assert "0 envoyée · 2 en cours" in page and "en échec" not in page
+    assert list(Reminder.objects.values_list("state", flat=True)) == ["queued", "queued"]
+
+
+def test_a_send_repeated_after_it_went_out_says_so_and_writes_nothing(
+    alice_client, seed_docs, templated, lenty, django_capture_on_commit_callbacks
+):
+    """The e-mails went out at once, then the same form is sent again: « déjà envoyé »,
+    in the person's language, and no reminder at the next level. A document of the
+    selection that cannot go for another reason is named."""
+    import re
+
+    from reminders.models import Batch
+
+    lenty.emails = ""
+    lenty.save()
+    ids = f"{seed_docs['3'].pk},{seed_docs['5'].pk}"
+    preview = alice_client.post("/relances/apercu/", {"channel": "email", "ids": ids})
+    token = re.search(r'name="send_token" value="(\w+)"', preview.content.decode())[1]
+    form = {"channel": "email", "ids": ids, "send_token": token}
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = alice_client.post("/relances/envoyer/", form)
+    assert "1 envoyée" in _page(alice_client, sent) and len(mail.outbox) == 1
+    [batch] = Batch.objects.all()
+    page = _page(alice_client, alice_client.post("/relances/envoyer/", form))
+    assert f"Déjà envoyé : ces pièces ont été relancées à ce niveau (envoi n° {batch.pk})" in page
+    alice_client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    page = _page(alice_client, alice_client.post("/relances/envoyer/", form))
+    assert (
+        f"Already sent: these documents were reminded at this level (batch no. {batch.pk})" in page
+    )
+    assert Batch.objects.count() == 1 and len(mail.outbox) == 1
+
+
+def test_a_selection_already_going_out_names_what_else_cannot_go(
+    alice_client, seed_docs, templated, lenty
+):
+    """Nothing new can go: one document is already being sent (by another form), the
+    other has no e-mail address. No batch of refusals; both reasons said."""
+    from reminders.models import Batch
+
+    alice_client.post("/relances/envoyer/", {"channel": "email", "ids": seed_docs["5"].pk})
+    [batch] = Batch.objects.all()
+    lenty.emails = ""
+    lenty.save()
+    ids = f"{seed_docs['3'].pk},{seed_docs['5'].pk}"
+    page = _page(
+        alice_client, alice_client.post("/relances/envoyer/", {"channel": "email", "ids": ids})
+    )
+    assert f"Déjà en cours d'envoi : ces pièces sont dans l'envoi n° {batch.pk}." in page
+    assert "Les autres ne peuvent pas partir : LENTY Sarah (3) : pas d'adresse e-mail." in page
+    assert Batch.objects.count() == 1

@@ -3,6 +3,8 @@
 The use cases live in reminders.services; this module only turns requests into calls.
 """
 
+import uuid
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
@@ -83,6 +85,7 @@ def _show_preview(request, company, documents, channel, back, edit=None, errors=
             **(_preview_parts(preview) if preview else {}),
             "edit": _edit_form(preview, edit, errors) if sendable else None,
             "ids": ",".join(map(str, ids)),
+            "send_token": uuid.uuid4().hex,
             "can_send": sendable,
             "next": back,
         },
@@ -168,24 +171,57 @@ def batch_send(request):
     require_role(request, Role.COLLECTOR)
     if not reminders_installed():
         raise Http404("reminders app not installed")
+    from reminders.already import AlreadySending, in_words
     from reminders.services import create_batch
 
     documents = list(_selected_documents(request, company))
     if not documents:
         messages.error(request, _("Sélectionnez au moins une pièce."))
         return redirect("worklist")
+    done = _sent_with(request, company)
+    if done is not None:  # this very form was sent already (a second click)
+        messages.info(request, in_words(done))
+        return redirect("batch_summary", pk=done.pk)
     channel = _channel(request)
     edited = _edit_of(request.POST)
     try:
         batch = create_batch(
             company, documents, channel=channel, user=request.user, edited=edited or None
         )
+    except AlreadySending as exc:  # sent twice (a second click): show the first one
+        messages.info(request, exc.message)
+        _remember_sent(request, exc.batch)
+        return redirect("batch_summary", pk=exc.batch.pk)
     except ValidationError as exc:
         if edited:
             return _edit_refused(request, company, channel, exc)
         messages.error(request, _errors_text(exc))
         return redirect("worklist")
+    _remember_sent(request, batch)
     return redirect("batch_summary", pk=batch.pk)
+
+
+# The preview's send form carries a token; the session keeps the batch each token made,
+# so that the same form sent again (even after its e-mails went out, when the documents
+# have moved on to their next level) lands on that batch instead of starting another.
+SENT_FORMS = "relance_sent_forms"
+SENT_FORMS_KEPT = 20
+
+
+def _sent_with(request, company):
+    from reminders.models import Batch
+
+    token = request.POST.get("send_token", "")
+    pk = request.session.get(SENT_FORMS, {}).get(token) if token else None
+    return Batch.objects.for_company(company).filter(pk=pk).first() if pk else None
+
+
+def _remember_sent(request, batch) -> None:
+    token = request.POST.get("send_token", "")[:64]
+    if token:
+        sent = request.session.get(SENT_FORMS, {})
+        sent[token] = batch.pk
+        request.session[SENT_FORMS] = dict(list(sent.items())[-SENT_FORMS_KEPT:])
 
 
 def _edit_refused(request, company, channel, exc: ValidationError):
@@ -219,19 +255,21 @@ def _batch(request, pk):
 
 
 def batch_summary(request, pk: int):
+    from reminders.lease import timeout as lease_timeout
+    from reminders.models import ReminderState
+    from reminders.services import INTERRUPTED
     from reminders.services import batch_summary as summary_of
 
     batch = _batch(request, pk)
     summary = summary_of(batch)
-    from reminders.models import ReminderState
-
-    labels = dict(ReminderState.choices)
+    labels = {**dict(ReminderState.choices), INTERRUPTED: _("interrompu")}
     rows = []
     for channel, states in summary.counts.items():
         for state, n in states.items():
             label = DONE_LABELS.get(channel) if state == "sent" else None
             rows.append((Channel(channel).label, label or labels.get(state, state), n))
     queued = summary.totals.get("queued", 0) + summary.totals.get("sending", 0)
+    interrupted = summary.totals.get(INTERRUPTED, 0)
     context = {
         "section": "worklist",
         "batch": batch,
@@ -241,10 +279,12 @@ def batch_summary(request, pk: int):
         "failed": summary.totals.get("failed", 0),
         "unsure": summary.totals.get("needs_review", 0),
         "queued": queued,
+        "interrupted": interrupted,
+        "lease_seconds": round(lease_timeout().total_seconds()),
         "has_letters": any(c == Channel.LETTER for c in summary.counts),
         "to_decide": _to_decide(batch),
         # not while the page refreshes itself (every 2 s): it would fold the words up
-        "lone": None if queued else _lone_message(batch),
+        "lone": None if queued or interrupted else _lone_message(batch),
     }
     template = "web/batch_summary_body.html" if request.htmx else "web/batch_summary.html"
     return render(request, template, context)
