@@ -8,6 +8,7 @@ from ninja import Field, Schema
 from pydantic import AfterValidator, create_model
 
 from dunning.models import Channel
+from receivables.coerce import EARLIEST, LATEST
 from receivables.models import PaymentMethod
 
 MAX_BATCH = 10_000
@@ -18,7 +19,7 @@ PositiveMoney = Annotated[Decimal, Field(gt=0, max_digits=14, decimal_places=2)]
 MoneyOut = Annotated[Decimal, AfterValidator(lambda v: v.quantize(Decimal("0.01")))]
 # Ids and dates from clients are bounded so that no value can overflow the database.
 Id = Annotated[int, Field(ge=1, le=2**53)]
-Day = Annotated[date, Field(ge=date(1900, 1, 1), le=date(2199, 12, 31))]
+Day = Annotated[date, Field(ge=EARLIEST, le=LATEST)]
 Code = Annotated[str, Field(min_length=1, max_length=50)]
 
 

@@ -16,6 +16,8 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 from lxml import etree
 
+from receivables.coerce import BadValue, in_range, nul_paths, nul_refused, to_money
+
 
 class StatementError(ValueError):
     """The file is not a statement we can read; nothing was imported."""
@@ -84,11 +86,41 @@ def detect_format(data: bytes) -> str:
 def parse(data: bytes, name: str = "") -> ParsedStatement:
     try:
         fmt = detect_format(data)
-        return {"camt053": parse_camt053, "ofx": parse_ofx, "mt940": parse_mt940}[fmt](data)
+        parsed = {"camt053": parse_camt053, "ofx": parse_ofx, "mt940": parse_mt940}[fmt](data)
+        return checked(parsed)
     except StatementError as exc:
         raise StatementError(
             _("%(field)s : %(error)s") % {"field": name or _("fichier"), "error": exc}
         ) from exc
+
+
+_TEXTS = (
+    "currency",
+    "counterparty",
+    "counterparty_account",
+    "remittance",
+    "reference",
+    "bank_reference",
+)
+
+
+def checked(statement: ParsedStatement) -> ParsedStatement:
+    """Every format's values held to the rules of receivables.coerce (the same amounts,
+    dates and text as an invoice), so that a bad value is named here, not by the database."""
+    if nul_paths([statement.account, statement.reference]):
+        raise StatementError(_("compte ou référence du relevé : %(e)s") % {"e": nul_refused()})
+    for n, line in enumerate(statement.lines, start=1):
+        where = _("mouvement n°%(n)s") % {"n": n}
+        try:
+            line.amount = to_money(line.amount)
+            line.booking_date = in_range(line.booking_date)
+            line.value_date = line.value_date and in_range(line.value_date)
+        except BadValue as exc:
+            raise StatementError(f"{where} : {exc}") from None
+        for name in _TEXTS:
+            if nul_paths(getattr(line, name)):
+                raise StatementError(f"{where}, {name} : {nul_refused()}")
+    return statement
 
 
 # --- CAMT.053 ---------------------------------------------------------------------------

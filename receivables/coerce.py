@@ -30,6 +30,8 @@ CHOICE_TABLES = {
     "kind": DOCUMENT_KINDS,
 }
 MAX_MONEY = Decimal("999999999999.99")
+# Dates outside these years are typing slips (0001, 9999), never an invoice's date.
+EARLIEST, LATEST = date(1900, 1, 1), date(2199, 12, 31)
 
 
 class BadValue(ValueError):
@@ -37,6 +39,7 @@ class BadValue(ValueError):
 
 
 def to_money(value) -> Decimal:
+    """The one rule for an amount, whatever its source (file, API, statement)."""
     if isinstance(value, bool) or value is None or value == "":
         raise BadValue(_("montant manquant"))
     try:
@@ -45,24 +48,59 @@ def to_money(value) -> Decimal:
         raise BadValue(_("montant illisible : « %(v)s »") % {"v": value}) from None
     if not amount.is_finite():
         raise BadValue(_("montant illisible : « %(v)s »") % {"v": value})
-    if amount != amount.quantize(Decimal("0.01")):
-        raise BadValue(_("plus de deux décimales : %(v)s") % {"v": value})
+    # Size first: quantizing 27 digits or 1E+300 overflows Decimal's 28-digit context.
     if abs(amount) > MAX_MONEY:
         raise BadValue(_("montant trop grand : %(v)s") % {"v": value})
+    if amount != amount.quantize(Decimal("0.01")):
+        raise BadValue(_("plus de deux décimales : %(v)s") % {"v": value})
     return amount.quantize(Decimal("0.01"))
 
 
 def to_date(value) -> date:
     if isinstance(value, datetime):
-        return value.date()
+        return in_range(value.date())
     if isinstance(value, date):
-        return value
+        return in_range(value)
     if isinstance(value, str) and value.strip():
         try:
-            return date.fromisoformat(value.strip()[:10])
+            day = date.fromisoformat(value.strip()[:10])
         except ValueError:
             pass
+        else:
+            return in_range(day)
     raise BadValue(_("date illisible : « %(v)s » (attendu AAAA-MM-JJ)") % {"v": value})
+
+
+def in_range(day: date) -> date:
+    """The one rule for a date's year, whatever its source."""
+    if not EARLIEST <= day <= LATEST:
+        raise BadValue(
+            _("date hors limites : %(d)s (attendu entre %(a)s et %(b)s)")
+            % {
+                "d": f"{day.day:02}/{day.month:02}/{day.year:04}",
+                "a": EARLIEST.year,
+                "b": LATEST.year,
+            }
+        )
+    return day
+
+
+def nul_paths(value, where: str = "") -> list[str]:
+    """Paths of the strings holding a NUL character, e.g. ["customer.name"]: the one NUL
+    check (PostgreSQL stores no NUL in text, not even to look a value up)."""
+    if isinstance(value, str):
+        return [where] if "\x00" in value else []
+    if isinstance(value, dict):
+        return [
+            f for k, v in value.items() for f in nul_paths(v, f"{where}.{k}" if where else str(k))
+        ]
+    if isinstance(value, list | tuple):
+        return [f for i, v in enumerate(value) for f in nul_paths(v, f"{where}[{i}]")]
+    return []
+
+
+def nul_refused() -> str:
+    return _("caractère nul (\\x00) interdit")
 
 
 def to_bool(value) -> bool:

@@ -25,7 +25,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .coerce import BadValue, coerce, to_money
+from .coerce import BadValue, coerce, nul_paths, nul_refused, to_money
 from .models import (
     Allocation,
     Company,
@@ -180,23 +180,17 @@ def _check_keys(item, allowed: set[str], errors: _Errors, index: int) -> bool:
         return False
     for key in sorted(set(item) - allowed):
         errors.add(index, key, _("champ inconnu"))
-    nul = _nul_fields(item)  # PostgreSQL stores no NUL in text: not even to look it up
-    for where in nul:
-        errors.add(index, where, _("caractère nul (\\x00) interdit"))
-    return not nul
+    return True
 
 
-def _nul_fields(value, where: str = "") -> list[str]:
-    """Paths of the strings holding a NUL character, e.g. ["customer.name"]."""
-    if isinstance(value, str):
-        return [where] if "\x00" in value else []
-    if isinstance(value, dict):
-        return [
-            f for k, v in value.items() for f in _nul_fields(v, f"{where}.{k}" if where else str(k))
-        ]
-    if isinstance(value, list | tuple):
-        return [f for i, v in enumerate(value) for f in _nul_fields(v, f"{where}[{i}]")]
-    return []
+def _refuse_nul(items: list) -> None:
+    """Before any lookup: PostgreSQL refuses NUL in text even in a WHERE clause."""
+    errors = _Errors()
+    for index, item in enumerate(items):
+        for where in nul_paths(item):
+            errors.add(index, where, nul_refused())
+    if errors:
+        raise UpsertError(errors)
 
 
 def _diff(obj, values: dict) -> list[str]:
@@ -331,6 +325,7 @@ def upsert_customers(company: Company, items: list[dict], *, dry_run: bool = Fal
     default_payment_method, no_reminders, no_reminders_reason, blocked_until,
     external_id, notes.
     """
+    _refuse_nul(items)
     errors = _Errors()
     allowed = {"code", *CUSTOMER_FIELDS}
     book = _CustomerBook(company)
@@ -426,6 +421,7 @@ def _upsert_documents(
     today: date | None,
     dry_run: bool,
 ) -> UpsertResult:
+    _refuse_nul(items)
     today = today or timezone.localdate()
     errors = _Errors()
     is_invoice_batch = default_kind != DocumentKind.QUOTE
@@ -772,6 +768,7 @@ def upsert_payments(company: Company, items: list[dict], *, dry_run: bool = Fals
     ones; without the key they are kept. Paid amounts are then recomputed from
     allocations (receivables.services.refresh_paid_amounts).
     """
+    _refuse_nul(items)
     errors = _Errors()
     allowed = {"customer", "allocations", *PAYMENT_FIELDS}
     dicts = [i for i in items if isinstance(i, dict)]

@@ -32,7 +32,23 @@ def main() -> None:
 
     if args == ["help", "--commands"]:
         args = ["help"]
-    execute_from_command_line(["relance", *args])
+    try:
+        execute_from_command_line(["relance", *args])
+    except Exception as exc:
+        if not isinstance(exc, bad_input_errors()):
+            raise  # a bug: its traceback must be seen
+        sys.stderr.write(f"relance {args[0]}: {exc}\n")
+        sys.exit(2)
+
+
+def bad_input_errors() -> tuple[type[Exception], ...]:
+    """Our own errors about the data given (a file, a value): a message, never a traceback."""
+    from banking.parsers import StatementError
+    from receivables.coerce import BadValue
+    from receivables.imports import ImportRejected
+    from receivables.upsert import UpsertError
+
+    return (BadValue, ImportRejected, StatementError, UpsertError)
 
 
 def _summary(app: str, name: str) -> str:
@@ -69,7 +85,8 @@ def overview() -> str:
     lines += [
         "All commands: relance help --commands",
         "",
-        "Exit codes: 0 ok, 1 errors in the data (e.g. reminders that failed), 2 bad arguments.",
+        "Exit codes: 0 ok, 1 errors in the data (e.g. reminders that failed), 2 bad arguments",
+        "or input that cannot be read (the message says which).",
         "",
     ]
     return "\n".join(lines)

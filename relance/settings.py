@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "relance.middleware.LoginRequiredMiddleware",
+    "relance.middleware.RefuseNulMiddleware",
     "relance.middleware.CompanyTimeZoneMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks: turns a lockout into 429
 ]
@@ -149,6 +150,15 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 16 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 RELANCE_MAX_UPLOAD_BYTES = int(os.environ.get("RELANCE_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
+
+# --- Imports: what one file may hold (sec-input) ------------------------------------
+# A small upload must not take the server's memory or hold a request for minutes (an XLSX
+# of 1 MB inflating to 1 GB, a sheet of 200,000 rows): see docs/admin-guide.md.
+RELANCE_IMPORT_MAX_ROWS = int(os.environ.get("RELANCE_IMPORT_MAX_ROWS", "100000"))
+RELANCE_IMPORT_MAX_CELLS = int(os.environ.get("RELANCE_IMPORT_MAX_CELLS", "2000000"))
+RELANCE_IMPORT_MAX_BYTES = int(os.environ.get("RELANCE_IMPORT_MAX_BYTES", 100 * 1024 * 1024))
+RELANCE_IMPORT_MAX_ZIP_RATIO = int(os.environ.get("RELANCE_IMPORT_MAX_ZIP_RATIO", "100"))
+# --- end of imports -------------------------------------------------------------------
 
 # E-mail: SMTP from the environment; the demo prints mail to the console when unset.
 EMAIL_BACKEND = os.environ.get(

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from ..models import Company, Document, DocumentKind, PaymentMethod
 from ..upsert import UpsertError, upsert_invoices
 from .errors import ImportRejected, ImportResult, RowError
+from .limits import check_bytes
 from .values import parse_amount
 
 # UNTDID 4461 payment means codes -> our methods.
@@ -174,6 +175,7 @@ def import_einvoice(
     company: Company, data: bytes, filename: str, fmt: str, *, today=None, dry_run=False
 ) -> ImportResult:
     xml = extract_xml(data, filename) if fmt == "pdf" else data
+    check_bytes(len(xml), filename)
     item, warnings = to_item(parse(xml, filename), company, filename)
     result = ImportResult(filename=filename, kind="einvoice", rows=1, warnings=warnings)
     with transaction.atomic():

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from .errors import ImportRejected, RowError
+from .limits import Budget, check_bytes, check_zip
 
 DELIMITERS = (";", ",", "\t", "|")
 _CONTROL = {chr(c) for c in range(32)} - {"\t", "\n", "\r"}
@@ -65,17 +66,19 @@ def _count_outside_quotes(line: str, char: str) -> int:
 
 
 def read_csv(data: bytes, filename: str) -> Table:
+    check_bytes(len(data), filename)
     text, encoding = decode(data, filename)
-    lines = text.splitlines()
-    first = next((line for line in lines if line.strip()), None)
+    first = next((line for line in io.StringIO(text) if line.strip()), None)
     if first is None:
         raise ImportRejected([RowError(None, "", _("le fichier est vide"))], filename)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(first))
-    headers, rows, last_line = None, [], 0
+    headers, rows, last_line, budget = None, [], 0, Budget(filename)
     try:
         for cells in reader:
             line, last_line = last_line + 1, reader.line_num
-            if not any(c.strip() for c in cells):
+            blank = not any(c.strip() for c in cells)
+            budget.count(line, len(cells), data=not blank and headers is not None)
+            if blank:
                 continue
             if headers is None:
                 headers = [c.strip() for c in cells]
@@ -92,8 +95,10 @@ def read_csv(data: bytes, filename: str) -> Table:
 
 
 def read_xlsx(data: bytes, filename: str) -> Table:
+    """The first sheet, streamed (read-only), within the limits of imports.limits."""
     from openpyxl import load_workbook
 
+    check_zip(data, filename)  # before openpyxl inflates the shared strings into memory
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds on a damaged file
@@ -101,15 +106,13 @@ def read_xlsx(data: bytes, filename: str) -> Table:
             [RowError(None, "", _("classeur illisible : %(e)s") % {"e": exc})], filename
         ) from None
     try:
-        sheet = book.worksheets[0]
-        headers, rows = None, []
-        for line, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
-            if not any(c is not None and str(c).strip() for c in cells):
-                continue
-            if headers is None:
-                headers = ["" if c is None else str(c).strip() for c in cells]
-            else:
-                rows.append((line, list(cells)))
+        headers, rows = _first_sheet(book, filename)
+    except ImportRejected:
+        raise
+    except Exception as exc:  # the sheet's XML is parsed while reading: damage shows here
+        raise ImportRejected(
+            [RowError(None, "", _("classeur illisible : %(e)s") % {"e": exc})], filename
+        ) from None
     finally:
         book.close()
     if headers is None:
@@ -118,3 +121,21 @@ def read_xlsx(data: bytes, filename: str) -> Table:
     if len(book.worksheets) > 1:
         table.warnings.append(_("Seule la première feuille du classeur a été lue."))
     return table
+
+
+def _first_sheet(book, filename: str) -> tuple[list[str] | None, list[tuple[int, list]]]:
+    headers, rows, budget = None, [], Budget(filename)
+    if not book.worksheets:
+        return headers, rows
+    sheet = book.worksheets[0]
+    sheet.reset_dimensions()  # the sheet's stated size can lie: read the rows it has
+    for line, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+        blank = not any(c is not None and str(c).strip() for c in cells)
+        budget.count(line, len(cells), data=not blank and headers is not None)
+        if blank:
+            continue
+        if headers is None:
+            headers = ["" if c is None else str(c).strip() for c in cells]
+        else:
+            rows.append((line, list(cells)))
+    return headers, rows

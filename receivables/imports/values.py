@@ -6,7 +6,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
-from ..coerce import BadValue
+from ..coerce import BadValue, in_range
 
 _SPACES = re.compile(r"[\s\u00a0\u202f']")
 _CURRENCY = re.compile(r"(?i)(€|eur|euros?|\$|usd|£|gbp|chf)")
@@ -73,20 +73,25 @@ def _from_float(value: float) -> Decimal:
 
 
 def parse_date(raw) -> date | None:
-    """'06/03/24' '06/03/2024' '6.3.2024' '2024-03-06' (+ time) or a spreadsheet date."""
+    """'06/03/24' '06/03/2024' '6.3.2024' '2024-03-06' (+ time) or a spreadsheet date;
+    a year of four digits is taken as written (0001 is not 2001) and must be in range."""
     if raw is None:
         return None
     if isinstance(raw, datetime):
-        return raw.date()
+        return in_range(raw.date())
     if isinstance(raw, date):
-        return raw
+        return in_range(raw)
     text = str(raw).strip()
     if not text:
         return None
+    return in_range(_read_date(text, raw))
+
+
+def _read_date(text: str, raw) -> date:
     try:
         if match := _DATE_DMY.match(text):
             day, month, year = (int(g) for g in match.groups())
-            if year < 100:
+            if len(match.group(3)) == 2:
                 year += 2000 if year < 70 else 1900
             return date(year, month, day)
         if match := _DATE_YMD.match(text):
