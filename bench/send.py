@@ -179,7 +179,6 @@ def main() -> None:
         setup_django(Path(tmp), port)
         from django.db import connection
 
-        from reminders.clock import company_today
         from reminders.models import Reminder
         from reminders.services import create_batch, letters_pdf, send_outbox
 
@@ -191,7 +190,7 @@ def main() -> None:
         t = time.perf_counter()
         from receivables.models import Company
 
-        as_of = company_today(Company(timezone="Europe/Paris"))
+        as_of = Company(timezone="Europe/Paris").today()
         company, mail_ids, letter_ids, pdf_size = make_data(args.emails, args.letters, as_of)
         print(
             f"data: {args.emails} invoices with a {pdf_size // 1024} KiB PDF each, "

@@ -8,22 +8,16 @@ from decimal import Decimal
 
 from django.db.models import F, Sum
 
-from receivables.models import Company, Document, DocumentKind, DocumentState, Payment
+from receivables.models import Document, DocumentKind, DocumentState, Payment
 
 from . import charges as ch
 from .models import Channel, LateChargeRule, Level, Policy, ReferenceRate
 from .policies import policy_for
 from .rules import Decision, Facts, LevelRule, PolicyRules, StopReason, evaluate
-from .scan import local_today
 
 EU_MEMBERS = set(
     "AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE".split()
 )
-
-
-def today_for(company: Company) -> date:
-    """'Today' for a company's reminders: in its own time zone."""
-    return local_today(company.timezone)
 
 
 # -- which level is due ------------------------------------------------------------------
@@ -153,7 +147,7 @@ def document_dunning_state(document: Document, as_of: date | None = None) -> Dun
 
     Computed by the pure rules for `as_of` (default: today in the company's zone), so
     it is right even if the daily scan has not run yet today."""
-    as_of = as_of or today_for(document.company)
+    as_of = as_of or document.company.today()
     policy = policy_for(document)
     levels = {lv.rank: lv for lv in policy.levels.all()} if policy else {}
     decision = evaluate(facts_of(document), policy_rules(policy), as_of)

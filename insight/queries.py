@@ -138,7 +138,7 @@ def reminder_events(company) -> tuple[list[metrics.ReminderEvent], str]:
         return [
             metrics.ReminderEvent(
                 r["level_rank"],
-                _local_date(r["reminder__sent_at"], company),
+                company.today(r["reminder__sent_at"]),
                 paid.get(r["document_id"]),
             )
             for r in rows
@@ -150,8 +150,3 @@ def reminder_events(company) -> tuple[list[metrics.ReminderEvent], str]:
         .values_list("dunning_level", "last_reminder_date", "paid_on")
     )
     return [metrics.ReminderEvent(*r) for r in rows], "documents"
-
-
-def _local_date(moment, company) -> date:
-
-    return moment.astimezone(company.zone).date()

@@ -32,7 +32,6 @@ from dunning.models import Channel, Level
 from receivables.models import Company, Customer, Document, DocumentKind
 
 from . import attachments as files
-from .clock import company_today
 from .editing import apply_edit, clean_edit
 from .models import (
     Attachment,
@@ -104,7 +103,7 @@ def _groups(docs: list[Document]) -> list[list[Document]]:
 
 def default_channel(document: Document) -> str | None:
     """The action a document offers by default: its pending (or next) level's channel."""
-    level = Renderer(document.company, company_today(document.company)).level(document)
+    level = Renderer(document.company, document.company.today()).level(document)
     return level.channel if level else None
 
 
@@ -130,7 +129,7 @@ def preview_batch(
     """
     if channel is not None and channel not in Channel.values:
         raise ValidationError({"channel": _("Canal inconnu : %(c)s") % {"c": channel}})
-    as_of = as_of or company_today(company)
+    as_of = as_of or company.today()
     docs = _scoped_documents(company, documents)
     renderer = Renderer(company, as_of)
     renderer.preload(docs, overdue=word_first is None)
@@ -341,7 +340,7 @@ def record_past_send(
     (the demo's past). Nothing leaves; the documents move on as after a real send.
     Phone levels are left out (a call is logged with `log_call(when=...)`), and so is
     what could not have gone out. None when nothing could."""
-    day = company_today(company, sent_at)
+    day = company.today(sent_at)
     with transaction.atomic():
         preview = preview_batch(company, documents, channel, user, as_of=day)
         preview.messages = [m for m in preview.messages if m.channel != Channel.PHONE]
@@ -416,7 +415,7 @@ def resolve_needs_review(reminder: Reminder, was_sent: bool) -> bool:
             next_attempt_at=timezone.now(),
         )
         if n and was_sent:
-            mark_documents_sent([reminder.pk], company_today(reminder.company))
+            mark_documents_sent([reminder.pk], reminder.company.today())
     if n and not was_sent and reminder.batch_id:
         transaction.on_commit(lambda: enqueue_batch(reminder.batch_id))
     return bool(n)
@@ -448,7 +447,7 @@ def letters_pdf(batch: Batch, printed_at: datetime | None = None) -> tuple[bytes
                 row.subject,
                 row.body_html,
                 row.language,
-                company_today(company, row.created_at),
+                company.today(row.created_at),
             )
             for row in rows
         ]
@@ -461,7 +460,7 @@ def letters_pdf(batch: Batch, printed_at: datetime | None = None) -> tuple[bytes
         Reminder.objects.filter(pk__in=ids).update(
             state=ReminderState.SENT, sent_at=printed_at, attempts=F("attempts") + 1
         )
-        mark_documents_sent(ids, company_today(company, printed_at))
+        mark_documents_sent(ids, company.today(printed_at))
         _close_if_done(batch)
     return pdf, pages
 
@@ -506,7 +505,7 @@ def log_call(
     docs = _scoped_documents(company, documents)
     if any(d.customer_id != customer.pk for d in docs):
         raise ValidationError(_("Les pièces doivent être celles du client appelé."))
-    as_of = company_today(company, when)
+    as_of = company.today(when)
     with transaction.atomic():
         call = PhoneCall.objects.create(
             company=company,

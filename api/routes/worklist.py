@@ -12,7 +12,6 @@ from ..auth import company_of
 from ..errors import ApiError
 from ..pagination import PageParams, paginate
 from ..schemas import Day, MoneyOut, Page, with_errors
-from ..services import company_today
 
 router = Router(tags=["worklist"])
 
@@ -92,7 +91,7 @@ def read_worklist(request, filters: Query[WorklistFilters]):
     from receivables.worklist import worklist, worklist_totals
 
     company = company_of(request)
-    as_of = filters.as_of or company_today(company)
+    as_of = filters.as_of or company.today()
     try:
         qs = worklist(
             company,

@@ -26,10 +26,9 @@ def demo_worklist(settings, tmp_path):
     from dunning.scan import scan
     from receivables.demo import load_demo
     from receivables.models import Customer, Invoice
-    from web.clock import company_today
 
     company = load_demo(timezone.localdate(), generated=True)
-    today = company_today(company)
+    today = company.today()
     scan(company, today)
     customer = Customer.objects.create(
         company=company,

@@ -14,7 +14,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from receivables.models import Customer, Document, DocumentKind, DocumentState, Role
-from web.clock import company_today
 from web.company import company_of, require_role
 
 from . import history
@@ -82,7 +81,7 @@ def customer_list(request):
             "page": page,
             "search": q,
             "order": order,
-            "today": company_today(company),
+            "today": company.today(),
         },
     )
 
@@ -121,7 +120,7 @@ class PromiseForm(forms.Form):
 def customer_detail(request, pk: int):
     company = company_of(request)
     customer = get_object_or_404(Customer.objects.for_company(company), pk=pk)
-    as_of = company_today(company)
+    as_of = company.today()
     open_docs = _open_documents(company, customer).select_related("customer").order_by("due_date")
     levels = LevelNames(company)
     docs = list(open_docs)

@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from receivables.models import Allocation, Document, DocumentKind, DocumentState, Role
-from web.clock import company_today
 from web.company import company_of, require_role
 
 from . import history
@@ -31,7 +30,7 @@ LIST_ORDERS = {
 
 def _documents(request, kind: str):
     company = company_of(request)
-    as_of = company_today(company)
+    as_of = company.today()
     qs = Document.objects.for_company(company).filter(kind=kind).select_related("customer")
     qs = qs.annotate(
         balance=ExpressionWrapper(
@@ -121,7 +120,7 @@ class StopForm(forms.ModelForm):
 def document_detail(request, pk: int):
     company = company_of(request)
     doc = get_object_or_404(Document.objects.for_company(company).select_related("customer"), pk=pk)
-    as_of = company_today(company)
+    as_of = company.today()
     levels = LevelNames(company)
     doc.badge_text, doc.badge_class = levels.badge(doc)
     allocations = (
