@@ -1,6 +1,6 @@
 from .company import Company, Membership, Role
 from .customer import Customer, PaymentMethod
-from .document import Document, DocumentKind, DocumentState, Invoice, Quote
+from .document import Document, DocumentKind, DocumentState, Invoice, Quote, StopReason
 from .payment import Allocation, Payment
 
 __all__ = [
@@ -16,4 +16,5 @@ __all__ = [
     "PaymentMethod",
     "Quote",
     "Role",
+    "StopReason",
 ]

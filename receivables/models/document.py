@@ -4,10 +4,22 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from dunning.rules import StopReason
-
 from .base import CompanyQuerySet, CompanyScoped, money_field
 from .customer import PaymentMethod
+
+
+class StopReason(models.TextChoices):
+    """Why a document that would otherwise be followed is not (shown on the document)."""
+
+    NONE = "", _("—")
+    DONE = "done", _("procédure terminée")
+    CUSTOMER_BLOCKED = "customer_blocked", _("client bloqué")
+    DISPUTED = "disputed", _("en litige")
+    BLOCKED = "blocked", _("pièce bloquée")
+    DIRECT_DEBIT = "direct_debit", _("prélèvement")
+    PROMISE = "promise", _("promesse de paiement")
+    BELOW_MINIMUM = "below_minimum", _("solde sous le minimum du niveau")
+    CREDIT = "credit", _("crédit non affecté du client couvrant le solde")
 
 
 class DocumentKind(models.TextChoices):

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from dunning.scan import scan
-from receivables.demo import DEMO_USERNAME, load_demo
+from relance.demo import DEMO_USERNAME, load_demo
 from receivables.models import Allocation, Customer, Document, Payment
 from reminders.models import Batch, Reminder, ReminderDocument, ReminderState
 

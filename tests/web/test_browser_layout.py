@@ -24,7 +24,7 @@ def demo_worklist(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path  # the demo history's PDFs
 
     from dunning.scan import scan
-    from receivables.demo import load_demo
+    from relance.demo import load_demo
     from receivables.models import Customer, Invoice
 
     company = load_demo(timezone.localdate(), generated=True)

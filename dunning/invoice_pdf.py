@@ -1,5 +1,6 @@
 """An invoice without a PDF gets one, rendered from an editable HTML template.
 
+It lives with the dunning rules because the invoice states their late-payment terms.
 The template (receivables/templates/receivables/invoice_pdf.html; override it in the
 project's templates/ folder) carries the company letterhead and the mentions the law
 requires on a French invoice: payment date, late-payment penalty rate and, B2B only,
@@ -14,9 +15,11 @@ from django.core.files.base import ContentFile
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from receivables.models import Document
 from relance.pdf import html_to_pdf
 
-from .models import Document
+from .models import ReferenceRate
+from .services import charge_rule_for
 
 log = logging.getLogger(__name__)
 
@@ -33,13 +36,7 @@ def late_payment_terms(document: Document) -> dict:
         "reference": "",
         "series": "",
     }
-    try:
-        from dunning.models import ReferenceRate
-        from dunning.services import charge_rule_for
-
-        rule = charge_rule_for(document)
-    except ImportError:  # the dunning app is optional for this module
-        rule = None
+    rule = charge_rule_for(document)
     if rule is None:
         terms.update(
             margin=Decimal("10") if business else None,
