@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.db.models import F, Sum
 
-from receivables.models import Document, DocumentKind, DocumentState, Payment
+from receivables.models import Document, DocumentKind, DocumentState, Payment, balance_of
 
 from . import charges as ch
 from .models import Channel, LateChargeRule, Level, Policy, ReferenceRate
@@ -41,7 +41,7 @@ def unallocated_credit(customer_id: int) -> Decimal:
     notes = (
         Document.objects.filter(customer_id=customer_id, kind=DocumentKind.CREDIT_NOTE)
         .exclude(state__in=[DocumentState.DRAFT, DocumentState.CANCELLED])
-        .aggregate(s=Sum(F("amount") - F("paid_amount")))["s"]
+        .aggregate(s=Sum(balance_of()))["s"]
     )
     return (payments or Decimal("0")) + (notes or Decimal("0"))
 

@@ -8,17 +8,15 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.apps import apps
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, Max, Q, Sum, Value
+from django.db.models import Count, DecimalField, Max, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
-from receivables.models import Allocation, Document, DocumentKind, DocumentState
+from receivables.models import Allocation, Document, DocumentKind, DocumentState, balance_of
 
 from . import metrics
 
 ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=14, decimal_places=2))
-BALANCE = ExpressionWrapper(
-    F("amount") - F("paid_amount"), output_field=DecimalField(max_digits=14, decimal_places=2)
-)
+BALANCE = balance_of()
 # Invoices that exist for the business: not drafts, not cancelled.
 REAL = Q(kind=DocumentKind.INVOICE) & ~Q(state__in=[DocumentState.DRAFT, DocumentState.CANCELLED])
 
@@ -28,8 +26,10 @@ def _money(expression, condition: Q) -> Coalesce:
 
 
 def open_invoices(company):
-    return Document.objects.for_company(company).filter(
-        kind=DocumentKind.INVOICE, state=DocumentState.OPEN, amount__gt=F("paid_amount")
+    return (
+        Document.objects.for_company(company)
+        .filter(kind=DocumentKind.INVOICE, state=DocumentState.OPEN)
+        .unpaid()
     )
 
 

@@ -476,6 +476,15 @@ CALL_COUNTS_AS_REMINDER = {
 }
 
 
+def check_call(outcome: str, promise_date: date | None, dispute_reason: str) -> None:
+    """A promise has its date, a dispute its reason (both stop the reminders): the one place
+    this is said, for the screen, the API and the CLI."""
+    if outcome == CallOutcome.PROMISE and promise_date is None:
+        raise ValidationError({"promise_date": _("Indiquez la date promise.")})
+    if outcome == CallOutcome.DISPUTE and not dispute_reason.strip():
+        raise ValidationError({"dispute_reason": _("Indiquez le motif du litige.")})
+
+
 def log_call(
     company: Company,
     customer: Customer,
@@ -497,11 +506,8 @@ def log_call(
     if customer.company_id != company.pk:
         raise ValidationError(_("Ce client n'appartient pas à votre société."))
     dispute_reason = dispute_reason or (note if outcome == CallOutcome.DISPUTE else "")
-    try:
-        PhoneChannel().send(Call(customer.name, outcome, promise_date, dispute_reason))
-    except Exception as exc:
-        field_name = "promise_date" if outcome == CallOutcome.PROMISE else "dispute_reason"
-        raise ValidationError({field_name: str(exc)}) from exc
+    check_call(outcome, promise_date, dispute_reason)
+    PhoneChannel().send(Call(customer.name, outcome, promise_date, dispute_reason))
     docs = _scoped_documents(company, documents)
     if any(d.customer_id != customer.pk for d in docs):
         raise ValidationError(_("Les pièces doivent être celles du client appelé."))

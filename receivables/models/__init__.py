@@ -1,6 +1,14 @@
 from .company import Company, Membership, Role
 from .customer import Customer, PaymentMethod
-from .document import Document, DocumentKind, DocumentState, Invoice, Quote, StopReason
+from .document import (
+    Document,
+    DocumentKind,
+    DocumentState,
+    Invoice,
+    Quote,
+    StopReason,
+    balance_of,
+)
 from .payment import Allocation, Payment
 
 __all__ = [
@@ -17,4 +25,5 @@ __all__ = [
     "Quote",
     "Role",
     "StopReason",
+    "balance_of",
 ]

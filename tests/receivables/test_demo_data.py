@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 
 from dunning.scan import scan
-from relance.demo import DEMO_USERNAME, load_demo
 from receivables.models import Allocation, Customer, Document, Payment
+from relance.demo import DEMO_USERNAME, load_demo
 from reminders.models import Batch, Reminder, ReminderDocument, ReminderState
 
 TODAY = date(2026, 3, 15)

@@ -2,8 +2,8 @@
 by a real SMTP server with their PDFs, the summary, then the worklist figures."""
 
 from dunning.scan import scan
-from relance.demo import load_demo
 from receivables.models import Invoice
+from relance.demo import load_demo
 from reminders.services import batch_summary, create_batch, preview_batch
 
 

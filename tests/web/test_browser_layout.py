@@ -24,8 +24,8 @@ def demo_worklist(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path  # the demo history's PDFs
 
     from dunning.scan import scan
-    from relance.demo import load_demo
     from receivables.models import Customer, Invoice
+    from relance.demo import load_demo
 
     company = load_demo(timezone.localdate(), generated=True)
     today = company.today()

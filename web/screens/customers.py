@@ -6,14 +6,14 @@ from decimal import Decimal
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import DecimalField, F, Q, Sum, Value
+from django.db.models import DecimalField, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from receivables.models import Customer, Document, DocumentKind, DocumentState, Role
+from receivables.models import Customer, Document, DocumentKind, DocumentState, Role, balance_of
 from web.company import company_of, require_role
 
 from . import history
@@ -31,7 +31,7 @@ BUCKETS = [
 
 def aging(documents, as_of: date) -> list[tuple[str, Decimal]]:
     """Open balance by days late, one aggregate query."""
-    balance = F("amount") - F("paid_amount")
+    balance = balance_of()
     sums = {}
     for key, _label, low, high in BUCKETS:
         cond = Q()
@@ -60,7 +60,7 @@ def customer_list(request):
     qs = Customer.objects.for_company(company).annotate(
         open_balance=Coalesce(
             Sum(
-                F("documents__amount") - F("documents__paid_amount"),
+                balance_of("documents__"),
                 filter=Q(documents__kind=DocumentKind.INVOICE, documents__state=DocumentState.OPEN),
                 output_field=MONEY,
             ),

@@ -4,7 +4,7 @@ and the document page (level badge, balance, payments, reminder history, charges
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import DecimalField, ExpressionWrapper, F, Q
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -32,12 +32,7 @@ def _documents(request, kind: str):
     company = company_of(request)
     as_of = company.today()
     qs = Document.objects.for_company(company).filter(kind=kind).select_related("customer")
-    qs = qs.annotate(
-        balance=ExpressionWrapper(
-            F("amount") - F("paid_amount"),
-            output_field=DecimalField(max_digits=14, decimal_places=2),
-        )
-    )
+    qs = qs.with_balance()
     flt = request.GET.get("filter", "")
     if flt == "to_remind":
         qs = qs.filter(to_remind=True)
