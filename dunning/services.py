@@ -70,6 +70,21 @@ def decide(document: Document, as_of: date) -> Decision:
     return evaluate(facts_of(document), policy_rules(policy_for(document)), as_of)
 
 
+def record_promise(company, customer, document_ids, promise_date: date | None) -> int:
+    """The customer promised to pay these open invoices on `promise_date` (None withdraws
+    the promise): reminders hold until then. Returns how many documents it covers."""
+    return (
+        Document.objects.for_company(company)
+        .filter(
+            customer=customer,
+            kind=DocumentKind.INVOICE,
+            state=DocumentState.OPEN,
+            pk__in=list(document_ids),
+        )
+        .update(promise_date=promise_date)
+    )
+
+
 # -- late-payment charges ---------------------------------------------------------------
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from dunning.services import record_promise
 from receivables.models import Customer, Document, DocumentKind, DocumentState, Role, balance_of
 from web.company import company_of, require_role
 
@@ -185,10 +186,6 @@ def customer_promise(request, pk: int):
     elif not ids:
         messages.error(request, _("Cochez les pièces concernées par la promesse."))
     else:
-        n = (
-            _open_documents(company, customer)
-            .filter(pk__in=ids)
-            .update(promise_date=form.cleaned_data["promise_date"])
-        )
+        n = record_promise(company, customer, ids, form.cleaned_data["promise_date"])
         messages.success(request, _("Promesse enregistrée sur %(n)d pièce(s).") % {"n": n})
     return redirect("customer_detail", pk=customer.pk)
