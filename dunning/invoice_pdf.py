@@ -10,6 +10,7 @@ the 40 € fixed recovery indemnity. Rates come from the dunning late-charge rul
 import logging
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 from django.core.files.base import ContentFile
 from django.template.loader import render_to_string
@@ -65,8 +66,20 @@ def _half_year_start(day: date) -> date:
     return date(day.year, 1 if day.month <= 6 else 7, 1)
 
 
+def logo_path(company) -> str:
+    """The company's stored logo as a file path ('' without one, or on a storage that has
+    no paths): the only file a PDF of that company may load besides data: URIs."""
+    if not company.logo:
+        return ""
+    try:
+        return company.logo.path
+    except (NotImplementedError, ValueError):
+        return ""
+
+
 def render_invoice_html(document: Document) -> str:
     company = document.company
+    logo = logo_path(company)
     with translation.override(document.customer.language or company.language):
         return render_to_string(
             "receivables/invoice_pdf.html",
@@ -75,6 +88,7 @@ def render_invoice_html(document: Document) -> str:
                 "company": company,
                 "customer": document.customer,
                 "terms": late_payment_terms(document),
+                "logo_url": Path(logo).as_uri() if logo else "",
             },
         )
 
@@ -87,7 +101,8 @@ def ensure_invoice_pdf(document: Document) -> bytes:
                 return fh.read()
         except FileNotFoundError:
             log.warning("PDF file of %s is missing, rendering it again", document)
-    pdf = html_to_pdf(render_invoice_html(document))
+    logo = logo_path(document.company)
+    pdf = html_to_pdf(render_invoice_html(document), files=[logo] if logo else [])
     name = f"{document.get_kind_display()}-{document.number}.pdf".replace("/", "-").replace(
         " ", "-"
     )

@@ -18,25 +18,34 @@ import io
 import math
 import multiprocessing
 import os
+from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
-
-from django.conf import settings
 
 PART_SIZE = 250  # at most this many sections per document
 MIN_PART = 50  # below this, another process costs more (~1 s to start) than it saves
 
 
-def html_to_pdf(html: str, base_url: str | None = None) -> bytes:
+def html_to_pdf(html: str, files: Iterable[str] = ()) -> bytes:
+    """`html` as PDF; it may load `data:` URIs and the `files` named (exact paths) only."""
+    return html_to_document(html, files).write_pdf()
+
+
+def html_to_document(html: str, files: Iterable[str] = ()):
+    """A rendered WeasyPrint document, for callers that need its page count.
+
+    Every PDF goes through here: the fetcher serves `data:` URIs and the `files` named,
+    nothing else (relance.pdf_fetcher), there is no base URL for a relative path to lean
+    on, and no attachment survives: <link rel=attachment> and <a rel=attachment> would
+    embed their target in the PDF."""
     from weasyprint import HTML  # imported lazily: it loads Pango
 
-    return HTML(string=html, base_url=base_url or str(settings.BASE_DIR)).write_pdf()
+    from .pdf_fetcher import SafeFetcher
 
-
-def html_to_document(html: str, base_url: str | None = None):
-    """A rendered WeasyPrint document, for callers that need its page count."""
-    from weasyprint import HTML
-
-    return HTML(string=html, base_url=base_url or str(settings.BASE_DIR)).render()
+    document = HTML(string=html, base_url=None, url_fetcher=SafeFetcher(files)).render()
+    document.metadata.attachments = []
+    for page in document.pages:
+        page.links = [link for link in page.links if link[0] != "attachment"]
+    return document
 
 
 def part_count(sections: int, cores: int | None = None) -> int:
@@ -46,31 +55,32 @@ def part_count(sections: int, cores: int | None = None) -> int:
 
 
 def sections_to_pdf(
-    head: str, sections: list[str], tail: str, base_url: str | None = None
+    head: str, sections: list[str], tail: str, files: Iterable[str] = ()
 ) -> tuple[bytes, int]:
     """head + sections + tail as ONE PDF: (bytes, page count). Many sections are cut into
-    parts (see part_count) rendered in parallel, then joined in order."""
-    base_url = base_url or str(settings.BASE_DIR)
+    parts (see part_count) rendered in parallel, then joined in order. `files`: as for
+    html_to_pdf."""
+    files = tuple(files)
     n = part_count(len(sections))
     size = math.ceil(len(sections) / n)
     htmls = [head + "".join(sections[i : i + size]) + tail for i in range(0, len(sections), size)]
     if len(htmls) == 1:
-        return _render(htmls[0], base_url)
+        return _render(htmls[0], files)
     # spawn, not fork: a fresh interpreter shares no database connection or Pango state
     context = multiprocessing.get_context("spawn")
     workers = min(len(htmls), os.cpu_count() or 1)
     if multiprocessing.current_process().daemon:
         workers = 1  # a daemonic process may not start children
     if workers == 1:  # one core: parts in turn, for the memory bound alone
-        parts = [_render(html, base_url) for html in htmls]
+        parts = [_render(html, files) for html in htmls]
     else:
         with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            parts = list(pool.map(_render, htmls, [base_url] * len(htmls)))
+            parts = list(pool.map(_render, htmls, [files] * len(htmls)))
     return join_pdfs([pdf for pdf, _pages in parts]), sum(pages for _pdf, pages in parts)
 
 
-def _render(html: str, base_url: str) -> tuple[bytes, int]:
-    document = html_to_document(html, base_url)
+def _render(html: str, files: tuple[str, ...]) -> tuple[bytes, int]:
+    document = html_to_document(html, files)
     return document.write_pdf(), len(document.pages)
 
 

@@ -12,6 +12,7 @@ from dunning.models import Channel
 from receivables.models.base import CompanyQuerySet, CompanyScoped
 
 from .keywords import unknown_keywords
+from .sanitize import clean_html
 
 
 class Language(models.TextChoices):
@@ -53,6 +54,8 @@ class Template(CompanyScoped):
         return f"{self.level} · {self.get_channel_display()} · {self.language}"
 
     def clean(self) -> None:
+        # letters print it and e-mails carry it: only an allowlist of HTML is kept
+        self.body_html = clean_html(self.body_html)
         errors: dict[str, list[str]] = {}
         if "\n" in self.subject or "\r" in self.subject:
             errors["subject"] = [str(_("L'objet ne peut pas contenir de retour à la ligne."))]

@@ -18,12 +18,14 @@ from dunning.models import Channel, Level, Policy
 from dunning.policies import policy_for
 from receivables.models import Company, Customer, Document, DocumentKind, DocumentState
 from receivables.paycodes import payment_block
+from receivables.pdf import logo_path
 
 from .attachments import pdf_filename
 from .charges import Charges
 from .keywords import KEYWORD_RE, Block, DocLine, KeywordContext, build_values, fmt_date, substitute
 from .models import LIVE_STATES, ReminderDocument, Template
 from .plaintext import html_to_text
+from .sanitize import clean_html
 
 EMAIL_CHANNELS = (Channel.EMAIL, Channel.FIRM_EMAIL)
 
@@ -124,19 +126,13 @@ def letterhead(company: Company) -> Letterhead:
         )
         if p
     )
-    logo = ""
-    if company.logo:
-        try:
-            logo = company.logo.path and f"file://{company.logo.path}"
-        except (NotImplementedError, ValueError):
-            logo = ""
     return Letterhead(
         name=company.display_name,
         address_lines=[line for line in company.address.splitlines() if line.strip()],
         contact=contact,
         legal=legal,
         footer=company.legal_mentions,
-        logo_url=logo,
+        logo_path=logo_path(company),
     )
 
 
@@ -331,7 +327,8 @@ class Renderer:
         msg.template, msg.values = template, values
         msg.subject = substitute(template.subject, values, one_line=True)
         msg.body_text = substitute(template.body_text, values)
-        msg.body_html = substitute(template.body_html, values, html=True)
+        # the company's HTML is cleaned (again: it may predate the rule); ours is added after
+        msg.body_html = substitute(clean_html(template.body_html), values, html=True)
         if not msg.body_text.strip():  # a letter's template is HTML only: read it as text
             msg.body_text = html_to_text(msg.body_html)
         # How to pay, scannable (EPC QR / Swiss QR-bill): the reference is the one the

@@ -25,7 +25,11 @@ class Letterhead:
     contact: str = ""
     legal: str = ""
     footer: str = ""
-    logo_url: str = ""
+    logo_path: str = ""  # a stored file: the PDF renderer is allowed this one by name
+
+    @property
+    def logo_url(self) -> str:
+        return Path(self.logo_path).as_uri() if self.logo_path else ""
 
     # Line lists print as one pre-line block each: far cheaper than a box per line.
     @property
@@ -79,7 +83,8 @@ class LetterChannel:
         if not letters:
             raise ValueError("no letter to print")
         head, tail = _frame()
-        return sections_to_pdf(head, [letter_html(letter) for letter in letters], tail)
+        logos = {letter.head.logo_path for letter in letters if letter.head.logo_path}
+        return sections_to_pdf(head, [letter_html(letter) for letter in letters], tail, logos)
 
 
 def plain_to_html(text: str) -> str:

@@ -12,6 +12,7 @@ from receivables.models import Document, DocumentState, Role
 from reminders.keywords import KEYWORDS, build_values, substitute, unknown_keywords
 from reminders.models import Template
 from reminders.rendering import Message, Renderer
+from reminders.sanitize import clean_html, removed_markup
 from web.company import company_of, require_role
 
 from .setup import _ctx
@@ -72,6 +73,13 @@ def template_edit(request, pk: int | None = None):
         if form.is_valid():
             template = form.save()
             messages.success(request, _("Modèle enregistré."))
+            removed = removed_markup(request.POST.get("body_html", ""), template.body_html)
+            if removed:
+                messages.warning(
+                    request,
+                    _("Retiré du HTML (non permis dans une lettre ou un e-mail) : %(items)s.")
+                    % {"items": ", ".join(removed)},
+                )
             return redirect("settings_template", pk=template.pk)
     documents = _sample_documents(company)
     return render(
@@ -125,7 +133,7 @@ def _preview(company, data, template, documents) -> dict | None:
         "document": doc,
         "subject": substitute(subject, values, one_line=True),
         "body_text": substitute(body_text, values),
-        "body_html": substitute(body_html, values, html=True),
+        "body_html": substitute(clean_html(body_html), values, html=True),
         "unknown": ["%" + k + "%" for k in unknown],
     }
 
