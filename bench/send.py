@@ -94,8 +94,8 @@ def make_data(n_mail: int, n_letters: int, as_of):
     from django.conf import settings
 
     from dunning.policies import ensure_default_policies
+    from printing.pdf import html_to_pdf
     from receivables.models import Company, Customer, Document
-    from relance.pdf import html_to_pdf
     from reminders.defaults import ensure_default_templates
 
     company = Company.objects.create(

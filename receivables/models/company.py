@@ -68,6 +68,17 @@ class Company(models.Model):
         return today_in(self.timezone, now)
 
     @property
+    def logo_path(self) -> str:
+        """The stored logo as a file path ('' without one, or on a storage that has no
+        paths): the only file a PDF of this company may load besides data: URIs."""
+        if not self.logo:
+            return ""
+        try:
+            return self.logo.path
+        except (NotImplementedError, ValueError):
+            return ""
+
+    @property
     def display_name(self) -> str:
         return self.legal_name or self.name
 
