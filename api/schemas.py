@@ -9,9 +9,29 @@ from pydantic import AfterValidator, create_model
 
 from dunning.models import Channel
 from receivables.coerce import EARLIEST, LATEST
-from receivables.models import PaymentMethod
+from receivables.models import DocumentKind, DocumentState, PaymentMethod
 
 MAX_BATCH = 10_000
+
+
+def one_of(*values: str):
+    """A Literal of the models' own values (choices members, or a tuple of them): the API
+    lists no value of its own, so a new state or channel reaches it with the model."""
+    return Literal[tuple(str(v) for v in values)]
+
+
+InvoiceKind = one_of(DocumentKind.INVOICE, DocumentKind.CREDIT_NOTE)
+InvoiceState = one_of(
+    DocumentState.DRAFT, DocumentState.OPEN, DocumentState.PAID, DocumentState.CANCELLED
+)
+QuoteState = one_of(
+    DocumentState.DRAFT,
+    DocumentState.OPEN,
+    DocumentState.ACCEPTED,
+    DocumentState.REFUSED,
+    DocumentState.EXPIRED,
+)
+DunnedKind = one_of(DocumentKind.INVOICE, DocumentKind.QUOTE)
 
 Money = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
 PositiveMoney = Annotated[Decimal, Field(gt=0, max_digits=14, decimal_places=2)]
@@ -71,14 +91,14 @@ CustomerRef = Annotated[
 
 class InvoiceIn(Schema):
     number: Code = Field(description="Invoice number: the key of the upsert, with kind.")
-    kind: Literal["invoice", "credit_note"] | None = Field(None, description="Default: invoice.")
+    kind: InvoiceKind | None = Field(None, description="Default: invoice.")
     customer: CustomerRef | None = Field(None, description="Required to create.")
     issue_date: Day | None = Field(None, description="Required to create.")
     due_date: Day | None = Field(None, description="Required to create an invoice.")
     amount: Money | None = Field(None, description="Amount including tax. Required to create.")
     currency: str | None = Field(None, min_length=3, max_length=3)
     payment_method: PaymentMethod | None = None
-    state: Literal["draft", "open", "paid", "cancelled"] | None = None
+    state: InvoiceState | None = None
     description: str | None = Field(None, max_length=300)
     external_id: str | None = Field(None, max_length=100)
     disputed: bool | None = None
@@ -96,7 +116,7 @@ class QuoteIn(Schema):
     validity_date: Day | None = Field(None, description="Required to create.")
     amount: Money | None = Field(None, description="Required to create.")
     currency: str | None = Field(None, min_length=3, max_length=3)
-    state: Literal["draft", "open", "accepted", "refused", "expired"] | None = None
+    state: QuoteState | None = None
     description: str | None = Field(None, max_length=300)
     external_id: str | None = Field(None, max_length=100)
 

@@ -16,12 +16,6 @@ PREVIEW_SALT = "relance.api.batch-preview"
 PREVIEW_MAX_AGE = 3600  # seconds a preview may be confirmed after it was made
 
 
-def company_today(company: Company) -> date:
-    from dunning.scan import local_today
-
-    return local_today(company.timezone)
-
-
 @dataclass
 class Selection:
     """Which documents a reminder run covers, and how (as a script asks for it)."""
@@ -206,7 +200,7 @@ def daily_run(company: Company, *, as_of: date | None = None, send: bool = True)
     automatic: created as a batch like a person would, and handed to the worker."""
     from dunning.scan import scan
 
-    day = as_of or company_today(company)
+    day = as_of or company.today()
     result = scan(company, day)
     report = DailyReport(
         company=company,

@@ -11,7 +11,6 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -102,7 +101,8 @@ def import_statement(company, data: bytes, file_name: str = "", user=None) -> Im
 def open_invoices(company) -> dict[int, matching.OpenInvoice]:
     rows = (
         Document.objects.for_company(company)
-        .filter(kind=DocumentKind.INVOICE, state=DocumentState.OPEN, amount__gt=F("paid_amount"))
+        .filter(kind=DocumentKind.INVOICE, state=DocumentState.OPEN)
+        .unpaid()
         .values_list(
             "id", "number", "customer_id", "customer__name", "amount", "paid_amount", "due_date",
             "currency",

@@ -28,10 +28,9 @@ class _Socket:
 def typical_email():
     from receivables.models import Company
     from reminders import outbox
-    from reminders.clock import company_today
     from reminders.services import create_batch
 
-    as_of = company_today(Company(timezone="Europe/Paris"))
+    as_of = Company(timezone="Europe/Paris").today()
     company, mail_ids, _, _ = make_data(1, 0, as_of)
     batch = create_batch(company, mail_ids, channel="email", as_of=as_of)
     row = outbox.claim(1, batch.pk)[0]

@@ -44,10 +44,9 @@ def main() -> None:
         from django.test import Client
 
         from receivables.models import Company, Membership, Role
-        from reminders.clock import company_today
         from reminders.services import preview_batch
 
-        as_of = company_today(Company(timezone="Europe/Paris"))
+        as_of = Company(timezone="Europe/Paris").today()
         company, _mail, ids, _size = make_data(0, args.invoices, as_of)
         print(f"{args.invoices} invoices, one customer each ({connection.vendor})")
 

@@ -94,8 +94,8 @@ def make_data(n_mail: int, n_letters: int, as_of):
     from django.conf import settings
 
     from dunning.policies import ensure_default_policies
+    from printing.pdf import html_to_pdf
     from receivables.models import Company, Customer, Document
-    from relance.pdf import html_to_pdf
     from reminders.defaults import ensure_default_templates
 
     company = Company.objects.create(
@@ -179,7 +179,6 @@ def main() -> None:
         setup_django(Path(tmp), port)
         from django.db import connection
 
-        from reminders.clock import company_today
         from reminders.models import Reminder
         from reminders.services import create_batch, letters_pdf, send_outbox
 
@@ -191,7 +190,7 @@ def main() -> None:
         t = time.perf_counter()
         from receivables.models import Company
 
-        as_of = company_today(Company(timezone="Europe/Paris"))
+        as_of = Company(timezone="Europe/Paris").today()
         company, mail_ids, letter_ids, pdf_size = make_data(args.emails, args.letters, as_of)
         print(
             f"data: {args.emails} invoices with a {pdf_size // 1024} KiB PDF each, "

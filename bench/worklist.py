@@ -136,7 +136,6 @@ def main() -> None:
 
     from receivables.models import Document
     from receivables.worklist import worklist, worklist_totals
-    from web.clock import company_today
 
     call_command("migrate", verbosity=0)
     company, user = setup_company()
@@ -149,7 +148,7 @@ def main() -> None:
             insert_invoices(company, have + 1, size - have)
             print(f"inserted {size - have:,} invoices in {time.perf_counter() - t:.1f} s")
             have = size
-        as_of = company_today(company)
+        as_of = company.today()
 
         def page():
             response = client.get("/relance/")

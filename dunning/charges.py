@@ -143,10 +143,3 @@ def compute_charges(
         currency=rule.currency,
         missing_rate=missing,
     )
-
-
-def charges_for(document, as_of: date) -> Charges:
-    """Shortcut to `dunning.services.charges_for` (reads the rule and rates)."""
-    from .services import charges_for as service
-
-    return service(document, as_of)

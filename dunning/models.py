@@ -1,6 +1,6 @@
 from decimal import Decimal
 
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -53,6 +53,16 @@ class Policy(CompanyScoped):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        """One default per company and kind: this one becoming the default hands the role
+        over (the others lose it in the same transaction), wherever it is saved from."""
+        with transaction.atomic():
+            if self.is_default:
+                Policy.objects.filter(
+                    company_id=self.company_id, kind=self.kind, is_default=True
+                ).exclude(pk=self.pk).update(is_default=False)
+            super().save(*args, **kwargs)
 
 
 class Level(models.Model):

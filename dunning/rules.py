@@ -26,25 +26,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db import models
-from django.utils.translation import gettext_lazy as _
+from receivables.models import StopReason
 
 DIRECT_DEBIT = "direct_debit"
 DUNNABLE_STATES = {"invoice": ("open",), "quote": ("open", "expired")}
-
-
-class StopReason(models.TextChoices):
-    """Why a document that would otherwise be followed is not (shown on the document)."""
-
-    NONE = "", _("—")
-    DONE = "done", _("procédure terminée")
-    CUSTOMER_BLOCKED = "customer_blocked", _("client bloqué")
-    DISPUTED = "disputed", _("en litige")
-    BLOCKED = "blocked", _("pièce bloquée")
-    DIRECT_DEBIT = "direct_debit", _("prélèvement")
-    PROMISE = "promise", _("promesse de paiement")
-    BELOW_MINIMUM = "below_minimum", _("solde sous le minimum du niveau")
-    CREDIT = "credit", _("crédit non affecté du client couvrant le solde")
 
 
 @dataclass(frozen=True)

@@ -28,12 +28,11 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
-from django.utils import timezone
 
 from receivables.models import Company
+from receivables.models.company import today_in
 
 from .rules import DIRECT_DEBIT, DUNNABLE_STATES
 
@@ -64,12 +63,6 @@ class ScanResult:
     dry_run: bool = False
 
 
-def local_today(tz_name: str, now: datetime | None = None) -> date:
-    """Today in the company's time zone (the server's clock may be elsewhere)."""
-    now = now or timezone.now()
-    return now.astimezone(ZoneInfo(tz_name or "UTC")).date()
-
-
 def scan(
     company: Company | int | None = None,
     as_of: date | None = None,
@@ -84,7 +77,7 @@ def scan(
         companies = companies.filter(pk=getattr(company, "pk", company))
     groups: dict[date, list[int]] = defaultdict(list)
     for pk, tz_name in companies.values_list("pk", "timezone"):
-        groups[as_of or local_today(tz_name, now)].append(pk)
+        groups[as_of or today_in(tz_name, now)].append(pk)
     result = ScanResult(as_of=dict(groups), dry_run=dry_run)
     everyone = company is None and len(groups) == 1
     for day, ids in sorted(groups.items()):

@@ -8,22 +8,16 @@ from decimal import Decimal
 
 from django.db.models import F, Sum
 
-from receivables.models import Company, Document, DocumentKind, DocumentState, Payment
+from receivables.models import Document, DocumentKind, DocumentState, Payment, balance_of
 
 from . import charges as ch
 from .models import Channel, LateChargeRule, Level, Policy, ReferenceRate
 from .policies import policy_for
 from .rules import Decision, Facts, LevelRule, PolicyRules, StopReason, evaluate
-from .scan import local_today
 
 EU_MEMBERS = set(
     "AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE".split()
 )
-
-
-def today_for(company: Company) -> date:
-    """'Today' for a company's reminders: in its own time zone."""
-    return local_today(company.timezone)
 
 
 # -- which level is due ------------------------------------------------------------------
@@ -47,7 +41,7 @@ def unallocated_credit(customer_id: int) -> Decimal:
     notes = (
         Document.objects.filter(customer_id=customer_id, kind=DocumentKind.CREDIT_NOTE)
         .exclude(state__in=[DocumentState.DRAFT, DocumentState.CANCELLED])
-        .aggregate(s=Sum(F("amount") - F("paid_amount")))["s"]
+        .aggregate(s=Sum(balance_of()))["s"]
     )
     return (payments or Decimal("0")) + (notes or Decimal("0"))
 
@@ -74,6 +68,21 @@ def facts_of(document: Document) -> Facts:
 def decide(document: Document, as_of: date) -> Decision:
     """What the daily scan would set on this document on `as_of`."""
     return evaluate(facts_of(document), policy_rules(policy_for(document)), as_of)
+
+
+def record_promise(company, customer, document_ids, promise_date: date | None) -> int:
+    """The customer promised to pay these open invoices on `promise_date` (None withdraws
+    the promise): reminders hold until then. Returns how many documents it covers."""
+    return (
+        Document.objects.for_company(company)
+        .filter(
+            customer=customer,
+            kind=DocumentKind.INVOICE,
+            state=DocumentState.OPEN,
+            pk__in=list(document_ids),
+        )
+        .update(promise_date=promise_date)
+    )
 
 
 # -- late-payment charges ---------------------------------------------------------------
@@ -153,7 +162,7 @@ def document_dunning_state(document: Document, as_of: date | None = None) -> Dun
 
     Computed by the pure rules for `as_of` (default: today in the company's zone), so
     it is right even if the daily scan has not run yet today."""
-    as_of = as_of or today_for(document.company)
+    as_of = as_of or document.company.today()
     policy = policy_for(document)
     levels = {lv.rank: lv for lv in policy.levels.all()} if policy else {}
     decision = evaluate(facts_of(document), policy_rules(policy), as_of)

@@ -8,17 +8,15 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.apps import apps
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, Max, Q, Sum, Value
+from django.db.models import Count, DecimalField, Max, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
-from receivables.models import Allocation, Document, DocumentKind, DocumentState
+from receivables.models import Allocation, Document, DocumentKind, DocumentState, balance_of
 
 from . import metrics
 
 ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=14, decimal_places=2))
-BALANCE = ExpressionWrapper(
-    F("amount") - F("paid_amount"), output_field=DecimalField(max_digits=14, decimal_places=2)
-)
+BALANCE = balance_of()
 # Invoices that exist for the business: not drafts, not cancelled.
 REAL = Q(kind=DocumentKind.INVOICE) & ~Q(state__in=[DocumentState.DRAFT, DocumentState.CANCELLED])
 
@@ -28,8 +26,10 @@ def _money(expression, condition: Q) -> Coalesce:
 
 
 def open_invoices(company):
-    return Document.objects.for_company(company).filter(
-        kind=DocumentKind.INVOICE, state=DocumentState.OPEN, amount__gt=F("paid_amount")
+    return (
+        Document.objects.for_company(company)
+        .filter(kind=DocumentKind.INVOICE, state=DocumentState.OPEN)
+        .unpaid()
     )
 
 
@@ -138,7 +138,7 @@ def reminder_events(company) -> tuple[list[metrics.ReminderEvent], str]:
         return [
             metrics.ReminderEvent(
                 r["level_rank"],
-                _local_date(r["reminder__sent_at"], company),
+                company.today(r["reminder__sent_at"]),
                 paid.get(r["document_id"]),
             )
             for r in rows
@@ -150,8 +150,3 @@ def reminder_events(company) -> tuple[list[metrics.ReminderEvent], str]:
         .values_list("dunning_level", "last_reminder_date", "paid_on")
     )
     return [metrics.ReminderEvent(*r) for r in rows], "documents"
-
-
-def _local_date(moment, company) -> date:
-
-    return moment.astimezone(company.zone).date()

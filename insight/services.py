@@ -4,17 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import metrics, queries
 
 CHARTS = ("aging", "dso", "overdue", "effectiveness")
-
-
-def today_for(company) -> date:
-    """'Today' in the company's time zone, not the server's."""
-    return timezone.now().astimezone(company.zone).date()
 
 
 def table(chart: str, company, as_of: date) -> tuple[list[str], list[list], dict]:

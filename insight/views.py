@@ -25,7 +25,7 @@ def _money(value, symbol: str = "€") -> str:
 
 def dashboard(request):
     company = company_of(request)
-    as_of = services.today_for(company)
+    as_of = company.today()
     symbol = "€" if company.currency == "EUR" else company.currency
 
     def money(value):
@@ -91,7 +91,7 @@ def chart_csv(request, chart: str):
     company = company_of(request)
     if chart not in services.CHARTS:
         raise Http404
-    header, rows, _extra = services.table(chart, company, services.today_for(company))
+    header, rows, _extra = services.table(chart, company, company.today())
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{chart}.csv"'
     writer = csvsafe.writer(response)

@@ -24,7 +24,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from .models import Company, Document, DocumentKind, DocumentState, PaymentMethod
+from .models import Company, Document, DocumentKind, DocumentState, PaymentMethod, balance_of
 
 PERIODS = ("week", "month", "30", "60", "90")
 KINDS = ("invoice", "quote")
@@ -147,10 +147,9 @@ def worklist(
         )
     if excluded_ids:
         qs = qs.exclude(pk__in=list(excluded_ids))
-    money = DecimalField(max_digits=14, decimal_places=2)
     qs = qs.annotate(
         days_late=DaysBetween(as_of),
-        balance=ExpressionWrapper(F("amount") - F("paid_amount"), output_field=money),
+        balance=balance_of(),
         percent_paid=Case(
             When(amount=0, then=Value(Decimal("0"))),
             default=ExpressionWrapper(

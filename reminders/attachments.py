@@ -8,8 +8,8 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, default_storage
 
+from dunning.invoice_pdf import ensure_invoice_pdf
 from receivables.models import Document, DocumentKind
-from receivables.pdf import ensure_invoice_pdf
 
 from .models import Attachment
 

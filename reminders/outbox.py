@@ -32,7 +32,6 @@ from receivables.models import DocumentKind, DocumentState
 from . import attachments as files
 from . import lease
 from . import outbox_sql as sql
-from .clock import company_today
 from .models import Attachment, Batch, Reminder, ReminderDocument, ReminderState
 from .rendering import EMAIL_CHANNELS
 from .wording import word_claimed
@@ -231,7 +230,7 @@ def record(row: Reminder, outcome: Outcome, stats: DrainStats) -> None:
             return  # flagged stale meanwhile: the review list has it
         if outcome.state == ReminderState.SENT:
             links = [(link.level_rank, link.document_id) for link in row.outbox_links]
-            sql.documents_reminded(links, company_today(row.company, now))
+            sql.documents_reminded(links, row.company.today(now))
         elif outcome.state in (ReminderState.FAILED, ReminderState.CANCELLED):
             release_documents([row.pk])
     counter = {

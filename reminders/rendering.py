@@ -18,7 +18,6 @@ from dunning.models import Channel, Level, Policy
 from dunning.policies import policy_for
 from receivables.models import Company, Customer, Document, DocumentKind, DocumentState
 from receivables.paycodes import payment_block
-from receivables.pdf import logo_path
 
 from .attachments import pdf_filename
 from .charges import Charges
@@ -132,7 +131,7 @@ def letterhead(company: Company) -> Letterhead:
         contact=contact,
         legal=legal,
         footer=company.legal_mentions,
-        logo_path=logo_path(company),
+        logo_path=company.logo_path,
     )
 
 

@@ -33,7 +33,6 @@ from receivables.models import Company, Customer, Document, DocumentKind
 
 from . import attachments as files
 from .already import refuse_repeat
-from .clock import company_today
 from .editing import apply_edit, clean_edit
 from .models import (
     Attachment,
@@ -107,7 +106,7 @@ def _groups(docs: list[Document]) -> list[list[Document]]:
 
 def default_channel(document: Document) -> str | None:
     """The action a document offers by default: its pending (or next) level's channel."""
-    level = Renderer(document.company, company_today(document.company)).level(document)
+    level = Renderer(document.company, document.company.today()).level(document)
     return level.channel if level else None
 
 
@@ -133,7 +132,7 @@ def preview_batch(
     """
     if channel is not None and channel not in Channel.values:
         raise ValidationError({"channel": _("Canal inconnu : %(c)s") % {"c": channel}})
-    as_of = as_of or company_today(company)
+    as_of = as_of or company.today()
     docs = _scoped_documents(company, documents)
     renderer = Renderer(company, as_of)
     renderer.preload(docs, overdue=word_first is None)
@@ -352,7 +351,7 @@ def record_past_send(
     (the demo's past). Nothing leaves; the documents move on as after a real send.
     Phone levels are left out (a call is logged with `log_call(when=...)`), and so is
     what could not have gone out. None when nothing could."""
-    day = company_today(company, sent_at)
+    day = company.today(sent_at)
     with transaction.atomic():
         preview = preview_batch(company, documents, channel, user, as_of=day)
         preview.messages = [m for m in preview.messages if m.channel != Channel.PHONE]
@@ -427,7 +426,7 @@ def resolve_needs_review(reminder: Reminder, was_sent: bool) -> bool:
             next_attempt_at=timezone.now(),
         )
         if n and was_sent:
-            mark_documents_sent([reminder.pk], company_today(reminder.company))
+            mark_documents_sent([reminder.pk], reminder.company.today())
     if n and not was_sent and reminder.batch_id:
         transaction.on_commit(lambda: enqueue_batch(reminder.batch_id))
     return bool(n)
@@ -459,7 +458,7 @@ def letters_pdf(batch: Batch, printed_at: datetime | None = None) -> tuple[bytes
                 row.subject,
                 row.body_html,
                 row.language,
-                company_today(company, row.created_at),
+                company.today(row.created_at),
             )
             for row in rows
         ]
@@ -472,7 +471,7 @@ def letters_pdf(batch: Batch, printed_at: datetime | None = None) -> tuple[bytes
         Reminder.objects.filter(pk__in=ids).update(
             state=ReminderState.SENT, sent_at=printed_at, attempts=F("attempts") + 1
         )
-        mark_documents_sent(ids, company_today(company, printed_at))
+        mark_documents_sent(ids, company.today(printed_at))
         _close_if_done(batch)
     return pdf, pages
 
@@ -486,6 +485,15 @@ CALL_COUNTS_AS_REMINDER = {
     CallOutcome.SAYS_PAID,
     CallOutcome.WILL_PAY,
 }
+
+
+def check_call(outcome: str, promise_date: date | None, dispute_reason: str) -> None:
+    """A promise has its date, a dispute its reason (both stop the reminders): the one place
+    this is said, for the screen, the API and the CLI."""
+    if outcome == CallOutcome.PROMISE and promise_date is None:
+        raise ValidationError({"promise_date": _("Indiquez la date promise.")})
+    if outcome == CallOutcome.DISPUTE and not dispute_reason.strip():
+        raise ValidationError({"dispute_reason": _("Indiquez le motif du litige.")})
 
 
 def log_call(
@@ -509,15 +517,12 @@ def log_call(
     if customer.company_id != company.pk:
         raise ValidationError(_("Ce client n'appartient pas à votre société."))
     dispute_reason = dispute_reason or (note if outcome == CallOutcome.DISPUTE else "")
-    try:
-        PhoneChannel().send(Call(customer.name, outcome, promise_date, dispute_reason))
-    except Exception as exc:
-        field_name = "promise_date" if outcome == CallOutcome.PROMISE else "dispute_reason"
-        raise ValidationError({field_name: str(exc)}) from exc
+    check_call(outcome, promise_date, dispute_reason)
+    PhoneChannel().send(Call(customer.name, outcome, promise_date, dispute_reason))
     docs = _scoped_documents(company, documents)
     if any(d.customer_id != customer.pk for d in docs):
         raise ValidationError(_("Les pièces doivent être celles du client appelé."))
-    as_of = company_today(company, when)
+    as_of = company.today(when)
     with transaction.atomic():
         call = PhoneCall.objects.create(
             company=company,

@@ -17,7 +17,6 @@ from receivables.models import Document
 
 from . import attachments as files
 from . import outbox_sql as sql
-from .clock import company_today
 from .models import Attachment, Reminder
 from .rendering import Message, Renderer
 
@@ -43,7 +42,7 @@ def word_claimed(rows: list[Reminder], renderers: dict | None = None) -> None:
     worded, attached, stored = [], [], {}
     for company_rows in by_company.values():
         company = company_rows[0].company
-        key = (company.pk, company_today(company))
+        key = (company.pk, company.today())
         if key not in renderers:
             renderers[key] = Renderer(company, key[1])
         renderer = renderers[key]

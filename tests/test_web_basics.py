@@ -11,8 +11,8 @@ def test_home_shows_company_name(alice_client):
 def test_demo_loads_and_is_idempotent(db):
     from datetime import date
 
-    from receivables.demo import load_demo
     from receivables.models import Invoice
+    from relance.demo import load_demo
 
     company = load_demo(date(2026, 11, 23))
     load_demo(date(2026, 11, 23))

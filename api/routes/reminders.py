@@ -5,7 +5,7 @@ that the confirmation hands back, so nothing is stored until the script confirms
 """
 
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated
 
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
@@ -14,20 +14,22 @@ from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema
 from pydantic import ConfigDict
 
+from dunning.models import Channel
 from reminders import review
+from reminders.models import CallOutcome, ReminderState
 
 from .. import services
 from ..auth import company_of, require_writer
 from ..errors import ApiError, not_found
 from ..pagination import PageParams, paginate
-from ..schemas import MAX_BATCH, Day, Id, Page, with_errors
+from ..schemas import MAX_BATCH, Day, DunnedKind, Id, Page, one_of, with_errors
 
 router = Router(tags=["reminders"])
 PathId = Annotated[int, Path(ge=1, le=2**53)]
 
-ChannelName = Literal["phone", "email", "firm_email", "letter"]
-StateName = Literal["queued", "sending", "sent", "failed", "cancelled", "needs_review"]
-OutcomeName = Literal["promise", "dispute", "voicemail", "unreachable", "says_paid", "will_pay"]
+ChannelName = one_of(*Channel)
+StateName = one_of(*ReminderState)
+OutcomeName = one_of(*CallOutcome)
 
 
 # -- schemas --------------------------------------------------------------------------
@@ -40,7 +42,7 @@ class SelectionIn(Schema):
         description="Documents to remind (ids from the worklist). Empty: every document "
         "the scan marked to remind.",
     )
-    kind: Literal["invoice", "quote"] = Field(
+    kind: DunnedKind = Field(
         "invoice", description="Without document_ids: invoices, or expired quotes."
     )
     level: int | None = Field(None, ge=1, le=100, description="Only this pending level rank.")
@@ -482,12 +484,6 @@ def log_call(request, payload: CallIn):
             422,
             _("Donnez le client, ou des pièces d'un seul client."),
             [{"loc": ["body", "payload", "customer"], "message": _("requis")}],
-        )
-    if payload.outcome == "promise" and payload.promise_date is None:
-        raise ApiError(
-            422,
-            _("Une promesse de paiement a une date."),
-            [{"loc": ["body", "payload", "promise_date"], "message": _("requis")}],
         )
     call = log(
         company,

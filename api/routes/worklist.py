@@ -2,27 +2,28 @@
 
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated
 
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from pydantic import AfterValidator
 
+from receivables.worklist import PERIODS
+
 from ..auth import company_of
 from ..errors import ApiError
 from ..pagination import PageParams, paginate
-from ..schemas import Day, MoneyOut, Page, with_errors
-from ..services import company_today
+from ..schemas import Day, DunnedKind, MoneyOut, Page, one_of, with_errors
 
 router = Router(tags=["worklist"])
 
 
 class WorklistFilters(PageParams):
     as_of: Day | None = Field(None, description="Default: today in the company's time zone.")
-    period: Literal["week", "month", "30", "60", "90"] | None = None
+    period: one_of(*PERIODS) | None = None
     show_not_due: bool = Field(False, description="Also the open documents not to remind yet.")
     hide_direct_debit: bool = False
-    kind: Literal["invoice", "quote"] = "invoice"
+    kind: DunnedKind = "invoice"
     search: str = Field("", max_length=100, description="Number, customer name, code or contact.")
     order: str = Field(
         "-days_late",
@@ -92,7 +93,7 @@ def read_worklist(request, filters: Query[WorklistFilters]):
     from receivables.worklist import worklist, worklist_totals
 
     company = company_of(request)
-    as_of = filters.as_of or company_today(company)
+    as_of = filters.as_of or company.today()
     try:
         qs = worklist(
             company,

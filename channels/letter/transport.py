@@ -1,7 +1,7 @@
 """Letters: many letters into ONE printable PDF (A4, French window envelope).
 
 "Sending" a letter means producing the PDF a person prints and posts. All the letters
-of a run go into one PDF (relance.pdf: a long run renders in parts, one per core).
+of a run go into one PDF (printing.pdf: a long run renders in parts, one per core).
 """
 
 from dataclasses import dataclass, field
@@ -78,7 +78,7 @@ def document_html(letters: list[Letter]) -> str:
 class LetterChannel:
     def send(self, letters: list[Letter]) -> tuple[bytes, int]:
         """Render every letter into one PDF: (pdf bytes, page count)."""
-        from relance.pdf import sections_to_pdf
+        from printing.pdf import sections_to_pdf
 
         if not letters:
             raise ValueError("no letter to print")

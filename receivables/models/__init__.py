@@ -1,6 +1,14 @@
 from .company import Company, Membership, Role
 from .customer import Customer, PaymentMethod
-from .document import Document, DocumentKind, DocumentState, Invoice, Quote
+from .document import (
+    Document,
+    DocumentKind,
+    DocumentState,
+    Invoice,
+    Quote,
+    StopReason,
+    balance_of,
+)
 from .payment import Allocation, Payment
 
 __all__ = [
@@ -16,4 +24,6 @@ __all__ = [
     "PaymentMethod",
     "Quote",
     "Role",
+    "StopReason",
+    "balance_of",
 ]

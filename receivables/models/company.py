@@ -1,7 +1,9 @@
+from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..validators import validate_bic, validate_iban, validate_siren, validate_siret, validate_vat
@@ -57,12 +59,24 @@ class Company(models.Model):
 
     @property
     def zone(self) -> ZoneInfo:
-        """Its time zone, where « aujourd'hui » and the times on screens are read (Paris
-        when the stored name is unknown to this machine)."""
+        """Its time zone, where « aujourd'hui » and the times on screens are read."""
+        return zone_named(self.timezone)
+
+    def today(self, now: datetime | None = None) -> date:
+        """« Aujourd'hui » for this company (or the day `now` falls on): in its own time
+        zone, not the server's. The scan, the screens, the API and the workers all ask here."""
+        return today_in(self.timezone, now)
+
+    @property
+    def logo_path(self) -> str:
+        """The stored logo as a file path ('' without one, or on a storage that has no
+        paths): the only file a PDF of this company may load besides data: URIs."""
+        if not self.logo:
+            return ""
         try:
-            return ZoneInfo(self.timezone)
-        except (ZoneInfoNotFoundError, ValueError):
-            return ZoneInfo("Europe/Paris")
+            return self.logo.path
+        except (NotImplementedError, ValueError):
+            return ""
 
     @property
     def display_name(self) -> str:
@@ -90,3 +104,20 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.company} ({self.role})"
+
+
+FALLBACK_ZONE = "Europe/Paris"
+
+
+def zone_named(name: str) -> ZoneInfo:
+    """A company's zone from its stored name (Paris when this machine does not know it)."""
+    try:
+        return ZoneInfo(name or FALLBACK_ZONE)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo(FALLBACK_ZONE)
+
+
+def today_in(zone_name: str, now: datetime | None = None) -> date:
+    """The date `now` (default: this instant) falls on in the named zone; for the set-based
+    scan, which reads zone names without loading companies."""
+    return (now or timezone.now()).astimezone(zone_named(zone_name)).date()

@@ -1,13 +1,43 @@
 from decimal import Decimal
 
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import DecimalField, ExpressionWrapper, F, Q
 from django.utils.translation import gettext_lazy as _
-
-from dunning.rules import StopReason
 
 from .base import CompanyQuerySet, CompanyScoped, money_field
 from .customer import PaymentMethod
+
+MONEY = DecimalField(max_digits=14, decimal_places=2)
+
+
+def balance_of(path: str = "") -> ExpressionWrapper:
+    """What is left to pay, in SQL: the one writing of amount − paid_amount (`path` reaches
+    the documents from another model, e.g. "documents__" from a customer)."""
+    return ExpressionWrapper(F(f"{path}amount") - F(f"{path}paid_amount"), output_field=MONEY)
+
+
+class DocumentQuerySet(CompanyQuerySet):
+    def with_balance(self):
+        """Annotated with `balance` (the same value as `Document.balance`)."""
+        return self.annotate(balance=balance_of())
+
+    def unpaid(self):
+        """With something left to pay."""
+        return self.filter(amount__gt=F("paid_amount"))
+
+
+class StopReason(models.TextChoices):
+    """Why a document that would otherwise be followed is not (shown on the document)."""
+
+    NONE = "", _("—")
+    DONE = "done", _("procédure terminée")
+    CUSTOMER_BLOCKED = "customer_blocked", _("client bloqué")
+    DISPUTED = "disputed", _("en litige")
+    BLOCKED = "blocked", _("pièce bloquée")
+    DIRECT_DEBIT = "direct_debit", _("prélèvement")
+    PROMISE = "promise", _("promesse de paiement")
+    BELOW_MINIMUM = "below_minimum", _("solde sous le minimum du niveau")
+    CREDIT = "credit", _("crédit non affecté du client couvrant le solde")
 
 
 class DocumentKind(models.TextChoices):
@@ -100,7 +130,7 @@ class Document(CompanyScoped):
     )
     removed_from_worklist = models.BooleanField(default=False, editable=False)
 
-    objects = CompanyQuerySet.as_manager()
+    objects = DocumentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("pièce")
@@ -145,12 +175,12 @@ class Document(CompanyScoped):
         return (as_of - self.due_date).days
 
 
-class InvoiceManager(models.Manager.from_queryset(CompanyQuerySet)):
+class InvoiceManager(models.Manager.from_queryset(DocumentQuerySet)):
     def get_queryset(self):
         return super().get_queryset().filter(kind=DocumentKind.INVOICE)
 
 
-class QuoteManager(models.Manager.from_queryset(CompanyQuerySet)):
+class QuoteManager(models.Manager.from_queryset(DocumentQuerySet)):
     def get_queryset(self):
         return super().get_queryset().filter(kind=DocumentKind.QUOTE)
 

@@ -69,7 +69,7 @@ def test_the_printed_letter_pdf_holds_the_readable_qr(late_invoice):
     from pypdf import PdfReader
 
     from channels.letter.transport import render_to_string
-    from relance.pdf import html_to_pdf
+    from printing.pdf import html_to_pdf
 
     doc = late_invoice(number="F00042")
     preview = preview_batch(doc.company, [doc], channel="letter", as_of=AS_OF)

@@ -7,8 +7,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from dunning.tasks import scan_all_companies
-from receivables.demo import load_demo
 from receivables.models import Document
+from relance.demo import load_demo
 
 TODAY = date(2026, 3, 15)
 

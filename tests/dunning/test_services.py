@@ -3,6 +3,8 @@
 from datetime import date
 from decimal import Decimal as D
 
+import pytest
+
 from dunning.services import document_dunning_state
 
 DUE = date(2026, 3, 13)
@@ -43,3 +45,18 @@ def test_the_document_state_tells_level_next_action_and_charges(company, policie
         "en litige",
         None,
     )
+
+
+@pytest.mark.django_db
+def test_a_new_default_procedure_takes_over_from_the_old_one_wherever_it_is_saved(company):
+    """The admin, the settings screen and the API all save through the model."""
+    from dunning.models import Policy, PolicyKind
+
+    old = Policy.objects.create(company=company, name="Ancienne", is_default=True)
+    new = Policy.objects.create(company=company, name="Nouvelle", is_default=True)
+    quotes = Policy.objects.create(
+        company=company, name="Devis", kind=PolicyKind.QUOTE, is_default=True
+    )
+
+    old.refresh_from_db()
+    assert (old.is_default, new.is_default, quotes.is_default) == (False, True, True)

@@ -1,5 +1,5 @@
 """Factur-X round trip: CII XML generated with the factur-x library, embedded into a PDF
-rendered by relance.pdf.html_to_pdf, then imported."""
+rendered by printing.pdf.html_to_pdf, then imported."""
 
 from datetime import date
 from decimal import Decimal
@@ -7,9 +7,9 @@ from decimal import Decimal
 import facturx
 import pytest
 
+from printing.pdf import html_to_pdf
 from receivables.imports import ImportRejected, import_file
 from receivables.models import Customer, Document
-from relance.pdf import html_to_pdf
 
 
 def _data(**over) -> dict:

@@ -6,9 +6,8 @@ import pytest
 from django.urls import reverse
 
 from dunning.scan import scan
-from receivables.demo import DEMO_USERNAME, load_demo
 from receivables.models import Allocation, Customer, Document, Payment
-from reminders.clock import company_today
+from relance.demo import DEMO_USERNAME, load_demo
 from reminders.models import Batch, Reminder, ReminderDocument, ReminderState
 
 TODAY = date(2026, 3, 15)
@@ -94,7 +93,7 @@ def test_the_scanned_demo_shows_the_procedure_at_work_with_a_consistent_history(
         assert doc.reminder_count == len(links)
         sent = [link.reminder for link in links]
         assert all(r.state == ReminderState.SENT for r in sent)
-        days = [company_today(company, r.sent_at) for r in sent]
+        days = [company.today(r.sent_at) for r in sent]
         assert days == sorted(set(days)) and days[-1] < TODAY
         assert doc.last_reminder_date == days[-1]
         assert days[0] >= doc.due_date - timedelta(days=3)  # not before the courtesy date

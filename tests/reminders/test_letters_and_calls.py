@@ -156,7 +156,7 @@ def test_a_letter_reads_in_its_preview_and_its_proof_as_it_prints(late_invoice, 
 
 def test_a_long_run_prints_in_parts_joined_in_customer_order(late_invoice, company, monkeypatch):
     """Many letters render as parts, side by side in other processes, then one PDF."""
-    from relance import pdf as pdf_module
+    from printing import pdf as pdf_module
 
     monkeypatch.setattr(pdf_module, "PART_SIZE", 2)
     names = [f"Client {c}" for c in "EDCBA"]
@@ -180,7 +180,7 @@ def test_a_long_run_prints_in_parts_joined_in_customer_order(late_invoice, compa
 
 
 def test_parts_follow_the_cores_and_stay_bounded():
-    from relance.pdf import part_count
+    from printing.pdf import part_count
 
     assert part_count(30, cores=2) == 1  # a few letters: one document, no other process
     assert part_count(200, cores=2) == 2  # one part per core

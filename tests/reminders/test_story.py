@@ -2,9 +2,8 @@
 by a real SMTP server with their PDFs, the summary, then the worklist figures."""
 
 from dunning.scan import scan
-from receivables.demo import load_demo
 from receivables.models import Invoice
-from reminders.clock import company_today
+from relance.demo import load_demo
 from reminders.services import batch_summary, create_batch, preview_batch
 
 
@@ -13,7 +12,7 @@ def test_the_seed_invoices_are_mailed_once_and_the_worklist_shows_it(
 ):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     company = load_demo(company_today_of_paris())
-    today = company_today(company)
+    today = company.today()
     scan(company, today)
     invoices = list(Invoice.objects.for_company(company).order_by("number"))
     assert [i.number for i in invoices] == ["3", "5"]
@@ -52,6 +51,5 @@ def test_the_seed_invoices_are_mailed_once_and_the_worklist_shows_it(
 
 def company_today_of_paris():
     from receivables.models import Company
-    from reminders.clock import company_today as today_of
 
-    return today_of(Company(timezone="Europe/Paris"))
+    return Company(timezone="Europe/Paris").today()

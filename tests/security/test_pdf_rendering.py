@@ -17,8 +17,8 @@ import pytest
 from django.conf import settings
 from pypdf import PdfReader
 
-from receivables.pdf import ensure_invoice_pdf
-from relance.pdf import html_to_pdf, sections_to_pdf
+from dunning.invoice_pdf import ensure_invoice_pdf
+from printing.pdf import html_to_pdf, sections_to_pdf
 from reminders.defaults import WORDING, paragraphs_to_html
 from reminders.models import Template
 from reminders.services import create_batch, letters_pdf, preview_batch

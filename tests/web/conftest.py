@@ -7,12 +7,11 @@ import pytest
 
 from dunning.policies import ensure_default_policies
 from receivables.models import Customer, Invoice, Membership, PaymentMethod, Role
-from web.clock import company_today
 
 
 @pytest.fixture
 def today(company):
-    return company_today(company)
+    return company.today()
 
 
 @pytest.fixture

@@ -54,7 +54,6 @@ def data(settings, tmp_path):
         Role,
     )
     from reminders.defaults import ensure_default_templates
-    from web.clock import company_today
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -70,7 +69,7 @@ def data(settings, tmp_path):
     ensure_default_templates(company)
     user = get_user_model().objects.create_user("claire", password="claire-pass-1")
     Membership.objects.create(user=user, company=company, role=Role.ADMIN)
-    today = company_today(company)
+    today = company.today()
 
     def customer(code, name, **kw):
         return Customer.objects.create(

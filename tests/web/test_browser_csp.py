@@ -17,7 +17,6 @@ def site(settings, tmp_path):
     from dunning.policies import ensure_default_policies
     from receivables.models import Company, Customer, Invoice, Membership, Role
     from reminders.defaults import ensure_default_templates
-    from web.clock import company_today
 
     settings.MEDIA_ROOT = tmp_path / "media"
     company = Company.objects.create(
@@ -34,7 +33,7 @@ def site(settings, tmp_path):
         company=company, code="A", name="ANYWAY SARL", emails="daisy@anyway.example",
         address="3 rue de Paris", postal_code="35000", city="Rennes",
     )  # fmt: skip
-    due = company_today(company) - timedelta(days=40)
+    due = company.today() - timedelta(days=40)
     invoice = Invoice.objects.create(
         company=company, customer=who, number="7", issue_date=due - timedelta(days=7),
         due_date=due, amount=Decimal("120.00"), to_remind=True, pending_level=2,

@@ -16,7 +16,7 @@ def seed():
     from django.utils import timezone
 
     from dunning.scan import scan
-    from receivables.demo import load_demo
+    from relance.demo import load_demo
 
     company = load_demo(timezone.localdate())
     scan(company)

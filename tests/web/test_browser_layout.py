@@ -24,12 +24,11 @@ def demo_worklist(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path  # the demo history's PDFs
 
     from dunning.scan import scan
-    from receivables.demo import load_demo
     from receivables.models import Customer, Invoice
-    from web.clock import company_today
+    from relance.demo import load_demo
 
     company = load_demo(timezone.localdate(), generated=True)
-    today = company_today(company)
+    today = company.today()
     scan(company, today)
     customer = Customer.objects.create(
         company=company,

@@ -352,7 +352,7 @@ def call_new(request):
             try:
                 log_call_for(company, documents, form.cleaned_data, request.user)
             except ValidationError as exc:
-                form.add_error(None, _errors_text(exc))
+                form.add_refusal(exc)
             else:
                 messages.success(request, _("Appel enregistré."))
                 return redirect("customer_detail", pk=documents[0].customer_id)

@@ -29,11 +29,10 @@ class CallForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["outcome"].choices = outcome_choices()
 
-    def clean(self):
-        data = super().clean()
-        if data.get("outcome") == "promise" and not data.get("promise_date"):
-            self.add_error("promise_date", _("Indiquez la date promise."))
-        return data
+    def add_refusal(self, exc) -> None:
+        """The domain's refusal (reminders.services.check_call) under the field it names."""
+        for field, messages in getattr(exc, "message_dict", {None: exc.messages}).items():
+            self.add_error(field if field in self.fields else None, messages)
 
 
 def log_call_for(company, documents, data: dict, user) -> None:

@@ -6,15 +6,15 @@ from decimal import Decimal
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import DecimalField, F, Q, Sum, Value
+from django.db.models import DecimalField, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from receivables.models import Customer, Document, DocumentKind, DocumentState, Role
-from web.clock import company_today
+from dunning.services import record_promise
+from receivables.models import Customer, Document, DocumentKind, DocumentState, Role, balance_of
 from web.company import company_of, require_role
 
 from . import history
@@ -32,7 +32,7 @@ BUCKETS = [
 
 def aging(documents, as_of: date) -> list[tuple[str, Decimal]]:
     """Open balance by days late, one aggregate query."""
-    balance = F("amount") - F("paid_amount")
+    balance = balance_of()
     sums = {}
     for key, _label, low, high in BUCKETS:
         cond = Q()
@@ -61,7 +61,7 @@ def customer_list(request):
     qs = Customer.objects.for_company(company).annotate(
         open_balance=Coalesce(
             Sum(
-                F("documents__amount") - F("documents__paid_amount"),
+                balance_of("documents__"),
                 filter=Q(documents__kind=DocumentKind.INVOICE, documents__state=DocumentState.OPEN),
                 output_field=MONEY,
             ),
@@ -82,7 +82,7 @@ def customer_list(request):
             "page": page,
             "search": q,
             "order": order,
-            "today": company_today(company),
+            "today": company.today(),
         },
     )
 
@@ -121,7 +121,7 @@ class PromiseForm(forms.Form):
 def customer_detail(request, pk: int):
     company = company_of(request)
     customer = get_object_or_404(Customer.objects.for_company(company), pk=pk)
-    as_of = company_today(company)
+    as_of = company.today()
     open_docs = _open_documents(company, customer).select_related("customer").order_by("due_date")
     levels = LevelNames(company)
     docs = list(open_docs)
@@ -186,10 +186,6 @@ def customer_promise(request, pk: int):
     elif not ids:
         messages.error(request, _("Cochez les pièces concernées par la promesse."))
     else:
-        n = (
-            _open_documents(company, customer)
-            .filter(pk__in=ids)
-            .update(promise_date=form.cleaned_data["promise_date"])
-        )
+        n = record_promise(company, customer, ids, form.cleaned_data["promise_date"])
         messages.success(request, _("Promesse enregistrée sur %(n)d pièce(s).") % {"n": n})
     return redirect("customer_detail", pk=customer.pk)

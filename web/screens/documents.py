@@ -4,14 +4,13 @@ and the document page (level badge, balance, payments, reminder history, charges
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import DecimalField, ExpressionWrapper, F, Q
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from receivables.models import Allocation, Document, DocumentKind, DocumentState, Role
-from web.clock import company_today
 from web.company import company_of, require_role
 
 from . import history
@@ -31,14 +30,9 @@ LIST_ORDERS = {
 
 def _documents(request, kind: str):
     company = company_of(request)
-    as_of = company_today(company)
+    as_of = company.today()
     qs = Document.objects.for_company(company).filter(kind=kind).select_related("customer")
-    qs = qs.annotate(
-        balance=ExpressionWrapper(
-            F("amount") - F("paid_amount"),
-            output_field=DecimalField(max_digits=14, decimal_places=2),
-        )
-    )
+    qs = qs.with_balance()
     flt = request.GET.get("filter", "")
     if flt == "to_remind":
         qs = qs.filter(to_remind=True)
@@ -121,7 +115,7 @@ class StopForm(forms.ModelForm):
 def document_detail(request, pk: int):
     company = company_of(request)
     doc = get_object_or_404(Document.objects.for_company(company).select_related("customer"), pk=pk)
-    as_of = company_today(company)
+    as_of = company.today()
     levels = LevelNames(company)
     doc.badge_text, doc.badge_class = levels.badge(doc)
     allocations = (

@@ -1,11 +1,15 @@
 """What happened to a document or a customer: reminders and calls in one timeline,
-plus the engine's charges and dunning state. Each piece comes from another app and is
-read here only, so a screen still renders when that app is not installed yet."""
+plus the engine's charges and dunning state."""
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.apps import apps
+from django.urls import reverse
+from django.utils.html import strip_tags
+from django.utils.translation import gettext as _
+
+from dunning.services import charges_for, document_dunning_state
+from reminders.models import PhoneCall, Reminder, ReminderState
 
 
 @dataclass
@@ -31,26 +35,69 @@ def _sort_key(entry: Entry):
 
 def timeline(company, *, documents=None, customer=None) -> list[Entry]:
     """Every reminder and phone call, newest first."""
-    if not apps.is_installed("reminders"):
-        return []
-    from . import reminders_bridge
-
-    entries = reminders_bridge.entries(company, documents=documents, customer=customer)
+    entries = _entries(company, documents=documents, customer=customer)
     return sorted(entries, key=_sort_key, reverse=True)
 
 
 def charges(document, as_of):
-    """Late-payment interest and indemnity (dunning.charges.charges_for), when available."""
-    try:
-        from dunning.charges import charges_for
-    except ImportError:
-        return None
+    """Late-payment interest and indemnity."""
     return charges_for(document, as_of)
 
 
 def dunning_state(document, as_of):
-    try:
-        from dunning.services import document_dunning_state
-    except ImportError:
-        return None
     return document_dunning_state(document, as_of)
+
+
+STATE_CLASS = {
+    ReminderState.SENT: "done",
+    ReminderState.FAILED: "stop",
+    ReminderState.CANCELLED: "stop",
+    ReminderState.NEEDS_REVIEW: "todo",
+    ReminderState.QUEUED: "todo",
+    ReminderState.SENDING: "todo",
+}
+
+
+def _entries(company, *, documents=None, customer=None) -> list[Entry]:
+    reminders = Reminder.objects.for_company(company).exclude(phone_call__isnull=False)
+    calls = PhoneCall.objects.for_company(company)
+    if documents is not None:
+        reminders = reminders.filter(links__document__in=documents).distinct()
+        calls = calls.filter(documents__in=documents).distinct()
+    if customer is not None:
+        reminders = reminders.filter(customer=customer)
+        calls = calls.filter(customer=customer)
+    out = []
+    for r in reminders.prefetch_related("links__document")[:200]:
+        numbers = ", ".join(link.document.number for link in r.links.all())
+        entry = Entry(
+            when=r.sent_at or r.created_at,
+            kind="reminder",
+            title=f"{r.get_channel_display()} · {r.level_name or _('niveau %(n)s') % {'n': r.level_rank}}",
+            detail=_("Pièces : %(n)s · à : %(to)s")
+            % {"n": numbers, "to": ", ".join(r.recipient) or "—"}
+            + (f" · {r.last_error}" if r.last_error else ""),
+            status=r.get_state_display(),
+            subject=r.subject,
+            body=r.body_text or strip_tags(r.body_html),
+            url=reverse("batch_summary", args=[r.batch_id]) if r.batch_id else "",
+            status_class=STATE_CLASS.get(r.state, ""),
+        )
+        out.append(entry)
+    for c in calls.select_related("by").prefetch_related("documents")[:200]:
+        detail = [", ".join(d.number for d in c.documents.all())]
+        if c.promise_date:
+            detail.append(_("promesse au %(d)s") % {"d": c.promise_date.strftime("%d/%m/%y")})
+        if c.dispute_reason:
+            detail.append(c.dispute_reason)
+        if c.by:
+            detail.append(_("par %(u)s") % {"u": c.by.get_username()})
+        entry = Entry(
+            when=c.called_at,
+            kind="call",
+            title=_("Appel : %(o)s") % {"o": c.get_outcome_display()},
+            detail=" · ".join(x for x in detail if x),
+            body=c.note,
+        )
+        out.append(entry)
+    return out

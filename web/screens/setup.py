@@ -138,10 +138,6 @@ def policy_edit(request, pk: int | None = None):
         formset = LevelFormSet(request.POST, instance=policy, prefix="levels")
         if form.is_valid() and formset.is_valid():
             with transaction.atomic():
-                if form.cleaned_data["is_default"]:
-                    Policy.objects.for_company(company).filter(
-                        kind=form.cleaned_data["kind"], is_default=True
-                    ).exclude(pk=policy.pk).update(is_default=False)
                 policy = form.save()
                 formset.instance = policy
                 formset.save()

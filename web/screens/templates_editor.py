@@ -13,7 +13,6 @@ from reminders.keywords import KEYWORDS, build_values, substitute, unknown_keywo
 from reminders.models import Template
 from reminders.rendering import Message, Renderer
 from reminders.sanitize import clean_html, removed_markup
-from web.clock import company_today
 from web.company import company_of, require_role
 
 from .setup import _ctx
@@ -119,7 +118,7 @@ def _preview(company, data, template, documents) -> dict | None:
     subject = data.get("subject", template.subject or "")
     body_text = data.get("body_text", template.body_text or "")
     body_html = data.get("body_html", template.body_html or "")
-    renderer = Renderer(company, company_today(company))
+    renderer = Renderer(company, company.today())
     renderer.preload([doc])
     msg = Message(
         customer=doc.customer,

@@ -11,7 +11,6 @@ from django.views.decorators.http import require_POST
 from receivables.coerce import BadValue
 from receivables.imports.values import parse_date
 from receivables.worklist import KINDS, ORDERINGS, PERIODS, worklist, worklist_totals
-from web.clock import company_today
 from web.company import company_of
 from web.models import UserPreference
 from web.templatetags.relance_ui import longdate
@@ -94,7 +93,7 @@ def worklist_screen(request):
     company = company_of(request)
     pref = UserPreference.of(request.user)
     params = worklist_params(request, pref)
-    as_of = company_today(company)
+    as_of = company.today()
     qs = worklist(
         company,
         as_of=as_of,

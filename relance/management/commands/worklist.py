@@ -4,7 +4,6 @@ import json
 
 from django.core.management.base import BaseCommand
 
-from api.services import company_today
 from relance import csvsafe
 from relance.clitools import (
     BadArguments,
@@ -73,7 +72,7 @@ class Command(BaseCommand):
         from receivables.worklist import worklist, worklist_totals
 
         company = resolve_company(opts["company"])
-        as_of = opts["as_of"] or company_today(company)
+        as_of = opts["as_of"] or company.today()
         try:
             qs = worklist(
                 company,

@@ -3,7 +3,7 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from receivables.pdf import ensure_invoice_pdf
+from dunning.invoice_pdf import ensure_invoice_pdf
 
 
 def _text(pdf: bytes) -> str:

@@ -11,7 +11,14 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from .models import Company, Customer, Invoice, Membership, PaymentMethod, Role
+from dunning.models import Channel, PolicyKind
+from dunning.policies import ensure_default_policies
+from dunning.scan import scan
+from receivables.models import Company, Customer, Invoice, Membership, PaymentMethod, Role
+from receivables.upsert import upsert_customers, upsert_invoices, upsert_payments, upsert_quotes
+from reminders.defaults import ensure_default_templates
+from reminders.models import Reminder
+from reminders.services import log_call, record_past_send
 
 DEMO_USERNAME = "demo"
 DEMO_PASSWORD = "demo-relance"  # noqa: S105 - printed to the user on purpose
@@ -48,10 +55,7 @@ def load_demo(today: date, *, generated: bool = False) -> Company:
         user=user, defaults={"company": company, "role": Role.ADMIN}
     )
 
-    from dunning.policies import ensure_default_policies
-
     ensure_default_policies(company)
-    from reminders.defaults import ensure_default_templates
 
     ensure_default_templates(company)
     anyway, _ = Customer.objects.update_or_create(
@@ -152,7 +156,6 @@ METHODS = [
 def _load_generated(company: Company, today: date) -> None:
     """Every case once at least: paid, partly paid, direct debit, not yet due, disputed,
     credit note, expired quote, no e-mail, no postal address, consumer. Idempotent."""
-    from .upsert import upsert_customers, upsert_invoices, upsert_payments, upsert_quotes
 
     rng = random.Random(20240306)
     customers = []
@@ -274,11 +277,6 @@ def _load_history(company: Company, today: date, user) -> None:
     the worklist shows every level, and a customer's file its past reminders. The seed
     invoices keep no history (the guided tour sends their first reminder). Written
     once: a company that has reminders keeps them."""
-    from dunning.models import Channel, PolicyKind
-    from dunning.policies import ensure_default_policies
-    from dunning.scan import scan
-    from reminders.models import Reminder
-    from reminders.services import log_call, record_past_send
 
     if Reminder.objects.for_company(company).exists():
         return

@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from receivables.demo import DEMO_PASSWORD, DEMO_USERNAME, load_demo
 from receivables.models import Document
+from relance.demo import DEMO_PASSWORD, DEMO_USERNAME, load_demo
 
 
 class Command(BaseCommand):

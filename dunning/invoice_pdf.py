@@ -1,5 +1,6 @@
 """An invoice without a PDF gets one, rendered from an editable HTML template.
 
+It lives with the dunning rules because the invoice states their late-payment terms.
 The template (receivables/templates/receivables/invoice_pdf.html; override it in the
 project's templates/ folder) carries the company letterhead and the mentions the law
 requires on a French invoice: payment date, late-payment penalty rate and, B2B only,
@@ -15,9 +16,11 @@ from django.core.files.base import ContentFile
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from relance.pdf import html_to_pdf
+from printing.pdf import html_to_pdf
+from receivables.models import Document
 
-from .models import Document
+from .models import ReferenceRate
+from .services import charge_rule_for
 
 log = logging.getLogger(__name__)
 
@@ -34,13 +37,7 @@ def late_payment_terms(document: Document) -> dict:
         "reference": "",
         "series": "",
     }
-    try:
-        from dunning.models import ReferenceRate
-        from dunning.services import charge_rule_for
-
-        rule = charge_rule_for(document)
-    except ImportError:  # the dunning app is optional for this module
-        rule = None
+    rule = charge_rule_for(document)
     if rule is None:
         terms.update(
             margin=Decimal("10") if business else None,
@@ -69,20 +66,9 @@ def _half_year_start(day: date) -> date:
     return date(day.year, 1 if day.month <= 6 else 7, 1)
 
 
-def logo_path(company) -> str:
-    """The company's stored logo as a file path ('' without one, or on a storage that has
-    no paths): the only file a PDF of that company may load besides data: URIs."""
-    if not company.logo:
-        return ""
-    try:
-        return company.logo.path
-    except (NotImplementedError, ValueError):
-        return ""
-
-
 def render_invoice_html(document: Document) -> str:
     company = document.company
-    logo = logo_path(company)
+    logo = company.logo_path
     with translation.override(document.customer.language or company.language):
         return render_to_string(
             "receivables/invoice_pdf.html",
@@ -104,7 +90,7 @@ def ensure_invoice_pdf(document: Document) -> bytes:
                 return fh.read()
         except FileNotFoundError:
             log.warning("PDF file of %s is missing, rendering it again", document)
-    logo = logo_path(document.company)
+    logo = document.company.logo_path
     pdf = html_to_pdf(render_invoice_html(document), files=[logo] if logo else [])
     name = f"{document.get_kind_display()}-{document.number}.pdf".replace("/", "-").replace(
         " ", "-"

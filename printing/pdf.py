@@ -34,12 +34,12 @@ def html_to_document(html: str, files: Iterable[str] = ()):
     """A rendered WeasyPrint document, for callers that need its page count.
 
     Every PDF goes through here: the fetcher serves `data:` URIs and the `files` named,
-    nothing else (relance.pdf_fetcher), there is no base URL for a relative path to lean
+    nothing else (printing.fetcher), there is no base URL for a relative path to lean
     on, and no attachment survives: <link rel=attachment> and <a rel=attachment> would
     embed their target in the PDF."""
     from weasyprint import HTML  # imported lazily: it loads Pango
 
-    from .pdf_fetcher import SafeFetcher
+    from .fetcher import SafeFetcher
 
     document = HTML(string=html, base_url=None, url_fetcher=SafeFetcher(files)).render()
     document.metadata.attachments = []

@@ -6,7 +6,7 @@ WeasyPrint's default fetcher opens whatever the HTML names — file:, http(s):, 
 default fetcher would hand them the server's files and make it request any address.
 This one serves `data:` URIs and, by exact path, the few files the caller allows (our
 own static files, the company's stored logo); it refuses everything else. Imported
-lazily by relance.pdf (importing WeasyPrint loads Pango).
+lazily by printing.pdf (importing WeasyPrint loads Pango).
 """
 
 import mimetypes
