@@ -285,7 +285,6 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # failures while locked d
 AXES_USERNAME_CALLABLE = "relance.login.username_of"
 AXES_CLIENT_IP_CALLABLE = "relance.login.client_address"
 AXES_LOCKOUT_CALLABLE = "relance.login.locked_out"
-AXES_SENSITIVE_PARAMETERS = ["password"]  # keep usernames and addresses readable in the admin
 if AXES_FAILURE_LIMIT < 1 or RELANCE_LOGIN_FAILURES_PER_USER < AXES_FAILURE_LIMIT:
     raise ImproperlyConfigured(
         "RELANCE_LOGIN_FAILURES must be 1 or more, RELANCE_LOGIN_FAILURES_PER_USER at least as much"
