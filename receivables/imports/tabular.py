@@ -26,11 +26,13 @@ def decode(data: bytes, filename: str) -> tuple[str, str]:
     Windows-1252 is what French Excel writes for "CSV (séparateur : point-virgule)";
     anything else (binary, UTF-16 without BOM, ...) is refused with a clear message.
     """
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "UTF-16"
+    utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff"))
     try:
-        text, encoding = data.decode("utf-8-sig"), "UTF-8"
+        text = data.decode("utf-16" if utf16 else "utf-8-sig")
+        encoding = "UTF-16" if utf16 else "UTF-8"
     except UnicodeDecodeError as exc:
+        if utf16:  # a UTF-16 file cut or damaged: no other reading makes sense
+            raise ImportRejected([RowError(None, "", _unreadable())], filename) from None
         try:
             text, encoding = data.decode("cp1252"), "Windows-1252"
         except UnicodeDecodeError:

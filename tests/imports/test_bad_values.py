@@ -64,6 +64,13 @@ def test_a_year_out_of_range_is_refused_not_read_as_another(company, typed):
     assert "ligne 2, Date : date hors limites" in text
 
 
+@pytest.mark.parametrize("data", [b"\xfe\xff\x00<\x00", b"\xff\xfeA\x00\x00\x00;\x00"])
+def test_a_damaged_utf16_file_is_refused(company, data):
+    # found by the long fuzz run: an odd byte count after a UTF-16 mark was a 500; a NUL
+    # in UTF-16 text skipped the check that UTF-8 text had
+    assert "encodage non reconnu" in _refusal(company, data, "factures.csv")
+
+
 def test_two_digit_years_only_for_two_digit_dates():
     assert parse_date("06/03/24") == date(2024, 3, 6)
     assert parse_date("06/03/99") == date(1999, 3, 6)
