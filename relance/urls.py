@@ -14,7 +14,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     re_path(r"^api/", api_not_found),
-    path("banking/", include("banking.urls")),
-    path("insight/", include("insight.urls")),
+    path("banking/", include("web.banking_urls")),
+    path("insight/", include("web.insight_urls")),
     path("", include("web.urls")),
 ]

@@ -138,7 +138,7 @@ def test_bar_labels_round_to_the_nearest_euro():
     """A bar of 24 596,92 € reads 24 597 €, not 24 596 € (whole euros above 1 000)."""
     from django.utils import translation
 
-    from insight.views import _money
+    from web.screens.insight import _money
 
     def plain(value):
         return _money(D(value)).replace("\u202f", " ").replace("\xa0", " ")

@@ -85,6 +85,6 @@ def test_every_marked_string_of_every_app_is_in_the_catalogue():
 
 def test_the_banking_and_dashboard_screens_are_scanned():
     scanned = {path for path, _text, _context in _marked()}
-    assert "banking/templates/banking/statement.html" in scanned
-    assert "insight/templates/insight/dashboard.html" in scanned
+    assert "web/templates/banking/statement.html" in scanned
+    assert "web/templates/insight/dashboard.html" in scanned
     assert "banking/parsers.py" in scanned

@@ -16,9 +16,18 @@ from django.views.decorators.http import require_POST
 
 from dunning.models import Channel
 from receivables.models import Document, Role
+from reminders.already import AlreadySending, in_words
+from reminders.editing import can_edit, editable_text, one_newline
+from reminders.keywords import KEYWORDS
+from reminders.lease import timeout as lease_timeout
+from reminders.models import Batch, ReminderState
+from reminders.review import needing_decision
+from reminders.services import INTERRUPTED, create_batch, letters_pdf, preview_batch
+from reminders.services import batch_summary as summary_of
 from web.company import company_of, require_role
+from web.screens.calls import CallForm, log_call_for
 
-from .common import can_send, reminders_installed, safe_next, selected_ids
+from .common import can_send, safe_next, selected_ids
 
 # "sent" said per channel: a letter waits to be printed and posted, a call was logged
 DONE_LABELS = {Channel.LETTER: gettext_lazy("à imprimer"), Channel.PHONE: gettext_lazy("noté")}
@@ -65,14 +74,10 @@ def _show_preview(request, company, documents, channel, back, edit=None, errors=
     """The preview page; `edit` and `errors`: a refused edit of the lone message, shown
     again with what the person typed and what is wrong, field by field."""
     ids = list(documents.values_list("pk", flat=True))  # the preview reads them itself
-    preview = None
-    if reminders_installed():
-        from reminders.services import preview_batch
-
-        preview = preview_batch(
-            company, ids, channel=channel, user=request.user, word_first=READ_IN_FULL
-        )
-    sendable = can_send(request) and preview is not None and bool(preview.messages)
+    preview = preview_batch(
+        company, ids, channel=channel, user=request.user, word_first=READ_IN_FULL
+    )
+    sendable = can_send(request) and bool(preview.messages)
     return render(
         request,
         "web/batch_preview.html",
@@ -96,8 +101,6 @@ def _edit_form(preview, typed: dict | None, errors: dict | None) -> dict | None:
     """A lone e-mail or letter is shown editable: its subject and its words (the payment
     block is added under them as it is). What was shown goes back in hidden fields, so
     that the send can tell an edit from an untouched message."""
-    from reminders.editing import can_edit, editable_text
-    from reminders.keywords import KEYWORDS
 
     if not preview.single or not can_edit(preview.messages[0]):
         return None
@@ -130,7 +133,6 @@ def _edit_of(data) -> dict[str, str]:
 
 
 def _same(text: str) -> str:
-    from reminders.editing import one_newline
 
     return one_newline(text).strip()
 
@@ -169,10 +171,6 @@ def _preview_parts(preview) -> dict:
 def batch_send(request):
     company = company_of(request)
     require_role(request, Role.COLLECTOR)
-    if not reminders_installed():
-        raise Http404("reminders app not installed")
-    from reminders.already import AlreadySending, in_words
-    from reminders.services import create_batch
 
     documents = list(_selected_documents(request, company))
     if not documents:
@@ -209,7 +207,6 @@ SENT_FORMS_KEPT = 20
 
 
 def _sent_with(request, company):
-    from reminders.models import Batch
 
     token = request.POST.get("send_token", "")
     pk = request.session.get(SENT_FORMS, {}).get(token) if token else None
@@ -238,7 +235,6 @@ def _edit_refused(request, company, channel, exc: ValidationError):
     for key, texts in errors.items():
         if key not in EDIT_FIELDS:
             messages.error(request, " ; ".join(texts))
-    from reminders.editing import one_newline
 
     typed = {k: one_newline(request.POST[k]) for k in EDIT_FIELDS if k in request.POST}
     documents = _selected_documents(request, company)
@@ -247,18 +243,10 @@ def _edit_refused(request, company, channel, exc: ValidationError):
 
 
 def _batch(request, pk):
-    if not reminders_installed():
-        raise Http404
-    from reminders.models import Batch
-
     return get_object_or_404(Batch.objects.for_company(company_of(request)), pk=pk)
 
 
 def batch_summary(request, pk: int):
-    from reminders.lease import timeout as lease_timeout
-    from reminders.models import ReminderState
-    from reminders.services import INTERRUPTED
-    from reminders.services import batch_summary as summary_of
 
     batch = _batch(request, pk)
     summary = summary_of(batch)
@@ -301,7 +289,6 @@ def _done_by_kind(summary) -> dict[str, int]:
 
 def _to_decide(batch) -> int:
     """This batch's reminders on the « À vérifier » screen (needs review, failed)."""
-    from reminders.review import needing_decision
 
     return needing_decision(batch.company).filter(batch=batch).count()
 
@@ -318,7 +305,6 @@ def _lone_message(batch) -> dict | None:
 
 def batch_letters(request, pk: int):
     batch = _batch(request, pk)
-    from reminders.services import letters_pdf
 
     try:
         pdf, _pages = letters_pdf(batch)
@@ -336,14 +322,11 @@ def call_new(request):
     documents = list(_selected_documents(request, company))
     if not documents:
         raise Http404
-    from .calls import CallForm, log_call_for
 
     customers = {d.customer_id for d in documents}
     form = CallForm(request.POST or None)
     if request.method == "POST":
         require_role(request, Role.COLLECTOR)
-        if not reminders_installed():
-            raise Http404("reminders app not installed")
         if len(customers) > 1:
             messages.error(
                 request, _("Un appel concerne un seul client : sélectionnez ses pièces.")
@@ -366,6 +349,5 @@ def call_new(request):
             "several_customers": len(customers) > 1,
             "ids": ",".join(str(d.pk) for d in documents),
             "can_send": can_send(request),
-            "reminders_installed": reminders_installed(),
         },
     )

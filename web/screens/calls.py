@@ -3,15 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .common import reminders_installed
-
-
-def outcome_choices():
-    if reminders_installed():
-        from reminders.models import CallOutcome
-
-        return list(CallOutcome.choices)
-    return []
+from reminders.models import CallOutcome
+from reminders.services import log_call
 
 
 class CallForm(forms.Form):
@@ -27,7 +20,7 @@ class CallForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["outcome"].choices = outcome_choices()
+        self.fields["outcome"].choices = list(CallOutcome.choices)
 
     def add_refusal(self, exc) -> None:
         """The domain's refusal (reminders.services.check_call) under the field it names."""
@@ -36,7 +29,6 @@ class CallForm(forms.Form):
 
 
 def log_call_for(company, documents, data: dict, user) -> None:
-    from reminders.services import log_call
 
     log_call(
         company,

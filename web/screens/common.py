@@ -1,6 +1,5 @@
 """Small helpers every screen uses: the level names, selected ids, role checks."""
 
-from django.apps import apps
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -41,10 +40,6 @@ def safe_next(request: HttpRequest, default: str) -> str:
     ):
         return target
     return default if default.startswith("/") else reverse(default)
-
-
-def reminders_installed() -> bool:
-    return apps.is_installed("reminders")
 
 
 class LevelNames:

@@ -8,27 +8,23 @@ turns requests into calls and says what happened.
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from receivables.models import Role
+from reminders import review
+from reminders.models import Reminder, ReminderState
 from web.company import company_of, require_role
 
-from .common import can_send, reminders_installed, safe_next
+from .common import can_send, safe_next
 
 
 def _review():
-    if not reminders_installed():
-        raise Http404("reminders app not installed")
-    from reminders import review
-
     return review
 
 
 def _reminder(request, pk: int):
-    from reminders.models import Reminder
 
     rows = Reminder.objects.for_company(company_of(request)).select_related("customer")
     return get_object_or_404(rows, pk=pk)
@@ -45,7 +41,6 @@ def _numbers(reminder) -> str:
 @require_GET
 def review_list(request):
     review = _review()
-    from reminders.models import ReminderState
 
     rows = (
         review.needing_decision(company_of(request))

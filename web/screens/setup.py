@@ -16,7 +16,7 @@ from dunning.models import Level, Policy
 from receivables.models import Company, Membership, Role
 from web.company import company_of, require_role
 
-from .common import can, reminders_installed
+from .common import can
 
 
 def _ctx(request, tab: str, **extra):
@@ -24,7 +24,6 @@ def _ctx(request, tab: str, **extra):
         "section": "settings",
         "tab": tab,
         "is_admin": can(request, Role.ADMIN),
-        "templates_enabled": reminders_installed(),
         **extra,
     }
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from .screens import banking as views
 
 app_name = "banking"
 urlpatterns = [

@@ -11,11 +11,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from banking import services
+from banking.models import LineStatus, Statement, StatementLine
 from receivables.models import Role
 from web.company import company_of, require_role
-
-from . import services
-from .models import LineStatus, Statement, StatementLine
 
 
 class UploadForm(forms.Form):

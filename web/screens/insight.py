@@ -7,10 +7,9 @@ from django.shortcuts import render
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from insight import charts, metrics, services
 from relance import csvsafe
 from web.company import company_of
-
-from . import charts, metrics, services
 
 
 def _money(value, symbol: str = "€") -> str:
