@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from ..coerce import BadValue
-from ..normalize import norm
+from ..normalize import DOCUMENT_KINDS, norm
 from .columns import CUSTOMERS, INVOICES, KEY_COLUMN, PAYMENTS, QUOTES
 from .errors import RowError
 from .values import parse_amount, parse_date, parse_text
@@ -147,8 +147,6 @@ def _to_item(kind: str, values: dict) -> dict:
 
 
 def _kind_word(value: str) -> str:
-    from ..normalize import DOCUMENT_KINDS
-
     return DOCUMENT_KINDS.get(norm(value), value)
 
 

@@ -9,17 +9,10 @@ from django.utils.translation import gettext as _
 
 from .. import upsert
 from ..models import Company
-from .columns import (
-    CUSTOMERS,
-    INVOICES,
-    KINDS,
-    PAYMENTS,
-    QUOTES,
-    detect_kind,
-    kind_from_word,
-    map_columns,
-)
+from .columns import CUSTOMERS, INVOICES, KINDS, PAYMENTS, QUOTES
+from .einvoice import import_einvoice
 from .errors import ImportRejected, ImportResult, RowError
+from .headers import detect_kind, kind_from_word, map_columns
 from .rows import build_items, column_of
 from .tabular import read_csv, read_xlsx
 
@@ -70,8 +63,6 @@ def import_file(
     started = time.monotonic()
     fmt = file_format(data, filename)
     if fmt in ("pdf", "xml"):
-        from .einvoice import import_einvoice
-
         result = import_einvoice(company, data, filename, fmt, today=today, dry_run=dry_run)
     elif fmt == "xls":
         raise ImportRejected(
