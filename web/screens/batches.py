@@ -1,6 +1,6 @@
 """Rel Tph / Rel mail / Rel mail+ / Rel courr: preview, send, summary, letters, calls.
 
-The use cases live in reminders.services; this module only turns requests into calls.
+The use cases live in reminders (preview, batches, letters, summary); this module only turns requests into calls.
 """
 
 import uuid
@@ -67,7 +67,7 @@ def _show_preview(request, company, documents, channel, back, edit=None, errors=
     ids = list(documents.values_list("pk", flat=True))  # the preview reads them itself
     preview = None
     if reminders_installed():
-        from reminders.services import preview_batch
+        from reminders.preview import preview_batch
 
         preview = preview_batch(
             company, ids, channel=channel, user=request.user, word_first=READ_IN_FULL
@@ -172,7 +172,7 @@ def batch_send(request):
     if not reminders_installed():
         raise Http404("reminders app not installed")
     from reminders.already import AlreadySending, in_words
-    from reminders.services import create_batch
+    from reminders.batches import create_batch
 
     documents = list(_selected_documents(request, company))
     if not documents:
@@ -257,8 +257,8 @@ def _batch(request, pk):
 def batch_summary(request, pk: int):
     from reminders.lease import timeout as lease_timeout
     from reminders.models import ReminderState
-    from reminders.services import INTERRUPTED
-    from reminders.services import batch_summary as summary_of
+    from reminders.summary import INTERRUPTED
+    from reminders.summary import batch_summary as summary_of
 
     batch = _batch(request, pk)
     summary = summary_of(batch)
@@ -318,7 +318,7 @@ def _lone_message(batch) -> dict | None:
 
 def batch_letters(request, pk: int):
     batch = _batch(request, pk)
-    from reminders.services import letters_pdf
+    from reminders.letters import letters_pdf
 
     try:
         pdf, _pages = letters_pdf(batch)

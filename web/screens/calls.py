@@ -30,13 +30,13 @@ class CallForm(forms.Form):
         self.fields["outcome"].choices = outcome_choices()
 
     def add_refusal(self, exc) -> None:
-        """The domain's refusal (reminders.services.check_call) under the field it names."""
+        """The domain's refusal (reminders.calls.check_call) under the field it names."""
         for field, messages in getattr(exc, "message_dict", {None: exc.messages}).items():
             self.add_error(field if field in self.fields else None, messages)
 
 
 def log_call_for(company, documents, data: dict, user) -> None:
-    from reminders.services import log_call
+    from reminders.calls import log_call
 
     log_call(
         company,
