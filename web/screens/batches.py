@@ -1,6 +1,6 @@
 """Rel Tph / Rel mail / Rel mail+ / Rel courr: preview, send, summary, letters, calls.
 
-The use cases live in reminders (preview, batches, letters, summary); this module only turns requests into calls.
+The use cases live in reminders/; this module only turns requests into calls.
 """
 
 import uuid
