@@ -64,7 +64,7 @@ def preview(company: Company, selection: Selection, *, user=None, as_of: date | 
     The channel filter keeps the messages the reminders app would send on that channel
     (it decides each document's level and channel), and the selection's documents become
     those of the kept messages, so confirming sends exactly what was shown."""
-    from reminders.services import preview_batch
+    from reminders.preview import preview_batch
 
     ids = candidate_ids(company, selection)
     result = preview_batch(
@@ -110,7 +110,7 @@ def create(company: Company, selection: Selection, *, user=None, as_of: date | N
     """Preview, then create the batch of exactly the previewed documents (None if empty,
     or if they are all already being sent: no batch of refusals)."""
     from reminders.already import AlreadySending
-    from reminders.services import create_batch
+    from reminders.batches import create_batch
 
     result = preview(company, selection, user=user, as_of=as_of)
     ids = documents_of(result)
@@ -165,7 +165,7 @@ def confirm_preview(company: Company, token: str, *, user=None, edited: dict | N
     `edited`: the lone message's new subject and/or text (reminders.editing)."""
     from django.db import transaction
 
-    from reminders.services import create_batch
+    from reminders.batches import create_batch
 
     payload = unsign_preview(company, token)
     with transaction.atomic():  # a mismatch rolls back: the batch is never sent

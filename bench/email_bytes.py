@@ -28,7 +28,7 @@ class _Socket:
 def typical_email():
     from receivables.models import Company
     from reminders import outbox
-    from reminders.services import create_batch
+    from reminders.batches import create_batch
 
     as_of = Company(timezone="Europe/Paris").today()
     company, mail_ids, _, _ = make_data(1, 0, as_of)

@@ -44,7 +44,7 @@ def main() -> None:
         from django.test import Client
 
         from receivables.models import Company, Membership, Role
-        from reminders.services import preview_batch
+        from reminders.preview import preview_batch
 
         as_of = Company(timezone="Europe/Paris").today()
         company, _mail, ids, _size = make_data(0, args.invoices, as_of)

@@ -179,8 +179,10 @@ def main() -> None:
         setup_django(Path(tmp), port)
         from django.db import connection
 
+        from reminders.batches import create_batch
+        from reminders.letters import letters_pdf
         from reminders.models import Reminder
-        from reminders.services import create_batch, letters_pdf, send_outbox
+        from reminders.sending import send_outbox
 
         if args.without_payment_qr:
             import reminders.rendering
@@ -252,7 +254,7 @@ def _drain(batch_id: int) -> None:
     from django.db import connection
 
     from reminders.models import Batch
-    from reminders.services import send_outbox
+    from reminders.sending import send_outbox
 
     connection.close()
     send_outbox(Batch.objects.get(pk=batch_id))

@@ -16,9 +16,10 @@ from dunning.policies import ensure_default_policies
 from dunning.scan import scan
 from receivables.models import Company, Customer, Invoice, Membership, PaymentMethod, Role
 from receivables.upsert import upsert_customers, upsert_invoices, upsert_payments, upsert_quotes
+from reminders.batches import record_past_send
+from reminders.calls import log_call
 from reminders.defaults import ensure_default_templates
 from reminders.models import Reminder
-from reminders.services import log_call, record_past_send
 
 DEMO_USERNAME = "demo"
 DEMO_PASSWORD = "demo-relance"  # noqa: S105 - printed to the user on purpose

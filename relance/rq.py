@@ -14,7 +14,7 @@ log = logging.getLogger(__name__)
 class Worker(RqWorker):
     def handle_work_horse_killed(self, job, retpid, ret_val, rusage):
         super().handle_work_horse_killed(job, retpid, ret_val, rusage)
-        from reminders.services import resume_open_batches
+        from reminders.sending import resume_open_batches
 
         try:
             resumed = resume_open_batches()

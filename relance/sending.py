@@ -9,8 +9,9 @@ from .clitools import Ticker, progress
 
 
 def send_batch(batch, *, show_progress: bool = True) -> None:
+    from reminders.letters import letters_pdf
     from reminders.models import ReminderState
-    from reminders.services import letters_pdf, send_outbox
+    from reminders.sending import send_outbox
 
     rows = batch.reminders
     if rows.filter(channel=Channel.LETTER, state=ReminderState.QUEUED).exists():

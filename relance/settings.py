@@ -211,6 +211,17 @@ RELANCE_OUTBOX_BACKOFF = float(os.environ.get("RELANCE_OUTBOX_BACKOFF", "60"))
 RELANCE_OUTBOX_TIMEOUT = float(os.environ.get("RELANCE_OUTBOX_TIMEOUT", "45"))
 # -- end of outbox ----------------------------------------------------------------------
 
+# -- Channels (plug-ins; docs/architecture.md) ----------------------------------------
+# The transport of each channel kind (dunning.models.Channel): a class in channels/<name>/,
+# found by reminders/delivery.py at each use. Another transport for a kind is one line here.
+RELANCE_CHANNELS = {
+    "email": "channels.email.EmailChannel",
+    "firm_email": "channels.email.EmailChannel",
+    "letter": "channels.letter.LetterChannel",
+    "phone": "channels.phone.PhoneChannel",
+}
+# -- end of channels --------------------------------------------------------------------
+
 # API: requests per token and window ("N/s", "N/min", "N/h"). The counter lives in the
 # cache: set CACHE_URL=redis://... so that several web processes share it.
 RELANCE_API_RATE = os.environ.get("RELANCE_API_RATE", "600/min")

@@ -11,6 +11,8 @@ from datetime import date
 from decimal import Decimal
 
 from dunning import charges as ch
+from dunning.models import ReferenceRate
+from dunning.services import charge_rule_for, charges_for
 from receivables.models import Document, DocumentKind, DocumentState
 
 ZERO = Decimal("0")
@@ -28,9 +30,6 @@ class Charges:
             return ZERO, ZERO
         if document.kind != DocumentKind.INVOICE or document.state != DocumentState.OPEN:
             return ZERO, ZERO
-        from dunning.models import ReferenceRate
-        from dunning.services import charge_rule_for, charges_for
-
         key = (document.company.country, document.customer.is_business)
         if key not in self._rules:
             self._rules[key] = charge_rule_for(document)

@@ -5,7 +5,7 @@ A claim sets it (`outbox.claim`, a conditional UPDATE); while the worker sends, 
 sets it again every third of RELANCE_OUTBOX_TIMEOUT on the rows it still holds in
 'sending'. A row whose `claimed_at` is older than the timeout belongs to a dead worker:
 the next run takes it up (`outbox.flag_stale`) and the screens show it as interrupted
-(`services.batch_summary`). The thread never waits on a row lock (SKIP LOCKED: a row being
+(`summary.batch_summary`). The thread never waits on a row lock (SKIP LOCKED: a row being
 written by its worker is alive anyway), so it cannot deadlock with the sending thread.
 
 The lease decides only when a dead worker's rows are looked at, never whether a message

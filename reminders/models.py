@@ -80,7 +80,7 @@ class BatchState(models.TextChoices):
 
 
 class Batch(CompanyScoped):
-    """One "send" of many reminders; its summary is `services.batch_summary`."""
+    """One "send" of many reminders; its summary is `summary.batch_summary`."""
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL

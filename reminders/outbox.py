@@ -25,14 +25,14 @@ from django.db.models import Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
-from channels import DeliveryError
-from channels.email import Email, EmailChannel
 from receivables.models import DocumentKind, DocumentState
 
 from . import attachments as files
 from . import lease
 from . import outbox_sql as sql
+from .delivery import DeliveryError, Email, EmailTransport, transport_class
 from .models import Attachment, Batch, Reminder, ReminderDocument, ReminderState
+from .outcomes import close_if_done, release_documents
 from .rendering import EMAIL_CHANNELS
 from .wording import word_claimed
 
@@ -217,8 +217,6 @@ NOT_OWED = gettext_noop("Pièces réglées ou en litige depuis la mise en file :
 
 def record(row: Reminder, outcome: Outcome, stats: DrainStats) -> None:
     """Commit one message's outcome, right after the server answered."""
-    from .services import release_documents
-
     now = timezone.now()
     changes = {"state": outcome.state, "last_error": outcome.error}
     if outcome.state == ReminderState.SENT:
@@ -276,16 +274,33 @@ class Ledger:
             self.due = None
 
 
-def drain(
-    batch_id: int | None = None, stop=None, chunk: int | None = None, connection=None
-) -> DrainStats:
-    """Send every due queued e-mail (of one batch, or all) over one SMTP connection,
-    renewing the lease on the claimed rows meanwhile. `stop()` is checked between
-    messages (SIGTERM): the claimed rest goes back."""
+class Transports:
+    """The registered transport of each e-mail kind (reminders.delivery), opened once for
+    the run; kinds registered with the same class share one (one SMTP connection)."""
+
+    def __init__(self):
+        classes = {kind: transport_class(kind) for kind in EMAIL_CHANNELS}  # fails early
+        self.opened: dict[type, EmailTransport] = {}
+        for cls in classes.values():
+            self.opened.setdefault(cls, cls())
+        self.by_kind = {kind: self.opened[cls] for kind, cls in classes.items()}
+
+    def send(self, kind: str, email: Email) -> None:
+        self.by_kind[kind].send(email)
+
+    def close(self) -> None:
+        for opened in self.opened.values():
+            opened.close()
+
+
+def drain(batch_id: int | None = None, stop=None, chunk: int | None = None) -> DrainStats:
+    """Send every due queued e-mail (of one batch, or all) through the registered
+    transports (one SMTP connection), renewing the lease on the claimed rows meanwhile.
+    `stop()` is checked between messages (SIGTERM): the claimed rest goes back."""
     stop = stop or (lambda: False)
+    channel = Transports()
     stats = DrainStats(needs_review=flag_stale())
     ledger = Ledger(stats)
-    channel = EmailChannel(connection)
     cache, renderers = _Files(), {}
     size = chunk or int(settings.RELANCE_OUTBOX_CHUNK)
     try:
@@ -308,7 +323,7 @@ def drain(
     return stats
 
 
-def _send_one(channel: EmailChannel, row: Reminder, cache: _Files, ledger: Ledger) -> None:
+def _send_one(channel: Transports, row: Reminder, cache: _Files, ledger: Ledger) -> None:
     """Send one row and note its outcome (nothing when the row is no longer ours)."""
     if not still_owed(row):
         return ledger.note(row, Outcome(ReminderState.CANCELLED, NOT_OWED))
@@ -321,7 +336,7 @@ def _send_one(channel: EmailChannel, row: Reminder, cache: _Files, ledger: Ledge
     if not ledger.hand_over(row):
         return None
     try:
-        channel.send(email)
+        channel.send(row.channel, email)
     except DeliveryError as err:
         log.info("reminder %s: %s (%s)", row.pk, err, "permanent" if err.permanent else "retry")
         if err.uncertain:  # maybe accepted: resending could duplicate it
@@ -333,10 +348,8 @@ def _send_one(channel: EmailChannel, row: Reminder, cache: _Files, ledger: Ledge
 
 
 def _close_batches(batch_ids) -> None:
-    from .services import _close_if_done
-
     for batch in Batch.objects.filter(pk__in=list(batch_ids)):
-        _close_if_done(batch)
+        close_if_done(batch)
 
 
 def next_retry_at(batch_id: int | None = None):

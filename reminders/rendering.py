@@ -12,8 +12,6 @@ from django.db.models import F
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from channels.letter import Letter, Letterhead
-from channels.letter.transport import letter_html
 from dunning.models import Channel, Level, Policy
 from dunning.policies import policy_for
 from receivables.models import Company, Customer, Document, DocumentKind, DocumentState
@@ -21,6 +19,7 @@ from receivables.paycodes import payment_block
 
 from .attachments import pdf_filename
 from .charges import Charges
+from .delivery import Letter, Letterhead, LetterTransport, transport
 from .keywords import KEYWORD_RE, Block, DocLine, KeywordContext, build_values, fmt_date, substitute
 from .models import LIVE_STATES, ReminderDocument, Template
 from .plaintext import html_to_text
@@ -173,6 +172,7 @@ class Renderer:
         }
         self._overdue: dict[int, list[Document]] = {}
         self._live: set[tuple[int, int]] = set()
+        self._letters: LetterTransport | None = None  # the registered one, when a letter shows
         self.charges = Charges(as_of)
 
     # -- lookups ----------------------------------------------------------------------
@@ -344,7 +344,9 @@ class Renderer:
             letter = build_letter(
                 self.company, msg.recipient, msg.subject, msg.body_html, msg.language, self.as_of
             )
-            msg.letter_html = letter_html(letter)
+            if self._letters is None:
+                self._letters = transport(Channel.LETTER)
+            msg.letter_html = self._letters.layout(letter)
         return msg
 
 

@@ -18,7 +18,10 @@ from django.utils.translation import gettext as _
 
 from receivables.models import Company, Customer
 
+from .batches import create_batch
 from .models import Batch, Reminder, ReminderDocument, ReminderState
+from .outcomes import release_documents
+from .sending import resolve_needs_review
 
 
 class CannotRetry(Exception):
@@ -53,8 +56,6 @@ def stuck_reminders(company: Company) -> QuerySet:
 def mark_sent(reminder: Reminder) -> bool:
     """A person checked that a reminder needing review did go out. False: it was not
     (or no longer) waiting for that decision."""
-    from .services import resolve_needs_review
-
     return resolve_needs_review(reminder, was_sent=True)
 
 
@@ -62,8 +63,6 @@ def retry(reminder: Reminder, *, user=None) -> Batch | None:
     """Try again: an interrupted row goes back to the queue (a person said it did not go
     out); a failed or cancelled one is redone as a new batch, rendered from today's data.
     Returns the batch sending it (None for a row without batch)."""
-    from .services import create_batch, resolve_needs_review
-
     if reminder.state == ReminderState.NEEDS_REVIEW:
         if not resolve_needs_review(reminder, was_sent=False):
             raise CannotRetry(_("Ce rappel vient d'être traité par quelqu'un d'autre."))
@@ -95,8 +94,6 @@ def still_failing(batch: Batch | None) -> str:
 def dismiss(reminder: Reminder) -> bool:
     """Give up on a reminder needing a decision (failed or needs review): cancelled, and
     its documents may get another reminder at that level later. False: not possible now."""
-    from .services import release_documents
-
     with transaction.atomic():
         n = Reminder.objects.filter(
             pk=reminder.pk, state__in=[ReminderState.FAILED, ReminderState.NEEDS_REVIEW]

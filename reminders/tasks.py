@@ -1,9 +1,17 @@
-"""Background work through the Tasks API: thin, it calls the services."""
+"""Background work through the Tasks API: thin, it calls the use cases."""
 
 import logging
 from datetime import timedelta
 
+from django.db.models import Min
 from django_tasks import task
+
+from dunning.models import Channel
+
+from . import lease
+from .letters import letters_pdf
+from .models import Batch, Reminder, ReminderState
+from .outbox import drain, next_retry_at
 
 log = logging.getLogger(__name__)
 
@@ -15,17 +23,12 @@ def process_batch(batch_id: int) -> dict:
     rows left 'sending' by a worker that may have died, get a deferred run when the
     backend can defer (`manage.py db_worker` and `rqworker` also resume open batches when
     they start)."""
-    from dunning.models import Channel
-
-    from .models import Batch, ReminderState
-    from .services import letters_pdf, send_outbox
-
     batch = Batch.objects.filter(pk=batch_id).first()
     if batch is None:
         return {"missing": batch_id}
     if batch.reminders.filter(channel=Channel.LETTER, state=ReminderState.QUEUED).exists():
         letters_pdf(batch)
-    stats = send_outbox(batch)
+    stats = drain(batch_id=batch.pk)
     when = _next_run_at(batch_id)
     if when is not None:
         backend = process_batch.get_backend()
@@ -41,12 +44,6 @@ def _next_run_at(batch_id: int):
     the lease on rows another worker holds in 'sending' runs out (that worker may have
     died: the run after it takes them up; a live one will have renewed it, and the run
     looks again later). None: nothing left to do."""
-    from django.db.models import Min
-
-    from . import lease
-    from .models import Reminder, ReminderState
-    from .outbox import next_retry_at
-
     times = [next_retry_at(batch_id)]
     held = Reminder.objects.filter(batch_id=batch_id, state=ReminderState.SENDING)
     oldest = held.aggregate(at=Min("claimed_at"))["at"]

@@ -1,6 +1,6 @@
 """Reminder batches (preview, then confirm), the outbox rows, letters and phone calls.
 
-Everything goes through reminders.services; a preview is returned with a signed token
+Everything goes through the reminders use cases; a preview is returned with a signed token
 that the confirmation hands back, so nothing is stored until the script confirms.
 """
 
@@ -237,7 +237,7 @@ def _lines(lines) -> list[dict]:
 
 
 def _batch_out(batch) -> dict:
-    from reminders.services import batch_summary
+    from reminders.summary import batch_summary
 
     summary = batch_summary(batch)
     return {
@@ -377,7 +377,7 @@ def read_batch(request, batch_id: PathId):
     },
 )
 def batch_letters(request, batch_id: PathId):
-    from reminders.services import letters_pdf
+    from reminders.letters import letters_pdf
 
     require_writer(request)
     pdf, pages = letters_pdf(_batch(request, batch_id))
@@ -421,7 +421,7 @@ def read_reminder(request, reminder_id: PathId):
     summary="Cancel a queued reminder",
 )
 def cancel_reminder(request, reminder_id: PathId):
-    from reminders.services import cancel_reminder as cancel
+    from reminders.sending import cancel_reminder as cancel
 
     require_writer(request)
     reminder = _reminder(request, reminder_id)
@@ -463,7 +463,7 @@ def retry_reminder(request, reminder_id: PathId):
 @router.post("/calls", response=with_errors({201: CallOut}), summary="Log a phone call")
 def log_call(request, payload: CallIn):
     from receivables.models import Customer, Document
-    from reminders.services import log_call as log
+    from reminders.calls import log_call as log
 
     require_writer(request)
     company = company_of(request)

@@ -1,3 +1,5 @@
-from .transport import Email, EmailChannel
+"""E-mail (kinds `email` and `firm_email`): Django's mail backend and its EMAIL_* settings."""
 
-__all__ = ["Email", "EmailChannel"]
+from .transport import EmailChannel
+
+__all__ = ["EmailChannel"]

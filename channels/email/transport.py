@@ -4,7 +4,7 @@ import base64
 import re
 import smtplib
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from email.mime.image import MIMEImage
 from email.utils import make_msgid
 
@@ -13,20 +13,9 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.message import SafeMIMEMultipart
 from django.core.mail.utils import DNS_NAME
 
-from ..base import DeliveryError
+from reminders.delivery import DeliveryError, Email
+
 from . import mime, smtp
-
-
-@dataclass
-class Email:
-    from_email: str
-    to: list[str]
-    subject: str
-    text: str
-    html: str = ""
-    message_id: str = ""
-    reply_to: list[str] = field(default_factory=list)
-    attachments: list[tuple[str, bytes, str]] = field(default_factory=list)
 
 
 def classify(exc: BaseException) -> DeliveryError:
@@ -196,9 +185,10 @@ def _text(msg) -> str:
 
 
 class EmailChannel:
-    """Open once, `send()` many, `close()`. A dropped connection is reopened on the
-    next send; the message that saw the drop gets a temporary DeliveryError, or an
-    uncertain one when the whole message had gone out (see smtp.py)."""
+    """The transport of the e-mail kinds (RELANCE_CHANNELS). Open once, `send()` many,
+    `close()`. A dropped connection is reopened on the next send; the message that saw
+    the drop gets a temporary DeliveryError, or an uncertain one when the whole message
+    had gone out (see smtp.py)."""
 
     def __init__(self, connection=None):
         # Django's SMTP backend, told apart from "sent, answer lost" (see smtp.py)

@@ -1,3 +1,5 @@
-from .transport import Letter, LetterChannel, Letterhead
+"""Letters (kind `letter`): one printable PDF per run; its page layout in templates/."""
 
-__all__ = ["Letter", "LetterChannel", "Letterhead"]
+from .transport import LetterChannel
+
+__all__ = ["LetterChannel"]

@@ -2,13 +2,15 @@
 
 "Sending" a letter means producing the PDF a person prints and posts. All the letters
 of a run go into one PDF (printing.pdf: a long run renders in parts, one per core).
+The page layout is this plug-in's: the core asks `layout()` for a letter's preview.
 """
 
-from dataclasses import dataclass, field
-from html import escape
 from pathlib import Path
 
 from django.template import Context, Engine
+
+from printing.pdf import sections_to_pdf
+from reminders.delivery import Letter
 
 # Our own layout (never user text): a private engine so `channels` needs no app entry.
 _engine = Engine(dirs=[str(Path(__file__).parent / "templates")], autoescape=True)
@@ -16,44 +18,6 @@ _engine = Engine(dirs=[str(Path(__file__).parent / "templates")], autoescape=Tru
 
 def render_to_string(name: str, context: dict) -> str:
     return _engine.get_template(name).render(Context(context))
-
-
-@dataclass
-class Letterhead:
-    name: str
-    address_lines: list[str]
-    contact: str = ""
-    legal: str = ""
-    footer: str = ""
-    logo_path: str = ""  # a stored file: the PDF renderer is allowed this one by name
-
-    @property
-    def logo_url(self) -> str:
-        return Path(self.logo_path).as_uri() if self.logo_path else ""
-
-    # Line lists print as one pre-line block each: far cheaper than a box per line.
-    @property
-    def address_text(self) -> str:
-        return "\n".join(self.address_lines)
-
-    @property
-    def contact_text(self) -> str:
-        return "\n".join(p for p in (self.contact, self.legal) if p)
-
-
-@dataclass
-class Letter:
-    head: Letterhead
-    recipient: list[str]
-    place_date: str
-    subject: str
-    body_html: str  # already substituted and escaped by the caller
-    reference: str = ""
-    extra: dict = field(default_factory=dict)
-
-    @property
-    def recipient_text(self) -> str:
-        return "\n".join(self.recipient)
 
 
 def letter_html(letter: Letter) -> str:
@@ -70,22 +34,17 @@ def _frame() -> tuple[str, str]:
     return head, tail
 
 
-def document_html(letters: list[Letter]) -> str:
-    head, tail = _frame()
-    return head + "\n".join(letter_html(letter) for letter in letters) + tail
-
-
 class LetterChannel:
+    """The transport of the `letter` kind (RELANCE_CHANNELS)."""
+
+    def layout(self, letter: Letter) -> str:
+        """One letter's page as HTML: the preview shows it, the PDF prints it."""
+        return letter_html(letter)
+
     def send(self, letters: list[Letter]) -> tuple[bytes, int]:
         """Render every letter into one PDF: (pdf bytes, page count)."""
-        from printing.pdf import sections_to_pdf
-
         if not letters:
             raise ValueError("no letter to print")
         head, tail = _frame()
         logos = {letter.head.logo_path for letter in letters if letter.head.logo_path}
         return sections_to_pdf(head, [letter_html(letter) for letter in letters], tail, logos)
-
-
-def plain_to_html(text: str) -> str:
-    return "".join(f"<p>{escape(p).replace(chr(10), '<br>')}</p>" for p in text.split("\n\n"))

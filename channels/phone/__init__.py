@@ -1,3 +1,5 @@
-from .transport import Call, PhoneChannel
+"""Phone (kind `phone`): a person calls, then logs the call; nothing to deliver."""
 
-__all__ = ["Call", "PhoneChannel"]
+from .transport import PhoneChannel
+
+__all__ = ["PhoneChannel"]

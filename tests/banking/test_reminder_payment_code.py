@@ -9,7 +9,9 @@ import zxingcpp
 from PIL import Image
 
 from receivables.paycodes import rf_reference
-from reminders.services import create_batch, preview_batch, send_outbox
+from reminders.batches import create_batch
+from reminders.preview import preview_batch
+from reminders.sending import send_outbox
 from tests.reminders.conftest import AS_OF
 
 from .test_paycodes import decode_html

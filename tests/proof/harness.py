@@ -75,8 +75,8 @@ def make_reminders(n: int, media_root: Path):
 
     from dunning.policies import ensure_default_policies
     from receivables.models import Company, Customer, Invoice
+    from reminders.batches import create_batch
     from reminders.defaults import ensure_default_templates
-    from reminders.services import create_batch
 
     company = Company.objects.create(
         name="Crash SARL", email="compta@crash.example", address="1 rue du Test\n35000 Rennes"

@@ -11,8 +11,9 @@ from django.db import IntegrityError, close_old_connections, connection, transac
 from dunning.scan import scan
 from receivables.models import Document
 from reminders.already import AlreadySending
+from reminders.batches import create_batch
 from reminders.models import Reminder, ReminderDocument, ReminderState
-from reminders.services import create_batch, send_outbox
+from reminders.sending import send_outbox
 
 from . import harness
 

@@ -94,7 +94,7 @@ def test_a_killed_rq_worker_leaves_its_batch_to_the_next_one(
     batch = harness.make_reminders(60, tmp_path)
     env = harness.worker_env(postgres_url, smtp.port, tmp_path)
     env.update(TASKS_BACKEND="rq", REDIS_URL=redis_url)
-    enqueue = f"from reminders.services import enqueue_batch; enqueue_batch({batch.pk})"
+    enqueue = f"from reminders.sending import enqueue_batch; enqueue_batch({batch.pk})"
     subprocess.run(
         [sys.executable, "manage.py", "shell", "-c", enqueue],
         cwd=harness.ROOT,

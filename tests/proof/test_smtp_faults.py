@@ -13,7 +13,7 @@ import pytest
 from django.utils import timezone
 
 from reminders.models import Reminder, ReminderState
-from reminders.services import send_outbox
+from reminders.sending import send_outbox
 
 from . import harness
 

@@ -7,10 +7,12 @@ from django.core.exceptions import ValidationError
 from pypdf import PdfReader
 
 from receivables.models import Customer
+from reminders.batches import create_batch
 from reminders.editing import editable_text, html_to_text
+from reminders.letters import letters_pdf
 from reminders.models import Batch, Reminder
 from reminders.outbox import drain
-from reminders.services import create_batch, letters_pdf, preview_batch
+from reminders.preview import preview_batch
 
 from .conftest import AS_OF
 

@@ -12,12 +12,12 @@ from django.core.mail.message import sanitize_address
 from hypothesis import given
 from hypothesis import strategies as st
 
-from channels import DeliveryError
-from channels.email import Email, EmailChannel
+from channels.email import EmailChannel
 from channels.email.mime import PLAIN_ADDRESS, envelope_address
 from channels.email.smtp import as_bytes
 from channels.email.transport import _EmailWithInlineImages
 from receivables.qrcodes import qr_png
+from reminders.delivery import DeliveryError, Email
 
 PNG = qr_png(b"BCD\n002\n1\nSCT\n\nAlice\nFR7630006000011234567890189\nEUR1\n\nRF203")
 PNG2 = qr_png(b"BCD\n002\n1\nSCT\n\nAlice\nFR7630006000011234567890189\nEUR2\n\nRF204")

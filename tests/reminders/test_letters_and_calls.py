@@ -6,8 +6,11 @@ from django.core.exceptions import ValidationError
 from pypdf import PdfReader
 
 from receivables.models import Customer, Document
+from reminders.batches import create_batch
+from reminders.calls import log_call
+from reminders.letters import letters_pdf
 from reminders.models import CallOutcome, Reminder, ReminderState
-from reminders.services import batch_summary, create_batch, letters_pdf, log_call
+from reminders.summary import batch_summary
 
 from .conftest import AS_OF
 
@@ -141,7 +144,7 @@ def test_the_printed_letter_keeps_its_lines_apart(late_invoice, company):
 def test_a_letter_reads_in_its_preview_and_its_proof_as_it_prints(late_invoice, company):
     """A letter's template is HTML only: its preview and the copy kept on the customer's
     file showed the payment details alone. They now read the letter's words."""
-    from reminders.services import preview_batch
+    from reminders.preview import preview_batch
 
     invoice = late_invoice(with_pdf=False, pending_level=5)
     (msg,) = preview_batch(company, [invoice], channel="letter", as_of=AS_OF).messages

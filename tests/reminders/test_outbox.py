@@ -11,9 +11,10 @@ from pypdf import PdfReader
 
 from channels.email import EmailChannel
 from receivables.models import Customer, Document
+from reminders.batches import create_batch
 from reminders.models import Reminder, ReminderState
 from reminders.outbox import drain
-from reminders.services import batch_summary, create_batch
+from reminders.summary import batch_summary
 
 from .conftest import AS_OF
 

@@ -8,8 +8,9 @@ from django_tasks_db.models import DBTaskResult
 
 from dunning.models import Channel
 from receivables.models import Customer
+from reminders.batches import create_batch
 from reminders.models import Batch, Reminder, ReminderState, Template
-from reminders.services import create_batch, default_channel, preview_batch
+from reminders.preview import default_channel, preview_batch
 
 from .conftest import AS_OF
 

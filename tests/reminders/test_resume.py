@@ -11,10 +11,11 @@ from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from reminders.batches import create_batch
 from reminders.lease import timeout
 from reminders.models import Reminder, ReminderState
 from reminders.outbox import drain
-from reminders.services import create_batch, resume_open_batches
+from reminders.sending import resume_open_batches
 from reminders.tasks import process_batch
 
 from .conftest import AS_OF

@@ -6,9 +6,9 @@ from django.core.exceptions import ValidationError
 
 from receivables.models import Customer, Document
 from reminders import review
+from reminders.batches import create_batch
 from reminders.models import Reminder, ReminderDocument, ReminderState
 from reminders.outbox import drain
-from reminders.services import create_batch
 
 from .conftest import AS_OF
 

@@ -8,8 +8,8 @@ import pytest
 from django.conf import settings as django_settings
 from django.db import connection
 
+from reminders.batches import create_batch
 from reminders.models import Reminder, ReminderState
-from reminders.services import create_batch
 
 from .conftest import AS_OF
 
@@ -42,7 +42,7 @@ def test_a_reminder_is_delivered_by_an_rq_worker_process(
         "DJANGO_SETTINGS_MODULE": "relance.settings",
     }
     manage = [sys.executable, str(django_settings.BASE_DIR / "manage.py")]
-    enqueue = f"from reminders.services import enqueue_batch; enqueue_batch({batch.pk})"
+    enqueue = f"from reminders.sending import enqueue_batch; enqueue_batch({batch.pk})"
     subprocess.run([*manage, "shell", "-c", enqueue], env=env, check=True, timeout=60)
     assert Reminder.objects.get().state == ReminderState.QUEUED  # nothing sent yet
     worker = subprocess.run(

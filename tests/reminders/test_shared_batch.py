@@ -3,9 +3,10 @@
 from django_tasks import default_task_backend
 
 from receivables.models import Customer
-from reminders import services
+from reminders import sending
+from reminders.batches import create_batch
 from reminders.outbox import drain
-from reminders.services import create_batch, enqueue_batch
+from reminders.sending import enqueue_batch
 
 from .conftest import AS_OF
 
@@ -23,7 +24,7 @@ def test_a_big_batch_is_queued_once_per_worker_and_each_message_goes_once(
 ):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     settings.RELANCE_SEND_WORKERS = 3
-    monkeypatch.setattr(services, "SHARED_FROM", 2)
+    monkeypatch.setattr(sending, "SHARED_FROM", 2)
     batch = _batch(company, late_invoice, 6)
     default_task_backend.clear()
     enqueue_batch(batch.pk)

@@ -4,7 +4,9 @@ by a real SMTP server with their PDFs, the summary, then the worklist figures.""
 from dunning.scan import scan
 from receivables.models import Invoice
 from relance.demo import load_demo
-from reminders.services import batch_summary, create_batch, preview_batch
+from reminders.batches import create_batch
+from reminders.preview import preview_batch
+from reminders.summary import batch_summary
 
 
 def test_the_seed_invoices_are_mailed_once_and_the_worklist_shows_it(

@@ -6,10 +6,10 @@ from decimal import Decimal
 from django.utils import timezone
 
 from receivables.models import Document
+from reminders.batches import create_batch
 from reminders.keywords import fmt_money
 from reminders.models import Reminder, ReminderState, Template
 from reminders.outbox import claim, drain
-from reminders.services import create_batch
 
 from .conftest import AS_OF
 

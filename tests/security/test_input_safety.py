@@ -9,7 +9,7 @@ from django.test import Client
 from receivables.models import Document
 from reminders.keywords import substitute
 from reminders.models import Template
-from reminders.services import preview_batch
+from reminders.preview import preview_batch
 from tests.reminders.conftest import AS_OF, dunning_setup, late_invoice, media  # noqa: F401
 
 from .walk import django_routes

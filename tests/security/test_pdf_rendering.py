@@ -19,9 +19,11 @@ from pypdf import PdfReader
 
 from dunning.invoice_pdf import ensure_invoice_pdf
 from printing.pdf import html_to_pdf, sections_to_pdf
+from reminders.batches import create_batch
 from reminders.defaults import WORDING, paragraphs_to_html
+from reminders.letters import letters_pdf
 from reminders.models import Template
-from reminders.services import create_batch, letters_pdf, preview_batch
+from reminders.preview import preview_batch
 from tests.reminders.conftest import AS_OF, dunning_setup, late_invoice, media  # noqa: F401
 
 PNG_1PX = bytes.fromhex(

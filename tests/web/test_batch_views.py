@@ -1,5 +1,5 @@
 """Rel Tph / Rel mail / Rel mail+ / Rel courr from the worklist: the screens around
-reminders.services (preview, send, summary, calls)."""
+reminders (preview, batches, summary, calls)."""
 
 import re
 from datetime import UTC, datetime, timedelta

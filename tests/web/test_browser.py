@@ -306,9 +306,9 @@ def test_a_reminder_in_doubt_is_decided_on_screen(browser, live_server, data, sm
     from django.db import transaction
 
     from receivables.models import Customer, Document
+    from reminders.batches import create_batch
     from reminders.models import Reminder, ReminderState
     from reminders.outbox import claim
-    from reminders.services import create_batch
 
     docs = data["docs"]
     Customer.objects.filter(code="LENTY").update(emails="")

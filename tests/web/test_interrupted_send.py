@@ -12,7 +12,7 @@ from django.utils.html import strip_tags
 from reminders import lease, outbox
 from reminders.defaults import ensure_default_templates
 from reminders.models import Batch
-from reminders.services import send_outbox
+from reminders.sending import send_outbox
 
 
 @pytest.fixture

@@ -6,10 +6,10 @@ from django.core import mail
 from django.utils import translation
 
 from receivables.models import Customer, Document
+from reminders.batches import create_batch
 from reminders.defaults import ensure_default_templates
 from reminders.models import Reminder, ReminderState
 from reminders.outbox import claim, drain
-from reminders.services import create_batch
 
 
 @pytest.fixture

@@ -98,7 +98,7 @@ def test_a_promise_needs_its_date(alice_client, seed_docs, templated):
 def test_summary_of_another_companys_batch_is_404(
     charlie_client, alice, seed_docs, templated, company
 ):
-    from reminders.services import create_batch
+    from reminders.batches import create_batch
 
     batch = create_batch(company, [seed_docs["3"]], channel="email", user=alice)
     assert charlie_client.get(f"/relances/lots/{batch.pk}/").status_code == 404

@@ -1,6 +1,6 @@
 """Rel Tph / Rel mail / Rel mail+ / Rel courr: preview, send, summary, letters, calls.
 
-The use cases live in reminders.services; this module only turns requests into calls.
+The use cases live in reminders/; this module only turns requests into calls.
 """
 
 import uuid
@@ -22,8 +22,11 @@ from reminders.keywords import KEYWORDS
 from reminders.lease import timeout as lease_timeout
 from reminders.models import Batch, ReminderState
 from reminders.review import needing_decision
-from reminders.services import INTERRUPTED, create_batch, letters_pdf, preview_batch
-from reminders.services import batch_summary as summary_of
+from reminders.batches import create_batch
+from reminders.letters import letters_pdf
+from reminders.preview import preview_batch
+from reminders.summary import INTERRUPTED
+from reminders.summary import batch_summary as summary_of
 from web.company import company_of, require_role
 from web.screens.calls import CallForm, log_call_for
 

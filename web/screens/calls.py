@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from reminders.models import CallOutcome
-from reminders.services import log_call
+from reminders.calls import log_call
 
 
 class CallForm(forms.Form):
@@ -23,7 +23,7 @@ class CallForm(forms.Form):
         self.fields["outcome"].choices = list(CallOutcome.choices)
 
     def add_refusal(self, exc) -> None:
-        """The domain's refusal (reminders.services.check_call) under the field it names."""
+        """The domain's refusal (reminders.calls.check_call) under the field it names."""
         for field, messages in getattr(exc, "message_dict", {None: exc.messages}).items():
             self.add_error(field if field in self.fields else None, messages)
 

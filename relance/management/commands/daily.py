@@ -28,7 +28,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **opts):
-        from reminders.services import batch_summary
+        from reminders.summary import batch_summary
 
         companies = (
             [resolve_company(opts["company"])]

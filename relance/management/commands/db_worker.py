@@ -17,7 +17,7 @@ class Command(DbWorkerCommand):
     def handle(self, *args, **options):
         reloader_parent = options.get("reload") and os.environ.get(DJANGO_AUTORELOAD_ENV) != "true"
         if not reloader_parent:  # with --reload, only the process that runs tasks
-            from reminders.services import resume_open_batches
+            from reminders.sending import resume_open_batches
 
             resumed = resume_open_batches()
             if resumed and options.get("verbosity", 1):

@@ -30,8 +30,8 @@ class Command(BaseCommand):
         parser.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
 
     def handle(self, *args, **opts):
+        from reminders.letters import letters_pdf
         from reminders.models import Batch
-        from reminders.services import letters_pdf
 
         company = resolve_company(opts["company"])
         batches = Batch.objects.for_company(company)

@@ -120,7 +120,7 @@ class Command(BaseCommand):
             self.stdout.write(f"reminder #{reminder.pk}: back in the queue")
 
     def _cancel(self, reminder):
-        from reminders.services import cancel_reminder
+        from reminders.sending import cancel_reminder
 
         if not cancel_reminder(reminder):
             raise DataErrors(
@@ -129,7 +129,7 @@ class Command(BaseCommand):
         self.stdout.write(f"reminder #{reminder.pk}: cancelled")
 
     def _mark_sent(self, reminder):
-        from reminders.services import resolve_needs_review
+        from reminders.sending import resolve_needs_review
 
         if reminder.state != "needs_review":
             raise DataErrors(f"reminder #{reminder.pk} is {reminder.state}, not needs_review")

@@ -96,7 +96,7 @@ class Command(BaseCommand):
     def _failed(result, batch) -> bool:
         if batch is None:
             return bool(result.failures)
-        from reminders.services import batch_summary
+        from reminders.summary import batch_summary
 
         summary = batch_summary(batch)
         return bool(summary.errors or summary.needs_review)
@@ -122,7 +122,7 @@ class Command(BaseCommand):
             self._summary(batch)
 
     def _summary(self, batch) -> None:
-        from reminders.services import batch_summary
+        from reminders.summary import batch_summary
 
         summary = batch_summary(batch)
         self.stdout.write(f"\nBatch #{batch.pk} summary")

@@ -26,7 +26,7 @@ class Command(RqWorkerCommand):
         )
 
     def handle(self, *args, **options):
-        from reminders.services import resume_open_batches
+        from reminders.sending import resume_open_batches
 
         if "django_rq" not in settings.INSTALLED_APPS:
             raise CommandError("RQ workers need TASKS_BACKEND=rq (and REDIS_URL).")

@@ -9,7 +9,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from reminders.services import send_outbox
+from reminders.sending import send_outbox
 
 
 class Command(BaseCommand):

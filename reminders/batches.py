@@ -1,0 +1,175 @@
+"""A batch: the outbox rows of a selection, written in one transaction.
+
+create_batch      the rows (failures too, with their reason); sending starts after commit
+record_past_send  reminders sent before Relance, written as sent on their day
+"""
+
+from collections.abc import Iterable
+from datetime import date, datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Value
+from django.db.models.fields import CharField
+from django.db.models.functions import Cast, Concat
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dunning.models import Channel
+from receivables.models import Company
+
+from . import attachments as files
+from .already import refuse_repeat
+from .editing import apply_edit, clean_edit
+from .letters import letters_pdf
+from .models import Attachment, Batch, Reminder, ReminderDocument, ReminderState
+from .outcomes import close_if_done, mark_documents_sent
+from .preview import BatchPreview, preview_batch
+from .rendering import EMAIL_CHANNELS
+from .sending import enqueue_batch
+
+QUEUED = ReminderState.QUEUED
+
+
+def create_batch(
+    company: Company,
+    documents: Iterable,
+    channel: str | None = None,
+    user=None,
+    group_by_customer: bool | None = None,
+    *,
+    edited: dict | None = None,
+    as_of: date | None = None,
+) -> Batch:
+    """Write the batch and its outbox rows (failures too, with their reason), then
+    start sending once the transaction has committed. The same selection again while
+    (or after) it went out writes nothing: `already.AlreadySending` names its batch.
+    `edited` (subject and/or body_text, keywords allowed) replaces the words of the
+    message when there is exactly one (`reminders.editing`: the HTML part is rebuilt
+    from the text); it is worded now and goes as edited. Other e-mails are worded by the worker that sends
+    them (`reminders.wording`): what the preview showed, with the figures of the day."""
+    words = bool(edited)
+    if edited:
+        clean_edit(edited)  # refused before anything is read or written
+    try:
+        with transaction.atomic():
+            preview = preview_batch(
+                company, documents, channel, user, group_by_customer, as_of=as_of, words=words
+            )
+            refuse_repeat(preview)
+            if edited:
+                if not preview.single:
+                    raise ValidationError(
+                        {"edited": _("Un message ne se modifie que s'il est seul dans l'envoi.")}
+                    )
+                apply_edit(preview.messages[0], edited)
+            batch = Batch.objects.create(
+                company=company, created_by=user, channel=channel or "", counts=preview.counts
+            )
+            _write_rows(company, batch, preview, words)
+    except IntegrityError as exc:  # a concurrent send took a document first
+        again = preview_batch(
+            company, documents, channel, user, group_by_customer, as_of=as_of, words=False
+        )
+        refuse_repeat(again)  # the same selection sent twice at once: say which batch
+        raise ValidationError(
+            _("Une des pièces vient d'être relancée à ce niveau par quelqu'un d'autre ; réessayez.")
+        ) from exc
+    transaction.on_commit(lambda: enqueue_batch(batch.pk))
+    return batch
+
+
+def _write_rows(company: Company, batch: Batch, preview: BatchPreview, words: bool) -> None:
+    now = timezone.now()
+    pairs = [(m, ReminderState.QUEUED) for m in preview.messages] + [
+        (m, ReminderState.FAILED) for m in preview.failures
+    ]
+    rows = [
+        Reminder(
+            company=company,
+            batch=batch,
+            customer=m.customer,
+            level=m.level,
+            level_rank=m.level.rank if m.level else 0,
+            level_name=m.level.name if m.level else "",
+            channel=m.channel,
+            language=m.language,
+            recipient=m.recipient,
+            subject=m.subject,
+            body_text=m.body_text,
+            body_html=m.body_html,
+            words_pending=not words and state == QUEUED and m.channel in EMAIL_CHANNELS,
+            state=state,
+            last_error=m.error,
+            next_attempt_at=now,
+            created_at=now,
+        )
+        for m, state in pairs
+    ]
+    Reminder.objects.bulk_create(rows, batch_size=500)
+    links, attached, stored = [], [], {}
+    for (m, state), row in zip(pairs, rows, strict=True):
+        links += [
+            ReminderDocument(
+                reminder=row,
+                document=doc,
+                level_rank=m.document_ranks.get(doc.pk, row.level_rank),
+                live=state == QUEUED,
+            )
+            for doc in m.documents
+        ]
+        if state == QUEUED and m.channel in EMAIL_CHANNELS and not row.words_pending:
+            attached += files.attach(row, m.documents, stored)
+    ReminderDocument.objects.bulk_create(links, batch_size=1000)
+    Attachment.objects.bulk_create(attached, batch_size=1000)
+    Reminder.objects.filter(batch=batch).update(message_id=_message_id_expression(company))
+
+
+def _message_id_expression(company: Company):
+    domain = (company.email or "").rpartition("@")[2] or "relance"
+    return Concat(
+        Value("<reminder-"),
+        Cast("pk", CharField()),
+        Value(f".{company.pk}@{domain}>"),
+        output_field=CharField(),
+    )
+
+
+def record_past_send(
+    company: Company,
+    documents: Iterable,
+    sent_at: datetime,
+    channel: str | None = None,
+    user=None,
+) -> Batch | None:
+    """Write, as sent at `sent_at`, the e-mails and letters the documents were due for
+    on that day, worded as they were then: reminders sent before Relance kept the file
+    (the demo's past). Nothing leaves; the documents move on as after a real send.
+    Phone levels are left out (a call is logged with `log_call(when=...)`), and so is
+    what could not have gone out. None when nothing could."""
+    day = company.today(sent_at)
+    with transaction.atomic():
+        preview = preview_batch(company, documents, channel, user, as_of=day)
+        preview.messages = [m for m in preview.messages if m.channel != Channel.PHONE]
+        preview.failures = []
+        if not preview.messages:
+            return None
+        batch = Batch.objects.create(
+            company=company,
+            created_by=user,
+            channel=channel or "",
+            counts=preview.counts,
+            created_at=sent_at,
+        )
+        _write_rows(company, batch, preview, words=True)
+        rows = Reminder.objects.filter(batch=batch)
+        rows.update(created_at=sent_at, next_attempt_at=sent_at)
+        if rows.filter(channel=Channel.LETTER).exists():
+            letters_pdf(batch, printed_at=sent_at)  # printed that day, as then
+        emails = rows.filter(channel__in=EMAIL_CHANNELS)
+        ids = list(emails.values_list("pk", flat=True))
+        emails.update(state=ReminderState.SENT, handed_at=sent_at, sent_at=sent_at, attempts=1)
+        mark_documents_sent(ids, day)
+        close_if_done(batch)
+    batch.refresh_from_db()
+    return batch
