@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand
 from relance.clitools import BadArguments
 
 JOB_ID = "relance-daily"
-FUNCTION = "api.tasks.enqueue_daily"
+FUNCTION = "reminders.runs_tasks.enqueue_daily"
 
 
 def _cron(value: str) -> str:
