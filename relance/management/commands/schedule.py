@@ -6,6 +6,8 @@ timer runs `relance daily` (docs/scheduling.md). With TASKS_BACKEND=rq, one
 `relance rqworker default` processes runs it.
 """
 
+from argparse import ArgumentTypeError
+
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
@@ -16,8 +18,6 @@ FUNCTION = "reminders.runs_tasks.enqueue_daily"
 
 
 def _cron(value: str) -> str:
-    from argparse import ArgumentTypeError
-
     from croniter import croniter
 
     if not croniter.is_valid(value):
