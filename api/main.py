@@ -11,7 +11,7 @@ from ninja import NinjaAPI
 
 from . import errors
 from .auth import TokenAuth
-from .routes import data, dunning, me, reminders, worklist
+from .routes import batches, calls, data, dunning, me, reminders, worklist
 
 api = NinjaAPI(
     title="Relance API",
@@ -33,7 +33,9 @@ api.add_router("", me.router)
 api.add_router("", data.router)
 api.add_router("", worklist.router)
 api.add_router("", dunning.router)
+api.add_router("", batches.router)
 api.add_router("", reminders.router)
+api.add_router("", calls.router)
 
 
 def api_not_found(request, *args, **kwargs):

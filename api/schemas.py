@@ -4,7 +4,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from ninja import Field, Schema
+from ninja import Field, Path, Schema
 from pydantic import AfterValidator, create_model
 
 from dunning.models import Channel
@@ -173,3 +173,9 @@ class Page(Schema):
 
 
 ChannelField = Channel
+
+
+# --- reminders -------------------------------------------------------------------------
+
+PathId = Annotated[int, Path(ge=1, le=2**53)]
+ChannelName = one_of(*Channel)

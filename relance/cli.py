@@ -7,6 +7,9 @@
 import os
 import sys
 
+import django
+from django.core.management import execute_from_command_line, get_commands, load_command_class
+
 PROJECT_APPS = (
     "relance",
     "receivables",
@@ -28,8 +31,6 @@ def main() -> None:
     if not args or args in (["-h"], ["--help"], ["help"]):
         sys.stdout.write(overview())
         return
-    from django.core.management import execute_from_command_line
-
     if args == ["help", "--commands"]:
         args = ["help"]
     try:
@@ -42,7 +43,8 @@ def main() -> None:
 
 
 def bad_input_errors() -> tuple[type[Exception], ...]:
-    """Our own errors about the data given (a file, a value): a message, never a traceback."""
+    """Our own errors about the data given (a file, a value): a message, never a traceback.
+    Imported here, not at the top: these modules load models, so Django must be set up."""
     from banking.parsers import StatementError
     from receivables.coerce import BadValue
     from receivables.imports import ImportRejected
@@ -52,8 +54,6 @@ def bad_input_errors() -> tuple[type[Exception], ...]:
 
 
 def _summary(app: str, name: str) -> str:
-    from django.core.management import load_command_class
-
     try:
         text = load_command_class(app, name).help or ""
     except Exception:  # a command that cannot load still gets listed
@@ -63,9 +63,6 @@ def _summary(app: str, name: str) -> str:
 
 
 def overview() -> str:
-    import django
-    from django.core.management import get_commands
-
     django.setup()
     commands = get_commands()
     ours = {n: a for n, a in commands.items() if a in PROJECT_APPS}

@@ -6,6 +6,7 @@ from argparse import ArgumentTypeError
 from datetime import date
 from decimal import Decimal
 
+from babel.numbers import format_decimal
 from django.core.management.base import CommandError
 from tqdm import tqdm
 
@@ -91,8 +92,6 @@ class Ticker:
 
 
 def money(value: Decimal | None, language: str = "fr") -> str:
-    from babel.numbers import format_decimal
-
     return format_decimal(value or 0, format="#,##0.00", locale=language)
 
 

@@ -8,14 +8,14 @@ import logging
 from django.db import connections
 from rq import Worker as RqWorker
 
+from reminders.sending import resume_open_batches
+
 log = logging.getLogger(__name__)
 
 
 class Worker(RqWorker):
     def handle_work_horse_killed(self, job, retpid, ret_val, rusage):
         super().handle_work_horse_killed(job, retpid, ret_val, rusage)
-        from reminders.sending import resume_open_batches
-
         try:
             resumed = resume_open_batches()
             log.warning("work horse of job %s died; resumed %s batch(es)", job.id, resumed)

@@ -4,15 +4,14 @@ The same services as the background task (reminders.tasks.process_batch), called
 foreground so the person sees it happen; two senders at once still send each row once."""
 
 from dunning.models import Channel
+from reminders.letters import letters_pdf
+from reminders.models import ReminderState
+from reminders.sending import send_outbox
 
 from .clitools import Ticker, progress
 
 
 def send_batch(batch, *, show_progress: bool = True) -> None:
-    from reminders.letters import letters_pdf
-    from reminders.models import ReminderState
-    from reminders.sending import send_outbox
-
     rows = batch.reminders
     if rows.filter(channel=Channel.LETTER, state=ReminderState.QUEUED).exists():
         letters_pdf(batch)

@@ -4,6 +4,9 @@ from datetime import date
 
 from ninja import Field, Router, Schema
 
+from dunning.scan import scan
+from receivables.models import Document
+
 from ..auth import company_of, require_writer
 from ..schemas import Day, with_errors
 
@@ -39,9 +42,6 @@ class ScanOut(Schema):
 
 @router.post("/scan", response=with_errors({200: ScanOut}), summary="Run the scan")
 def run_scan(request, payload: ScanIn):
-    from dunning.scan import scan
-    from receivables.models import Document
-
     require_writer(request)
     company = company_of(request)
     result = scan(company, payload.as_of, dry_run=payload.dry_run, report=payload.limit > 0)

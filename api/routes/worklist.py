@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from pydantic import AfterValidator
 
-from receivables.worklist import PERIODS
+from receivables.worklist import PERIODS, worklist, worklist_totals
 
 from ..auth import company_of
 from ..errors import ApiError
@@ -90,8 +90,6 @@ class WorklistPage(Page):
 
 @router.get("/worklist", response=with_errors({200: WorklistPage}), summary="The worklist")
 def read_worklist(request, filters: Query[WorklistFilters]):
-    from receivables.worklist import worklist, worklist_totals
-
     company = company_of(request)
     as_of = filters.as_of or company.today()
     try:

@@ -8,7 +8,8 @@ from django.core import mail
 
 from dunning.models import Level
 from receivables.models import Invoice
-from reminders.models import Batch
+from reminders.models import Batch, ReminderState
+from reminders.runs_tasks import daily_all_companies
 
 from .conftest import AS_OF
 
@@ -86,9 +87,23 @@ def test_schedule_registers_the_daily_run_with_rq_scheduler(cli, db, redis_url):
     run = cli("schedule", "--cron", "15 4 * * *")
     assert run.code == 0, run.err
     listed = cli("schedule", "--list").out
-    assert "relance-daily: 15 4 * * * → api.tasks.enqueue_daily" in listed
+    assert "relance-daily: 15 4 * * * → reminders.runs_tasks.enqueue_daily" in listed
     cli("schedule")  # scheduling again replaces, never duplicates
     assert cli("schedule", "--list").out.count("relance-daily") == 1
     assert "removed 1" in cli("schedule", "--clear").out
     assert cli("schedule", "--list").out.strip() == "nothing scheduled"
     assert cli("schedule", "--cron", "every day").code == 2
+
+
+def test_the_periodic_task_leaves_the_automatic_batch_to_the_worker(overdue, dunning_company):
+    dunning_company.auto_send = True
+    dunning_company.save()
+    Level.objects.filter(policy__company=dunning_company, rank=1).update(automatic=True)
+    totals = daily_all_companies.call(as_of=AS_OF)
+    assert totals["changed"] == 3 and totals["batches"] == 1
+    batch = Batch.objects.get()
+    queued = batch.reminders.filter(state=ReminderState.QUEUED)
+    assert sorted(link.document.number for r in queued for link in r.links.all()) == ["A-1", "A-2"]
+    assert mail.outbox == []  # the worker sends, not the scheduler's task
+    again = daily_all_companies.call(as_of=AS_OF)
+    assert (again["changed"], again["batches"], Batch.objects.count()) == (0, 0, 1)

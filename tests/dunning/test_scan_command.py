@@ -6,9 +6,9 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from dunning.tasks import scan_all_companies
 from receivables.models import Document
 from relance.demo import load_demo
+from reminders.runs_tasks import daily_all_companies
 
 TODAY = date(2026, 3, 15)
 
@@ -55,5 +55,6 @@ def test_it_rejects_a_bad_date_and_an_unknown_company():
 @pytest.mark.django_db
 def test_the_periodic_task_scans_every_company():
     load_demo(TODAY)
-    assert scan_all_companies.call(as_of=TODAY.isoformat()) == 2
+    totals = daily_all_companies.call(as_of=TODAY.isoformat())
+    assert totals == {"companies": 1, "changed": 2, "batches": 0}  # the demo sends nothing
     assert Document.objects.filter(to_remind=True).count() == 2

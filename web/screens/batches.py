@@ -17,14 +17,14 @@ from django.views.decorators.http import require_POST
 from dunning.models import Channel
 from receivables.models import Document, Role
 from reminders.already import AlreadySending, in_words
+from reminders.batches import create_batch
 from reminders.editing import can_edit, editable_text, one_newline
 from reminders.keywords import KEYWORDS
 from reminders.lease import timeout as lease_timeout
-from reminders.models import Batch, ReminderState
-from reminders.review import needing_decision
-from reminders.batches import create_batch
 from reminders.letters import letters_pdf
+from reminders.models import Batch, ReminderState
 from reminders.preview import preview_batch
+from reminders.review import needing_decision
 from reminders.summary import INTERRUPTED
 from reminders.summary import batch_summary as summary_of
 from web.company import company_of, require_role

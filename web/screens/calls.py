@@ -3,8 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from reminders.models import CallOutcome
 from reminders.calls import log_call
+from reminders.models import CallOutcome
 
 
 class CallForm(forms.Form):

@@ -2,10 +2,11 @@
 
 from django.core.management.base import BaseCommand
 
-from api.services import daily_run
 from receivables.models import Company
 from relance.clitools import DATA_ERRORS, iso_date, resolve_company
 from relance.sending import send_batch
+from reminders.runs import daily_run
+from reminders.summary import batch_summary
 
 
 class Command(BaseCommand):
@@ -28,8 +29,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **opts):
-        from reminders.summary import batch_summary
-
         companies = (
             [resolve_company(opts["company"])]
             if opts["company"]

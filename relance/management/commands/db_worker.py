@@ -10,6 +10,8 @@ import os
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
+from reminders.sending import resume_open_batches
+
 
 class Command(DbWorkerCommand):
     help = DbWorkerCommand.help + " (first queuing again the batches a stopped worker left)"
@@ -17,8 +19,6 @@ class Command(DbWorkerCommand):
     def handle(self, *args, **options):
         reloader_parent = options.get("reload") and os.environ.get(DJANGO_AUTORELOAD_ENV) != "true"
         if not reloader_parent:  # with --reload, only the process that runs tasks
-            from reminders.sending import resume_open_batches
-
             resumed = resume_open_batches()
             if resumed and options.get("verbosity", 1):
                 self.stdout.write(f"resumed {resumed} unfinished batch(es)")

@@ -12,6 +12,8 @@ from relance.clitools import (
     positive_int,
     resolve_company,
 )
+from reminders.letters import letters_pdf
+from reminders.models import Batch
 
 
 class Command(BaseCommand):
@@ -30,9 +32,6 @@ class Command(BaseCommand):
         parser.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
 
     def handle(self, *args, **opts):
-        from reminders.letters import letters_pdf
-        from reminders.models import Batch
-
         company = resolve_company(opts["company"])
         batches = Batch.objects.for_company(company)
         if opts["batch"]:

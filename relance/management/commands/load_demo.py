@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from dunning.scan import scan
 from receivables.models import Document
 from relance.demo import DEMO_PASSWORD, DEMO_USERNAME, load_demo
 
@@ -17,8 +18,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        from dunning.scan import scan
-
         company = load_demo(timezone.localdate(), generated=not options["seed_only"])
         # Marking documents "to remind" is the daily job's work and the demo runs no
         # scheduler: without this scan a fresh demo opened on an empty worklist.

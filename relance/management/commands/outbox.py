@@ -13,7 +13,10 @@ from relance.clitools import (
     resolve_company,
     table,
 )
+from relance.sending import send_batch
 from reminders import review
+from reminders.models import Reminder
+from reminders.sending import cancel_reminder, resolve_needs_review
 
 STATES = ["queued", "sending", "sent", "failed", "cancelled", "needs_review"]
 
@@ -49,16 +52,12 @@ class Command(BaseCommand):
 
     @staticmethod
     def _reminder(company, pk):
-        from reminders.models import Reminder
-
         reminder = Reminder.objects.for_company(company).filter(pk=pk).first()
         if reminder is None:
             raise BadArguments(f"no reminder {pk} in {company}")
         return reminder
 
     def _list(self, company, opts):
-        from reminders.models import Reminder
-
         if opts["state"]:
             rows = Reminder.objects.for_company(company).filter(state=opts["state"])
         else:
@@ -106,8 +105,6 @@ class Command(BaseCommand):
         self.stdout.write("\n`relance outbox --retry ID` to try again, `--cancel ID` to drop one.")
 
     def _retry(self, reminder):
-        from relance.sending import send_batch
-
         try:
             batch = review.retry(reminder)
         except review.CannotRetry as exc:
@@ -120,8 +117,6 @@ class Command(BaseCommand):
             self.stdout.write(f"reminder #{reminder.pk}: back in the queue")
 
     def _cancel(self, reminder):
-        from reminders.sending import cancel_reminder
-
         if not cancel_reminder(reminder):
             raise DataErrors(
                 f"reminder #{reminder.pk} is {reminder.state}: only a queued one can be cancelled"
@@ -129,8 +124,6 @@ class Command(BaseCommand):
         self.stdout.write(f"reminder #{reminder.pk}: cancelled")
 
     def _mark_sent(self, reminder):
-        from reminders.sending import resolve_needs_review
-
         if reminder.state != "needs_review":
             raise DataErrors(f"reminder #{reminder.pk} is {reminder.state}, not needs_review")
         resolve_needs_review(reminder, was_sent=True)

@@ -1,10 +1,11 @@
 """relance remind: preview, create and send a batch of reminders from the terminal."""
 
 import json
+from argparse import ArgumentTypeError
 
 from django.core.management.base import BaseCommand
 
-from api import services
+from api.serializers import batch_out, message_out
 from relance.clitools import (
     DATA_ERRORS,
     BadArguments,
@@ -16,13 +17,13 @@ from relance.clitools import (
     table,
 )
 from relance.sending import send_batch
+from reminders import runs
+from reminders.summary import batch_summary
 
 CHANNELS = ["phone", "email", "firm_email", "letter"]
 
 
 def _ids(value: str) -> list[int]:
-    from argparse import ArgumentTypeError
-
     try:
         return [int(v) for v in value.split(",") if v.strip()]
     except ValueError:
@@ -67,7 +68,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **opts):
         company = resolve_company(opts["company"])
-        selection = services.Selection(
+        selection = runs.Selection(
             document_ids=opts["documents"] or [],
             kind=opts["kind"],
             level=opts["level"],
@@ -77,10 +78,10 @@ class Command(BaseCommand):
         )
         try:
             if opts["dry_run"]:
-                result = services.preview(company, selection, as_of=opts["as_of"])
+                result = runs.preview(company, selection, as_of=opts["as_of"])
                 batch = None
             else:
-                result, batch = services.create(company, selection, as_of=opts["as_of"])
+                result, batch = runs.create(company, selection, as_of=opts["as_of"])
         except LookupError as exc:
             raise BadArguments(f"--documents: unknown ids {exc.args[0]}") from exc
         if batch is not None and not opts["no_send"]:
@@ -96,8 +97,6 @@ class Command(BaseCommand):
     def _failed(result, batch) -> bool:
         if batch is None:
             return bool(result.failures)
-        from reminders.summary import batch_summary
-
         summary = batch_summary(batch)
         return bool(summary.errors or summary.needs_review)
 
@@ -122,8 +121,6 @@ class Command(BaseCommand):
             self._summary(batch)
 
     def _summary(self, batch) -> None:
-        from reminders.summary import batch_summary
-
         summary = batch_summary(batch)
         self.stdout.write(f"\nBatch #{batch.pk} summary")
         rows = [
@@ -146,14 +143,12 @@ class Command(BaseCommand):
             self.stdout.write(f"Calls to make: {queued_phone} (log them in the app or the API).")
 
     def _json(self, result, batch) -> None:
-        from api.routes.reminders import _batch_out, _message
-
         body = {
             "as_of": result.as_of,
             "counts": result.counts,
-            "messages": [_message(m) for m in result.messages],
-            "failures": [_message(m) for m in result.failures],
-            "batch": _batch_out(batch) if batch else None,
+            "messages": [message_out(m) for m in result.messages],
+            "failures": [message_out(m) for m in result.failures],
+            "batch": batch_out(batch) if batch else None,
         }
         self.stdout.write(json.dumps(body, default=str, ensure_ascii=False, indent=1))
 

@@ -11,6 +11,8 @@ from django.conf import settings
 from django.core.management.base import CommandError
 from django_rq.management.commands.rqworker import Command as RqWorkerCommand
 
+from reminders.sending import resume_open_batches
+
 
 class Command(RqWorkerCommand):
     help = "RQ worker (first queuing again the batches a stopped worker left)"
@@ -26,8 +28,6 @@ class Command(RqWorkerCommand):
         )
 
     def handle(self, *args, **options):
-        from reminders.sending import resume_open_batches
-
         if "django_rq" not in settings.INSTALLED_APPS:
             raise CommandError("RQ workers need TASKS_BACKEND=rq (and REDIS_URL).")
 

@@ -6,18 +6,18 @@ timer runs `relance daily` (docs/scheduling.md). With TASKS_BACKEND=rq, one
 `relance rqworker default` processes runs it.
 """
 
+from argparse import ArgumentTypeError
+
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from relance.clitools import BadArguments
 
 JOB_ID = "relance-daily"
-FUNCTION = "api.tasks.enqueue_daily"
+FUNCTION = "reminders.runs_tasks.enqueue_daily"
 
 
 def _cron(value: str) -> str:
-    from argparse import ArgumentTypeError
-
     from croniter import croniter
 
     if not croniter.is_valid(value):

@@ -4,6 +4,7 @@ import json
 
 from django.core.management.base import BaseCommand
 
+from receivables.worklist import worklist, worklist_totals
 from relance import csvsafe
 from relance.clitools import (
     BadArguments,
@@ -69,8 +70,6 @@ class Command(BaseCommand):
         parser.add_argument("--limit", type=positive_int, help="at most this many rows")
 
     def handle(self, *args, **opts):
-        from receivables.worklist import worklist, worklist_totals
-
         company = resolve_company(opts["company"])
         as_of = opts["as_of"] or company.today()
         try:

@@ -1,5 +1,14 @@
-"""Use cases of the integrations (API, CLI, scheduler): selections and runs built only
-from the other apps' services, so no dunning or reminder rule is written twice."""
+"""Reminder runs, as the API, the CLI and the scheduler ask for them: a selection, its
+preview, the batch of exactly what was previewed, a signed preview confirmed later, and
+the daily run. Built only from the reminder and dunning services, so no rule is written
+twice; the faces shape the answers (api/serializers.py), the workers send.
+
+Selection        which documents a run covers, and how
+preview          what would go out and what would fail (writes nothing)
+create           preview, then the batch of exactly the previewed documents
+sign_preview / confirm_preview   a preview confirmed later (signed, nothing stored)
+daily_run        the scan, then the automatic levels of a company that wants them
+"""
 
 from __future__ import annotations
 
@@ -8,10 +17,18 @@ from datetime import date
 
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.translation import gettext as _
 
+from dunning.scan import scan
 from receivables.models import Company, Document
 
+from .already import AlreadySending
+from .batches import create_batch
+from .models import ReminderDocument, ReminderState
+from .preview import preview_batch
+
+# The salt keeps its first home's name: previews signed before the move stay valid.
 PREVIEW_SALT = "relance.api.batch-preview"
 PREVIEW_MAX_AGE = 3600  # seconds a preview may be confirmed after it was made
 
@@ -64,8 +81,6 @@ def preview(company: Company, selection: Selection, *, user=None, as_of: date | 
     The channel filter keeps the messages the reminders app would send on that channel
     (it decides each document's level and channel), and the selection's documents become
     those of the kept messages, so confirming sends exactly what was shown."""
-    from reminders.preview import preview_batch
-
     ids = candidate_ids(company, selection)
     result = preview_batch(
         company,
@@ -92,8 +107,6 @@ def preview(company: Company, selection: Selection, *, user=None, as_of: date | 
 
 
 def _already_failed(message) -> bool:
-    from reminders.models import ReminderDocument, ReminderState
-
     rank = message.level.rank if message.level else 0
     ids = {d.pk for d in message.documents}
     failed = ReminderDocument.objects.filter(
@@ -109,9 +122,6 @@ def documents_of(result) -> list[int]:
 def create(company: Company, selection: Selection, *, user=None, as_of: date | None = None):
     """Preview, then create the batch of exactly the previewed documents (None if empty,
     or if they are all already being sent: no batch of refusals)."""
-    from reminders.already import AlreadySending
-    from reminders.batches import create_batch
-
     result = preview(company, selection, user=user, as_of=as_of)
     ids = documents_of(result)
     if not ids:
@@ -163,10 +173,6 @@ class PreviewChanged(Exception):
 def confirm_preview(company: Company, token: str, *, user=None, edited: dict | None = None):
     """Create the batch a signed preview showed, or raise PreviewChanged (nothing written).
     `edited`: the lone message's new subject and/or text (reminders.editing)."""
-    from django.db import transaction
-
-    from reminders.batches import create_batch
-
     payload = unsign_preview(company, token)
     with transaction.atomic():  # a mismatch rolls back: the batch is never sent
         batch = create_batch(
@@ -198,8 +204,6 @@ class DailyReport:
 def daily_run(company: Company, *, as_of: date | None = None, send: bool = True) -> DailyReport:
     """The scan, then (if the company asked for it) the reminders of the levels marked
     automatic: created as a batch like a person would, and handed to the worker."""
-    from dunning.scan import scan
-
     day = as_of or company.today()
     result = scan(company, day)
     report = DailyReport(
