@@ -5,11 +5,6 @@ import itertools
 from pathlib import Path
 
 import grimp
-import pytest
-
-IN_PROGRESS = pytest.mark.xfail(
-    strict=True, reason="issue 15 in progress: the remaining cycles and big files are being split"
-)
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = [
@@ -44,7 +39,6 @@ def test_no_import_cycle_between_packages():
     )
 
 
-@IN_PROGRESS
 def test_no_import_cycle_between_modules():
     graph = _graph()
     modules = sorted(graph.modules)
@@ -56,7 +50,6 @@ def test_no_import_cycle_between_modules():
     assert cycles == [], "\n".join(cycles)
 
 
-@IN_PROGRESS
 def test_no_module_over_400_lines_outside_migrations_and_tests():
     big = []
     for package in PACKAGES:

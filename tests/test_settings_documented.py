@@ -46,8 +46,12 @@ def test_no_module_but_settings_reads_the_environment_for_a_knob():
     assert readers == set()
 
 
-def test_the_admin_guide_lists_exactly_the_knobs_settings_reads_from_the_environment():
+def test_the_admin_guide_lists_every_knob_read_from_the_environment_and_no_unknown_one():
     read = set(READ_FROM_ENVIRONMENT.findall(_settings_source()))
     guide = set(NAME.findall((ROOT / "docs" / "admin-guide.md").read_text(encoding="utf-8")))
     assert read - guide == set(), "undocumented in docs/admin-guide.md"
-    assert guide - read == set(), "documented but never read from the environment"
+    # a knob set in settings.py only (not from the environment), like RELANCE_CHANNELS,
+    # may be named too; one that exists nowhere may not
+    assert {name for name in guide - read if not hasattr(settings, name)} == set(), (
+        "documented but defined nowhere"
+    )

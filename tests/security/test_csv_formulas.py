@@ -2,7 +2,7 @@
 
 The two exports (the dashboard's chart CSVs, `relance worklist --format csv`) are read
 back as a spreadsheet would see them; a scan of the source makes sure that a CSV writer
-added later goes through relance/csvsafe.py too.
+added later goes through printing/csvsafe.py too.
 """
 
 import csv
@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 import time_machine
 
+from printing.csvsafe import cell
 from receivables.models import Customer, Invoice
-from relance.csvsafe import cell
 from tests.api.conftest import (  # noqa: F401
     AS_OF,
     _fast_passwords,
@@ -116,4 +116,4 @@ def test_every_csv_we_write_goes_through_csvsafe():
         if p.name != "csvsafe.py" and "csvsafe" not in p.read_text(encoding="utf-8")
     ]
     assert writers, "the exports were not found: is the pattern still right?"
-    assert not unsafe, f"CSV written without relance.csvsafe: {unsafe}"
+    assert not unsafe, f"CSV written without printing.csvsafe: {unsafe}"

@@ -8,7 +8,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from insight import charts, metrics, services
-from relance import csvsafe
+from printing import csvsafe
 from web.company import company_of
 
 

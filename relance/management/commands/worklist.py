@@ -4,8 +4,8 @@ import json
 
 from django.core.management.base import BaseCommand
 
+from printing import csvsafe
 from receivables.worklist import worklist, worklist_totals
-from relance import csvsafe
 from relance.clitools import (
     BadArguments,
     add_company_argument,
