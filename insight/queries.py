@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.apps import apps
 from django.db.models import Count, DecimalField, Max, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
 from receivables.models import Allocation, Document, DocumentKind, DocumentState, balance_of
+from reminders.models import ReminderDocument
 
 from . import metrics
 
@@ -112,41 +112,26 @@ def overdue_by_customer(company, as_of: date, limit: int = 10) -> list[CustomerO
     ]
 
 
-def reminders_landed() -> bool:
-    return apps.is_installed("reminders")
-
-
-def reminder_events(company) -> tuple[list[metrics.ReminderEvent], str]:
-    """Every (level, sent date, paid date) we know of, and where it came from:
-    "reminders" = each sent reminder row; "documents" = only the last reminder of each
-    invoice (Document.last_reminder_date at its dunning_level), before the reminders app."""
+def reminder_events(company) -> list[metrics.ReminderEvent]:
+    """Every (level, sent date, paid date) of the reminders sent, one per document reminded."""
     paid_on = Max("allocations__date", filter=Q(state=DocumentState.PAID))
-    if reminders_landed():
-        link = apps.get_model("reminders", "ReminderDocument")
-        rows = link.objects.filter(
-            document__company=company,
-            document__kind=DocumentKind.INVOICE,
-            reminder__state="sent",
-            reminder__sent_at__isnull=False,
-        ).values("level_rank", "reminder__sent_at", "document_id")
-        paid = dict(
-            Document.objects.for_company(company)
-            .filter(pk__in={r["document_id"] for r in rows}, state=DocumentState.PAID)
-            .annotate(paid_on=paid_on)
-            .values_list("pk", "paid_on")
-        )
-        return [
-            metrics.ReminderEvent(
-                r["level_rank"],
-                company.today(r["reminder__sent_at"]),
-                paid.get(r["document_id"]),
-            )
-            for r in rows
-        ], "reminders"
-    rows = (
+    rows = ReminderDocument.objects.filter(
+        document__company=company,
+        document__kind=DocumentKind.INVOICE,
+        reminder__state="sent",
+        reminder__sent_at__isnull=False,
+    ).values("level_rank", "reminder__sent_at", "document_id")
+    paid = dict(
         Document.objects.for_company(company)
-        .filter(kind=DocumentKind.INVOICE, dunning_level__gt=0, last_reminder_date__isnull=False)
+        .filter(pk__in={r["document_id"] for r in rows}, state=DocumentState.PAID)
         .annotate(paid_on=paid_on)
-        .values_list("dunning_level", "last_reminder_date", "paid_on")
+        .values_list("pk", "paid_on")
     )
-    return [metrics.ReminderEvent(*r) for r in rows], "documents"
+    return [
+        metrics.ReminderEvent(
+            r["level_rank"],
+            company.today(r["reminder__sent_at"]),
+            paid.get(r["document_id"]),
+        )
+        for r in rows
+    ]

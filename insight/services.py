@@ -35,7 +35,7 @@ def table(chart: str, company, as_of: date) -> tuple[list[str], list[list], dict
             {},
         )
     if chart == "effectiveness":
-        events, source = queries.reminder_events(company)
+        events = queries.reminder_events(company)
         rows = metrics.effectiveness(events, as_of)
         header = [_("niveau"), _("rappels")]
         for days in metrics.PAID_WITHIN_DAYS:
@@ -51,5 +51,5 @@ def table(chart: str, company, as_of: date) -> tuple[list[str], list[list], dict
                 judged, paid = row.within[days]
                 line += [judged, paid, row.share(days)]
             body.append(line)
-        return header, body, {"source": source}
+        return header, body, {}
     raise KeyError(chart)

@@ -35,7 +35,7 @@ def dashboard(request):
     _h, aging, _x = tables["aging"]
     _h, dso, _x = tables["dso"]
     _h, overdue, _x = tables["overdue"]
-    _h, effect, extra = tables["effectiveness"]
+    _h, effect, _extra = tables["effectiveness"]
     figures = {
         "aging": charts.bar_chart(
             [r[0] for r in aging],
@@ -81,7 +81,6 @@ def dashboard(request):
         "aging": aging,
         "total_open": sum(r[2] for r in aging),
         "total_overdue": sum(r[2] for r in aging[1:]),
-        "effect_source": extra["source"],
     }
     return render(request, "insight/dashboard.html", context)
 
