@@ -39,6 +39,22 @@ CUSTOMER_FIELDS = (
 _ALLOWED = {"code", *CUSTOMER_FIELDS}
 
 
+def as_reference(ref):
+    """A reference as the book reads it: a dict, with a number taken as a code (JSON
+    clients send `"customer": 5`); anything else is returned as is, to be refused."""
+    if isinstance(ref, int) and not isinstance(ref, bool):
+        ref = str(ref)
+    if isinstance(ref, str):
+        return {"code": ref}
+    if (
+        isinstance(ref, dict)
+        and isinstance(ref.get("code"), int)
+        and not isinstance(ref.get("code"), bool)
+    ):
+        return {**ref, "code": str(ref["code"])}
+    return ref
+
+
 def _code_from_name(name: str) -> str:
     return norm(name).upper().replace(" ", "-")[:40] or "CLIENT"
 
@@ -59,9 +75,9 @@ class CustomerBook:
         self.new_by_name: dict[str, Customer] = {}
 
     def load(self, refs: list) -> None:
-        codes = {r if isinstance(r, str) else r.get("code") for r in refs}
-        codes.discard(None)
-        needs_names = any(isinstance(r, dict) and not r.get("code") for r in refs)
+        refs = [r for r in map(as_reference, refs) if isinstance(r, dict)]
+        codes = {str(r["code"]).strip() for r in refs if r.get("code")}
+        needs_names = any(not r.get("code") for r in refs)
         scope = Customer.objects.for_company(self.company)
         customers = list(scope) if needs_names else fetch(scope, "code", codes)
         for customer in customers:
@@ -80,8 +96,7 @@ class CustomerBook:
         return [new] if new is not None else []
 
     def resolve(self, ref, errors: Errors, index: int, fld: str) -> Customer | None:
-        if isinstance(ref, str):
-            ref = {"code": ref}
+        ref = as_reference(ref)
         if not isinstance(ref, dict):
             errors.add(index, fld, _("code client ou objet client attendu"))
             return None

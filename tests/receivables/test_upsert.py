@@ -213,3 +213,21 @@ def test_payments_refuse_over_allocation_and_unknown_invoice(company, customer, 
 def test_dry_run_counts_and_writes_nothing(company):
     result = upsert_invoices(company, [_invoice("1")], dry_run=True)
     assert result.created == 1 and Document.objects.count() == 0
+
+
+def test_a_customer_code_given_as_a_number_is_read_as_that_code(company):
+    upsert_invoices(
+        company, [_invoice("1", customer={"code": "5", "name": "Cinq SARL"})], today=TODAY
+    )
+    upsert_invoices(
+        company, [_invoice("2", customer=5), _invoice("3", customer={"code": 5})], today=TODAY
+    )
+    numbers = Document.objects.filter(customer__code="5").values_list("number", flat=True)
+    assert sorted(numbers) == ["1", "2", "3"]
+
+
+def test_a_customer_reference_of_the_wrong_type_is_an_error_not_a_crash(company):
+    with pytest.raises(UpsertError) as refused:
+        upsert_invoices(company, [_invoice("1", customer=[5])], today=TODAY)
+    assert [(e.index, e.field) for e in refused.value.errors] == [(0, "customer")]
+    assert not Document.objects.exists()
