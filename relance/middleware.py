@@ -12,7 +12,14 @@ from django.utils.translation import gettext as _
 from receivables.coerce import nul_paths, nul_refused
 
 # Paths reachable without a session: login itself, static files, the API (token auth).
-PUBLIC_PREFIXES = ("/accounts/login", "/admin/login", "/static/", "/api/", "/i18n/")
+PUBLIC_PREFIXES = (
+    "/accounts/login",
+    "/admin/login",
+    "/static/",
+    "/api/",
+    "/i18n/",
+    "/favicon.ico",
+)
 
 
 class LoginRequiredMiddleware:

@@ -1,10 +1,19 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.http import HttpResponsePermanentRedirect
+from django.templatetags.static import static
 from django.urls import include, path, re_path
 
 from api.main import api, api_not_found
 
+
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says; send them to our icon."""
+    return HttpResponsePermanentRedirect(static("web/favicon.svg"))
+
+
 urlpatterns = [
+    path("favicon.ico", favicon),
     # Throttled by django-axes (relance/login.py), like every call to authenticate().
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

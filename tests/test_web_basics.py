@@ -34,3 +34,9 @@ def test_a_fresh_demo_opens_on_the_seed_invoices_to_remind(client, db):
     response = client.get("/relance/")
     assert sorted(d.number for d in response.context["rows"]) == ["3", "5"]
     assert "Rien à relancer" not in response.content.decode()
+
+
+def test_the_browsers_favicon_request_finds_our_icon(client, db):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith(".svg") and "favicon" in response["Location"]
