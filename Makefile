@@ -4,6 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/relance
 PYTEST_ARGS ?=
+# The suite runs in as many processes as the machine has cores (pytest-xdist; each has its own
+# test database). PYTEST_WORKERS=0 runs it in one process.
+PYTEST_WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 
 .PHONY: demo test install sysdeps sysdeps-test postgres lint format test-sqlite test-pg messages bench
 
@@ -46,10 +49,10 @@ format: install
 	$(BIN)/ruff check --fix .
 
 test-sqlite: install messages
-	env -u DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS)
+	env -u DATABASE_URL $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 test-pg: install messages postgres
-	DATABASE_URL=$(PG_URL) $(BIN)/pytest $(PYTEST_ARGS)
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 test: sysdeps-test install lint
 	$(MAKE) --no-print-directory test-sqlite
