@@ -9,6 +9,7 @@ from receivables.imports import ImportRejected, import_file
 from receivables.imports.columns import KINDS
 from receivables.models import Company
 
+NO_COMPANY = "no company yet: create it with `relance setup --company NAME --admin LOGIN`"
 STAGES = {"read": "lecture", "save": "enregistrement"}
 
 
@@ -69,8 +70,10 @@ class Command(BaseCommand):
     def _company(self, ref: str | None) -> Company:
         if ref is None:
             companies = list(Company.objects.all()[:2])
+            if not companies:
+                raise CommandError(NO_COMPANY)
             if len(companies) != 1:
-                raise CommandError("several companies (or none): give --company")
+                raise CommandError("several companies: give --company")
             return companies[0]
         found = (
             Company.objects.filter(pk=int(ref))
@@ -79,5 +82,8 @@ class Command(BaseCommand):
         )
         company = found.first()
         if company is None:
-            raise CommandError(f"unknown company: {ref}")
+            raise CommandError(
+                f"unknown company: {ref}"
+                + ("" if Company.objects.exists() else f" ({NO_COMPANY})")
+            )
         return company
