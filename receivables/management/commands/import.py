@@ -83,7 +83,6 @@ class Command(BaseCommand):
         company = found.first()
         if company is None:
             raise CommandError(
-                f"unknown company: {ref}"
-                + ("" if Company.objects.exists() else f" ({NO_COMPANY})")
+                f"unknown company: {ref}" + ("" if Company.objects.exists() else f" ({NO_COMPANY})")
             )
         return company
