@@ -1,14 +1,25 @@
 from django.urls import path
 
 from . import imports, views
-from .screens import batches, customers, documents, files, outbox, setup, templates_editor
+from .screens import (
+    batches,
+    customers,
+    documents,
+    files,
+    outbox,
+    refresh,
+    setup,
+    templates_editor,
+)
 from .screens import worklist as wl
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("import/", imports.import_view, name="import"),
+    path("import/mise-a-jour/<str:task_id>/", refresh.refresh_status, name="import_refresh"),
     # Relance des factures (the worklist) and its session-only removals
     path("relance/", wl.worklist_screen, name="worklist"),
+    path("relance/mettre-a-jour/", refresh.worklist_refresh, name="worklist_refresh"),
     path("relance/options/", wl.save_options, name="worklist_options"),
     path("relance/enlever/", wl.remove_selected, name="worklist_remove"),
     path("relance/remettre/", wl.undo_remove, name="worklist_undo"),
