@@ -4,6 +4,9 @@ from django.urls import include, path, re_path
 
 from api.main import api, api_not_found
 
+# A login without a company: the first-run form or a page saying whom to ask (not a bare 403).
+handler403 = "web.screens.welcome.forbidden"
+
 urlpatterns = [
     # Throttled by django-axes (relance/login.py), like every call to authenticate().
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

@@ -10,11 +10,13 @@ from .screens import (
     refresh,
     setup,
     templates_editor,
+    welcome,
 )
 from .screens import worklist as wl
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("bienvenue/", welcome.create_company, name="welcome"),
     path("import/", imports.import_view, name="import"),
     path("import/mise-a-jour/<str:task_id>/", refresh.refresh_status, name="import_refresh"),
     # Relance des factures (the worklist) and its session-only removals
