@@ -6,6 +6,7 @@ from .screens import (
     customers,
     documents,
     files,
+    mailcheck,
     outbox,
     refresh,
     setup,
@@ -51,6 +52,7 @@ urlpatterns = [
     # Settings
     path("parametres/", setup.company_settings, name="settings_company"),
     path("parametres/logo/", files.company_logo, name="company_logo"),
+    path("parametres/email-essai/", mailcheck.test_email, name="settings_test_email"),
     path("parametres/procedures/", setup.policy_list, name="settings_policies"),
     path("parametres/procedures/nouvelle/", setup.policy_edit, name="settings_policy_new"),
     path("parametres/procedures/<int:pk>/", setup.policy_edit, name="settings_policy"),
