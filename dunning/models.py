@@ -56,8 +56,14 @@ class Policy(CompanyScoped):
 
     def save(self, *args, **kwargs):
         """One default per company and kind: this one becoming the default hands the role
-        over (the others lose it in the same transaction), wherever it is saved from."""
+        over (the others lose it in the same transaction), wherever it is saved from; a
+        new one is the default when its kind has none yet."""
         with transaction.atomic():
+            if self._state.adding and not self.is_default:
+                # The first procedure of its kind is the default: never a silent scan.
+                self.is_default = not Policy.objects.filter(
+                    company_id=self.company_id, kind=self.kind, is_default=True
+                ).exists()
             if self.is_default:
                 Policy.objects.filter(
                     company_id=self.company_id, kind=self.kind, is_default=True

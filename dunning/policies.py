@@ -65,3 +65,11 @@ def level_of(document: Document, rank: int | None) -> Level | None:
         return None
     policy = policy_for(document)
     return policy.levels.filter(rank=rank).first() if policy else None
+
+
+def kinds_without_default(company: Company | int) -> list[str]:
+    """The kinds (invoice, quote) for which `company` has no default procedure: the scan
+    finds nothing to remind for them, which the scan and the screens must say aloud."""
+    pk = getattr(company, "pk", company)
+    have = set(Policy.objects.filter(company_id=pk, is_default=True).values_list("kind", flat=True))
+    return [kind for kind in PolicyKind.values if kind not in have]

@@ -63,7 +63,10 @@ def resolve_company(value: str | None) -> Company:
     if count == 1:
         return companies.first()
     if count == 0:
-        raise BadArguments("no company yet: load the demo (`relance load_demo`) or import data")
+        raise BadArguments(
+            "no company yet: create it with `relance setup --company NAME --admin LOGIN`"
+            " (or load the demo: `relance load_demo`)"
+        )
     raise BadArguments(f"several companies: choose one with --company ({_names(companies)})")
 
 

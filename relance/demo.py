@@ -18,8 +18,8 @@ from receivables.models import Company, Customer, Invoice, Membership, PaymentMe
 from receivables.upsert import upsert_customers, upsert_invoices, upsert_payments, upsert_quotes
 from reminders.batches import record_past_send
 from reminders.calls import log_call
-from reminders.defaults import ensure_default_templates
 from reminders.models import Reminder
+from reminders.ready import make_ready
 
 DEMO_USERNAME = "demo"
 DEMO_PASSWORD = "demo-relance"  # noqa: S105 - printed to the user on purpose
@@ -56,9 +56,7 @@ def load_demo(today: date, *, generated: bool = False) -> Company:
         user=user, defaults={"company": company, "role": Role.ADMIN}
     )
 
-    ensure_default_policies(company)
-
-    ensure_default_templates(company)
+    make_ready(company)  # already done when the company was created; idempotent
     anyway, _ = Customer.objects.update_or_create(
         company=company,
         code="ANYWAY",

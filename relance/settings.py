@@ -128,6 +128,9 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
+# `relance setup` takes the new administrator's password from here when set (scripts),
+# else asks for it on a terminal, else generates one and prints it once.
+RELANCE_ADMIN_PASSWORD = os.environ.get("RELANCE_ADMIN_PASSWORD", "")
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("Français")), ("en", _("English"))]

@@ -12,6 +12,9 @@ def favicon(request):
     return HttpResponsePermanentRedirect(static("web/favicon.svg"))
 
 
+# A login without a company: the first-run form or a page saying whom to ask (not a bare 403).
+handler403 = "web.screens.welcome.forbidden"
+
 urlpatterns = [
     path("favicon.ico", favicon, name="favicon"),
     # Throttled by django-axes (relance/login.py), like every call to authenticate().

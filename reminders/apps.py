@@ -6,3 +6,8 @@ class RemindersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "reminders"
     verbose_name = _("Rappels")
+
+    def ready(self) -> None:
+        from .ready import connect
+
+        connect()  # every new company gets its default procedures and templates

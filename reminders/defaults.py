@@ -201,7 +201,7 @@ def ensure_default_templates(company: Company) -> int:
     existing = set(
         Template.objects.filter(company=company).values_list("level_id", "channel", "language")
     )
-    created = 0
+    new = []
     for level in levels:
         for channel in TEMPLATE_CHANNELS:
             for language in ("fr", "en"):
@@ -209,14 +209,16 @@ def ensure_default_templates(company: Company) -> int:
                     continue
                 is_last = level.rank == last_rank[level.policy_id]
                 subject, text, html = default_wording(level, channel, language, is_last)
-                Template.objects.create(
-                    company=company,
-                    level=level,
-                    channel=channel,
-                    language=language,
-                    subject=subject,
-                    body_text="" if channel == Channel.LETTER else text,
-                    body_html=html,
+                new.append(
+                    Template(
+                        company=company,
+                        level=level,
+                        channel=channel,
+                        language=language,
+                        subject=subject,
+                        body_text="" if channel == Channel.LETTER else text,
+                        body_html=html,
+                    )
                 )
-                created += 1
-    return created
+    Template.objects.bulk_create(new)  # one statement: every new company gets these
+    return len(new)

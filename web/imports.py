@@ -9,6 +9,7 @@ from receivables.imports.columns import KINDS
 from receivables.models import Role
 
 from .company import company_of, require_role
+from .screens.refresh import start_refresh
 
 KIND_LABELS = {
     "customers": _("Clients"),
@@ -29,6 +30,7 @@ def import_view(request):
     if request.method == "POST":
         upload = request.FILES.get("file")
         kind = request.POST.get("kind") or None
+        dry_run = context["dry_run"] = request.POST.get("dry_run") == "1"
         if kind not in (None, *KINDS):
             kind = None
         if upload is None:
@@ -46,9 +48,14 @@ def import_view(request):
             ]
         else:
             try:
-                context["result"] = import_file(company, upload.read(), upload.name, kind=kind)
+                context["result"] = import_file(
+                    company, upload.read(), upload.name, kind=kind, dry_run=dry_run
+                )
             except ImportRejected as exc:
                 context["errors"] = exc.errors
+            else:
+                if not dry_run:  # committed: bring the worklist up to date
+                    context.update(start_refresh(company))
         if "errors" in context:
             context["filename"] = getattr(upload, "name", "")
             status = 400

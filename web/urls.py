@@ -1,14 +1,28 @@
 from django.urls import path
 
 from . import imports, views
-from .screens import batches, customers, documents, files, outbox, setup, templates_editor
+from .screens import (
+    batches,
+    customers,
+    documents,
+    files,
+    mailcheck,
+    outbox,
+    refresh,
+    setup,
+    templates_editor,
+    welcome,
+)
 from .screens import worklist as wl
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("bienvenue/", welcome.create_company, name="welcome"),
     path("import/", imports.import_view, name="import"),
+    path("import/mise-a-jour/<str:task_id>/", refresh.refresh_status, name="import_refresh"),
     # Relance des factures (the worklist) and its session-only removals
     path("relance/", wl.worklist_screen, name="worklist"),
+    path("relance/mettre-a-jour/", refresh.worklist_refresh, name="worklist_refresh"),
     path("relance/options/", wl.save_options, name="worklist_options"),
     path("relance/enlever/", wl.remove_selected, name="worklist_remove"),
     path("relance/remettre/", wl.undo_remove, name="worklist_undo"),
@@ -38,6 +52,7 @@ urlpatterns = [
     # Settings
     path("parametres/", setup.company_settings, name="settings_company"),
     path("parametres/logo/", files.company_logo, name="company_logo"),
+    path("parametres/email-essai/", mailcheck.test_email, name="settings_test_email"),
     path("parametres/procedures/", setup.policy_list, name="settings_policies"),
     path("parametres/procedures/nouvelle/", setup.policy_edit, name="settings_policy_new"),
     path("parametres/procedures/<int:pk>/", setup.policy_edit, name="settings_policy"),

@@ -4,9 +4,12 @@ The rules (matching keys, validation, allocations) live in receivables.upsert, s
 with the file imports; this module only maps HTTP to it.
 """
 
+import logging
+
 from django.utils.translation import gettext as _
 from ninja import Router
 
+from dunning.refresh import queue_refresh
 from receivables import upsert
 
 from ..auth import company_of, require_writer
@@ -25,25 +28,37 @@ from ..schemas import (
 )
 
 router = Router(tags=["data"])
+log = logging.getLogger(__name__)
 
 
-def _run(request, function, items: list, rename: dict | None = None) -> UpsertOut:
+def _run(request, function, items: list, rename: dict | None = None, scan=False) -> UpsertOut:
     require_writer(request)
     rows = [_row(item, rename or {}) for item in items]
+    company = company_of(request)
     try:
-        result = function(company_of(request), rows)
+        result = function(company, rows)
     except upsert.UpsertError as exc:
         raise ApiError(
             422,
             _("%(n)s erreur(s) : rien n'a été enregistré.") % {"n": len(exc.errors)},
             [{"index": e.index, "field": e.field, "message": e.reason} for e in exc.errors],
         ) from exc
+    if scan and (result.created or result.updated):
+        _queue_refresh(company)
     return UpsertOut(
         created=result.created,
         updated=result.updated,
         unchanged=result.unchanged,
         customers_created=result.customers_created,
     )
+
+
+def _queue_refresh(company) -> None:
+    """A batch committed: the company's worklist is brought up to date on a worker."""
+    try:
+        queue_refresh(company)
+    except Exception:  # the data is saved; the daily scan or « Mettre à jour » catches up
+        log.exception("could not queue the scan of company %s after a batch", company.pk)
 
 
 def _row(item, rename: dict) -> dict:
@@ -71,7 +86,7 @@ def _endpoints(path: str, name: str, item_schema, batch_schema, what: str, renam
         operation_id=f"upsert_{name}_batch",
     )
     def upsert_batch(request, payload: batch_schema):
-        return _run(request, function, payload.items, rename)
+        return _run(request, function, payload.items, rename, scan=True)
 
 
 _endpoints("/customers", "customers", CustomerIn, CustomerBatch, "customer")

@@ -39,6 +39,7 @@ class ImportResult(UpsertResult):
     rows: int = 0
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    dry_run: bool = False  # checked and counted, then rolled back: nothing was saved
 
     def add(self, upsert: UpsertResult) -> None:
         for name in COUNTERS:

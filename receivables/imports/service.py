@@ -73,6 +73,7 @@ def import_file(
         table = read_xlsx(data, filename) if fmt == "xlsx" else read_csv(data, filename)
         result = _import_table(company, table, filename, kind, progress, today, dry_run)
     result.seconds = time.monotonic() - started
+    result.dry_run = dry_run
     return result
 
 

@@ -24,6 +24,12 @@ class Company(models.Model):
     iban = models.CharField("IBAN", max_length=34, blank=True, validators=[validate_iban])
     bic = models.CharField("BIC", max_length=11, blank=True, validators=[validate_bic])
     email = models.EmailField(_("e-mail d'expédition"), blank=True)
+    email_checked = models.EmailField(
+        _("e-mail d'expédition vérifié"),
+        blank=True,
+        editable=False,
+        help_text=_("L'adresse d'expédition qu'un e-mail d'essai a fait accepter au serveur SMTP."),
+    )
     phone = models.CharField(_("téléphone"), max_length=30, blank=True)
     logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
     currency = models.CharField(_("devise"), max_length=3, default="EUR")

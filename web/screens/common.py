@@ -5,7 +5,8 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from dunning.models import Level, Policy
+from dunning.models import Level, Policy, PolicyKind
+from dunning.policies import kinds_without_default
 from receivables.models import DocumentKind, Role
 from web.company import ROLE_RANK
 
@@ -17,6 +18,11 @@ def can(request: HttpRequest, role: str) -> bool:
 
 def can_send(request: HttpRequest) -> bool:
     return can(request, Role.COLLECTOR)
+
+
+def missing_policies(company) -> list[str]:
+    """Labels of the kinds without a default procedure: the banner on home and worklist."""
+    return [str(PolicyKind(kind).label) for kind in kinds_without_default(company)]
 
 
 def selected_ids(request: HttpRequest, name: str = "ids") -> list[int]:

@@ -15,7 +15,7 @@ from web.company import company_of
 from web.models import UserPreference
 from web.templatetags.relance_ui import longdate
 
-from .common import LevelNames, can_send, safe_next, selected_ids
+from .common import LevelNames, can_send, missing_policies, safe_next, selected_ids
 
 SESSION_REMOVED = "worklist_removed"
 SESSION_LAST_REMOVED = "worklist_last_removed"
@@ -128,6 +128,7 @@ def worklist_screen(request):
         "pref": pref,
         "removed_count": len(removed_ids(request)),
         "can_send": can_send(request),
+        "missing_policies": missing_policies(company),
         "periods": [
             ("", _("Toutes")),
             ("week", _("Cette semaine")),

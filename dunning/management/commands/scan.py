@@ -3,6 +3,8 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from dunning.models import PolicyKind
+from dunning.policies import kinds_without_default
 from dunning.rules import StopReason
 from dunning.scan import scan
 from receivables.models import Company, Document
@@ -50,6 +52,28 @@ class Command(BaseCommand):
                                 "elles (simulation : rien n'a été modifié).") % {"n": pending})  # fmt: skip
         else:
             self.stdout.write(_("%(n)s pièce(s) à relancer.") % {"n": to_remind.count()})
+        self._warn_missing_policies(company)
+
+    def _warn_missing_policies(self, company: int | None) -> None:
+        """Never a silent 0: a company without a default procedure for a kind has none of
+        those documents reminded; say so on stderr and exit 1 (errors in the data)."""
+        companies = Company.objects.order_by("pk")
+        if company is not None:
+            companies = companies.filter(pk=company)
+        lacking = 0
+        for each in companies:
+            for kind in kinds_without_default(each):
+                lacking += 1
+                self.stderr.write(self.style.ERROR(
+                    _("ATTENTION : « %(c)s » n'a pas de procédure de relance par défaut pour "
+                      "les %(k)s : aucune n'est relancée. Créez-en une dans Paramètres → "
+                      "Procédures (/parametres/procedures/).")
+                    % {"c": each.name, "k": PolicyKind(kind).label}
+                ))  # fmt: skip
+        if lacking:
+            raise CommandError(
+                _("%(n)s procédure(s) par défaut manquante(s).") % {"n": lacking}, returncode=1
+            )
 
     @staticmethod
     def _line(c) -> str:

@@ -1,14 +1,30 @@
 """`relance import FILE [--kind ...] [--company ...]`: all-or-nothing, safe to run twice."""
 
+from argparse import ArgumentTypeError
+from datetime import date
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from receivables.imports import ImportRejected, import_file
 from receivables.imports.columns import KINDS
 from receivables.models import Company
 
+
+def _iso_date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ArgumentTypeError(f"{value!r} is not a date like 2024-03-15") from None
+
+
+def _simulation() -> str:
+    return _("Simulation : rien n'a été enregistré.")
+
+
+NO_COMPANY = "no company yet: create it with `relance setup --company NAME --admin LOGIN`"
 STAGES = {"read": "lecture", "save": "enregistrement"}
 
 
@@ -23,6 +39,12 @@ class Command(BaseCommand):
         parser.add_argument("--company", help="company id or name (default: the only one)")
         parser.add_argument(
             "--dry-run", action="store_true", help="check and count, change nothing"
+        )
+        parser.add_argument(
+            "--as-of",
+            type=_iso_date,
+            metavar="DATE",
+            help="the day the file speaks of (default: today), e.g. 2024-03-15",
         )
 
     def handle(self, *args, **options):
@@ -52,10 +74,13 @@ class Command(BaseCommand):
                 kind=options["kind"],
                 progress=progress,
                 dry_run=options["dry_run"],
+                today=options["as_of"],
             )
         except ImportRejected as exc:
             for error in exc.errors:
                 self.stderr.write(str(error))
+            if options["dry_run"]:
+                self.stderr.write(_simulation())
             raise CommandError(
                 f"{path.name}: {len(exc.errors)} error(s), nothing imported"
             ) from None
@@ -64,13 +89,23 @@ class Command(BaseCommand):
                 bar.close()
         for warning in result.warnings:
             self.stderr.write(self.style.WARNING(warning))
+        if result.dry_run:
+            self.stdout.write(self.style.WARNING(_simulation()))
         self.stdout.write(self.style.SUCCESS(f"{path.name} ({result.kind}): {result.summary()}"))
+        if not result.dry_run:
+            self.after_import(company, result, options)
+
+    def after_import(self, company: Company, result, options) -> None:
+        """What follows a committed import; `relance import` (relance/management) runs
+        the scan here, a floor above this one."""
 
     def _company(self, ref: str | None) -> Company:
         if ref is None:
             companies = list(Company.objects.all()[:2])
+            if not companies:
+                raise CommandError(NO_COMPANY)
             if len(companies) != 1:
-                raise CommandError("several companies (or none): give --company")
+                raise CommandError("several companies: give --company")
             return companies[0]
         found = (
             Company.objects.filter(pk=int(ref))
@@ -79,5 +114,7 @@ class Command(BaseCommand):
         )
         company = found.first()
         if company is None:
-            raise CommandError(f"unknown company: {ref}")
+            raise CommandError(
+                f"unknown company: {ref}" + ("" if Company.objects.exists() else f" ({NO_COMPANY})")
+            )
         return company
