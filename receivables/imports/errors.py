@@ -39,6 +39,8 @@ class ImportResult(UpsertResult):
     rows: int = 0
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    mapping_name: str = ""  # the preset or saved mapping that read the file, if any
+    mapping_source: str = ""
 
     def add(self, upsert: UpsertResult) -> None:
         for name in COUNTERS:
