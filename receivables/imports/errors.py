@@ -14,6 +14,7 @@ class RowError:
     line: int | None  # line of the file (1 = header); None: the file as a whole
     column: str  # header as written in the file, "" when about the whole line
     reason: str
+    lines: tuple[int, ...] = ()  # every line of the file it stands for (an unknown value)
 
     def __str__(self) -> str:
         where = _("ligne %(n)s") % {"n": self.line} if self.line else _("fichier")

@@ -110,3 +110,25 @@ def save_mapping(
         defaults={"signature": signature(headers), "headers": headers, "spec": mapping.to_json()},
     )
     return saved
+
+
+def mapping_note(result) -> str:
+    """Which mapping read the file, to say so (empty when our own column names did)."""
+    if not result.mapping_name:
+        return ""
+    if result.mapping_source == "preset" and result.mapping_name in PRESETS:
+        return _("Lu avec le modèle intégré « %(n)s » (%(l)s).") % {
+            "n": result.mapping_name,
+            "l": PRESETS[result.mapping_name].label,
+        }
+    return _("Lu avec la correspondance enregistrée « %(n)s ».") % {"n": result.mapping_name}
+
+
+def error_lines(errors) -> int:
+    """How many lines of the file the errors name (one error may list several lines)."""
+    lines = set()
+    for error in errors:
+        if error.line:
+            lines.add(error.line)
+        lines.update(error.lines)
+    return len(lines)

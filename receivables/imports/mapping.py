@@ -151,6 +151,7 @@ def unknown_values(mapping: Mapping, headers, positions: dict[str, int], rows) -
             headers[positions[name]],
             _("valeur inconnue « %(v)s » (%(n)s ligne(s) : %(lines)s) : indiquez sa correspondance")
             % {"v": text, "n": len(lines), "lines": _lines(lines)},
+            tuple(lines),
         )
         for (name, text), lines in found.items()
     ]

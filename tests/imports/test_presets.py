@@ -57,3 +57,14 @@ def test_an_odoo_export_imported_again_changes_nothing(company):
 def test_a_preset_can_be_named(company):
     result = _import(company, "odoo_invoices_en.csv", preset="odoo")
     assert result.created == 5
+
+
+def test_the_command_picks_the_preset_by_itself_and_says_so(company, tmp_path, capsys):
+    from django.core.management import call_command
+
+    path = tmp_path / "export.csv"
+    path.write_bytes((SAMPLES / "odoo_invoices_en.csv").read_bytes())
+    call_command("import", str(path))
+    out = capsys.readouterr()
+    assert "« odoo »" in out.err and "5 créées" in out.out
+    assert Document.objects.for_company(company).count() == 5

@@ -7,6 +7,7 @@ from tqdm import tqdm
 
 from receivables.imports import ImportRejected, import_file
 from receivables.imports.columns import KINDS
+from receivables.imports.layout import error_lines, mapping_note
 from receivables.models import Company
 
 STAGES = {"read": "lecture", "save": "enregistrement"}
@@ -21,6 +22,11 @@ class Command(BaseCommand):
             "--kind", help=f"{', '.join(KINDS)} (detected from the headers when omitted)"
         )
         parser.add_argument("--company", help="company id or name (default: the only one)")
+        parser.add_argument(
+            "--preset",
+            help="read the columns with this built-in preset or saved mapping "
+            "(default: the one whose headers the file has, if any)",
+        )
         parser.add_argument(
             "--dry-run", action="store_true", help="check and count, change nothing"
         )
@@ -52,16 +58,21 @@ class Command(BaseCommand):
                 kind=options["kind"],
                 progress=progress,
                 dry_run=options["dry_run"],
+                preset=options["preset"],
             )
         except ImportRejected as exc:
             for error in exc.errors:
                 self.stderr.write(str(error))
+            lines = error_lines(exc.errors)
+            where = f" on {lines} line(s)" if lines else ""
             raise CommandError(
-                f"{path.name}: {len(exc.errors)} error(s), nothing imported"
+                f"{path.name}: {len(exc.errors)} error(s){where}, nothing imported"
             ) from None
         finally:
             for bar in bars.values():
                 bar.close()
+        if note := mapping_note(result):
+            self.stderr.write(note)
         for warning in result.warnings:
             self.stderr.write(self.style.WARNING(warning))
         self.stdout.write(self.style.SUCCESS(f"{path.name} ({result.kind}): {result.summary()}"))
