@@ -94,7 +94,46 @@ ODOO_EN = Preset(
     decimal=".",
 )
 
-PRESETS: dict[str, Preset] = {p.name: p for p in [ODOO_EN]}
+# The same list exported by a user whose Odoo speaks French: the labels are the msgstr of
+# the English ones in odoo/odoo addons/account/i18n/fr.po (Odoo 16: "Numéro",
+# "Partenaire", "Date de facturation", "Date d'échéance", "Total signé", "Montant dû",
+# "État du paiement", "Mode de paiement"; states "Brouillon", "Comptabilisé").
+# "Statut" (the state's label) was not read there: it is one of our own French words.
+ODOO_FR = Preset(
+    name="odoo-fr",
+    label="Odoo (liste des factures, libellés en français)",
+    source="odoo/odoo addons/account/i18n/fr.po (French labels of account.move fields)",
+    kind=INVOICES,
+    columns={
+        "Numéro": "number",
+        "Partenaire": "customer.name",
+        "Client": "customer.name",
+        "Nom affiché du partenaire de la facture": "customer.name",
+        "Date de facturation": "issue_date",
+        "Date d'échéance": "due_date",
+        "Total signé": "amount",
+        "Total": "",
+        "Total signé en devises": "",
+        "Montant Hors-taxe Signé": "",
+        "Montant dû": BALANCE,
+        "Montant dû signé": "",
+        "Devise": "currency",
+        "Statut": "state",
+        "État du paiement": "",
+        "Type": "kind",
+        "Mode de paiement": "payment_method",
+        "Référence du paiement": "",
+        "Référence": "",
+        "Journal": "",
+    },
+    required=("Numéro", "Date de facturation", "Total signé", "Montant dû"),
+    values={
+        "state": {"Brouillon": "draft", "Comptabilisé": "open", "Annulé": "cancelled"},
+        "payment_method": {"Manual": "unspecified", "Manuel": "unspecified"},
+    },
+)
+
+PRESETS: dict[str, Preset] = {p.name: p for p in [ODOO_EN, ODOO_FR]}
 
 
 def preset_for(headers: list[str]) -> Preset | None:

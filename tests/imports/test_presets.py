@@ -68,3 +68,23 @@ def test_the_command_picks_the_preset_by_itself_and_says_so(company, tmp_path, c
     out = capsys.readouterr()
     assert "« odoo »" in out.err and "5 créées" in out.out
     assert Document.objects.for_company(company).count() == 5
+
+
+def test_an_odoo_list_in_french_imports_as_it_is_and_again_changes_nothing(company):
+    result = _import(company, "odoo_factures_fr.csv")
+    assert (result.mapping_name, result.created) == ("odoo-fr", 5)
+    docs = _docs(company)
+    assert (docs["FAC/2024/00001"].paid_amount, docs["FAC/2024/00001"].payment_method) == (
+        Decimal("1250.00"),
+        "direct_debit",
+    )
+    assert docs["FAC/2024/00002"].balance == Decimal("1480.50")
+    assert docs["FAC/2024/00002"].payment_method == "unspecified"
+    assert docs["FAC/2024/00003"].payment_method == "transfer"
+    assert (docs["RFAC/2024/00001"].kind, docs["RFAC/2024/00001"].amount) == (
+        "credit_note",
+        Decimal("480.50"),
+    )
+    assert docs["FAC/2024/00004"].state == "draft"
+    again = _import(company, "odoo_factures_fr.csv")
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 5)
