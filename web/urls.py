@@ -1,12 +1,13 @@
 from django.urls import path
 
-from . import imports, views
+from . import import_mapping, imports, views
 from .screens import batches, customers, documents, files, outbox, setup, templates_editor
 from .screens import worklist as wl
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("import/", imports.import_view, name="import"),
+    path("import/correspondances/<str:token>/", import_mapping.mapping_view, name="import_mapping"),
     # Relance des factures (the worklist) and its session-only removals
     path("relance/", wl.worklist_screen, name="worklist"),
     path("relance/options/", wl.save_options, name="worklist_options"),

@@ -25,9 +25,10 @@ class RowError:
 class ImportRejected(Exception):
     """The file was refused as a whole: nothing was changed."""
 
-    def __init__(self, errors: list[RowError], filename: str = ""):
+    def __init__(self, errors: list[RowError], filename: str = "", mappable: bool = False):
         self.errors = sorted(errors, key=lambda e: e.line or 0)
         self.filename = filename
+        self.mappable = mappable  # columns or words we could not read: the mapping step helps
         super().__init__("\n".join(str(e) for e in self.errors[:20]))
 
 

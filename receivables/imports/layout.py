@@ -96,6 +96,7 @@ def _resolve_kind(kind, headers, filename) -> str:
                 )
             ],
             filename,
+            mappable=True,
         )
     return detected
 

@@ -1,5 +1,6 @@
 """Import one file (CSV, XLSX, Factur-X PDF, CII/UBL XML) all-or-nothing."""
 
+import dataclasses
 import time
 from collections.abc import Callable
 from datetime import date
@@ -95,7 +96,7 @@ def _import_table(company, table, filename, how, progress, today, dry_run) -> Im
     if header_errors:
         if ignored:
             header_errors.append(_("colonnes non reconnues : %(c)s") % {"c": ", ".join(ignored)})
-        raise ImportRejected([RowError(1, "", e) for e in header_errors], filename)
+        raise ImportRejected([RowError(1, "", e) for e in header_errors], filename, mappable=True)
     if not table.rows:
         raise ImportRejected(
             [RowError(None, "", _("le fichier ne contient aucune ligne de données"))], filename
@@ -103,7 +104,7 @@ def _import_table(company, table, filename, how, progress, today, dry_run) -> Im
     options, unknown = _settled(layout.mapping, mapping, table, filename)
     built = build_items(kind, table.headers, mapping, table.rows, progress, options)
     if unknown:  # the lines of an unknown value are named once, with the value
-        raise ImportRejected(unknown + built.errors, filename)
+        raise ImportRejected(unknown + built.errors, filename, mappable=True)
     result = ImportResult(
         filename=filename, kind=kind, rows=len(built.items), warnings=list(table.warnings)
     )
@@ -158,8 +159,9 @@ def _settled(options: Mapping, positions, table, filename) -> tuple[Mapping, lis
                 )
             ],
             filename,
+            mappable=True,
         )
-    options.date_order = order
+    options = dataclasses.replace(options, date_order=order)
     return options, unknown_values(options, table.headers, positions, table.rows)
 
 
