@@ -22,6 +22,12 @@ from .tabular import Table, read_csv, read_xlsx
 PREVIEW_ROWS = 20
 SAMPLES = 3
 LABELS = {
+    "number": gettext_lazy("Numéro"),
+    "issue_date": gettext_lazy("Date"),
+    "due_date": gettext_lazy("Échéance"),
+    "description": gettext_lazy("Nature / libellé"),
+    "currency": gettext_lazy("Devise"),
+    "external_id": gettext_lazy("Identifiant externe"),
     "customer.code": gettext_lazy("Code client"),
     "customer.name": gettext_lazy("Client (nom)"),
     "customer.contact_name": gettext_lazy("Client : contact"),
