@@ -233,7 +233,3 @@ def _shown(item: dict) -> dict:
         if name in item:
             shown[name] = dict(CHOICES[name]).get(item[name], item[name])
     return shown
-
-
-def missing(errors: list[str]) -> str:
-    return _("Indiquez ce que contient chaque colonne : %(e)s") % {"e": " ; ".join(errors)}
