@@ -54,20 +54,30 @@ def floor_seconds(rows: int) -> float:
         cursor.execute(f"DROP TABLE IF EXISTS {table}")
         cursor.execute(f"CREATE TABLE {table} ({columns})")
     started = time.monotonic()
+    sql = f"INSERT INTO {table} VALUES ({', '.join(['%s'] * 10)})"  # noqa: S608 (fixed name)
     with transaction.atomic(), connection.cursor() as cursor:
-        marks = ", ".join(["%s"] * 10)
         batch = []
         for row in make_rows(rows):
             batch.append(row)
             if len(batch) == 5000:
-                cursor.executemany(f"INSERT INTO {table} VALUES ({marks})", batch)
+                cursor.executemany(sql, batch)
                 batch = []
         if batch:
-            cursor.executemany(f"INSERT INTO {table} VALUES ({marks})", batch)
+            cursor.executemany(sql, batch)
     took = time.monotonic() - started
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE {table}")
     return took
+
+
+def _progress_bars(bars: dict, attempt: str, tqdm):
+    def progress(stage, done, total):
+        bar = bars.get(stage) or bars.setdefault(
+            stage, tqdm(total=total, desc=f"{attempt}: {stage}", leave=False)
+        )
+        bar.update(done - bar.n)
+
+    return progress
 
 
 def max_rss_mb() -> float:
@@ -101,12 +111,7 @@ def main() -> None:
     try:
         for attempt, target in targets.items():
             bars: dict = {}
-
-            def progress(stage, done, total):
-                bar = bars.get(stage) or bars.setdefault(
-                    stage, tqdm(total=total, desc=f"{attempt}: {stage}", leave=False)
-                )
-                bar.update(done - bar.n)
+            progress = _progress_bars(bars, attempt, tqdm)
 
             rss_before = max_rss_mb()
             started = time.monotonic()
