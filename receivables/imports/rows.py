@@ -31,10 +31,28 @@ def _reader(name: str, options: Mapping | None):
         return lambda raw: parse_amount(raw, decimal)
     if name in DATES:
         order = options.date_order if options else "dmy"
-        return lambda raw: parse_date(raw, order)
+        return _remembered(lambda raw: parse_date(raw, order))
     if options and name in VALUE_FIELDS and options.values.get(name):
         return lambda raw: _mapped(options, name, raw)
     return _text
+
+
+def _remembered(read, most: int = 10_000):
+    """read, remembering its answers for text cells: a list of 100,000 invoices has a
+    few hundred distinct dates (a refusal is not remembered: it raises each time)."""
+    seen: dict = {}
+
+    def cached(raw):
+        if not isinstance(raw, str):
+            return read(raw)
+        found = seen.get(raw)
+        if found is None:
+            found = read(raw)
+            if len(seen) < most:
+                seen[raw] = found
+        return found
+
+    return cached
 
 
 def _text(raw):
