@@ -63,6 +63,12 @@ class Command(BaseCommand):
         except ImportRejected as exc:
             for error in exc.errors:
                 self.stderr.write(str(error))
+            if exc.mappable:
+                self.stderr.write(
+                    "Columns or values not recognised: map them once on the /import/ screen "
+                    "(« Vérifier les correspondances »), save the mapping, and this command "
+                    "will use it; or give --preset NAME."
+                )
             lines = error_lines(exc.errors)
             where = f" on {lines} line(s)" if lines else ""
             raise CommandError(
