@@ -1,11 +1,15 @@
-"""Time the import of a generated invoices CSV (default ~10 MB) into a scratch company.
+"""Time the import of a generated invoices CSV into a scratch company, against a floor
+measured in the same run: the same rows inserted bare (executemany, one transaction) in
+a scratch table of the same database. The machine may be shared: read the ratios.
 
-    .venv/bin/python bench/import_csv.py [--mb 10] [--keep]
+    .venv/bin/python bench/import_csv.py [--rows 100000] [--keep]
 Uses the configured database (DATABASE_URL for PostgreSQL); deletes its company after.
+Targets (issue 17): first import <= 15 s, the same file again <= 8 s, memory flat.
 """
 
 import argparse
 import os
+import resource
 import sys
 import time
 from pathlib import Path
@@ -13,50 +17,114 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "relance.settings")
 
+HEADER = "Numéro;Date;Échéance;Mode pmt;Code client;Client;Nom, prénom;Nature;Montant;Réglé"
 
-def make_csv(target_bytes: int, customers: int = 2000) -> bytes:
-    lines = ["Numéro;Date;Échéance;Mode pmt;Code client;Client;Nom, prénom;Nature;Montant;Réglé"]
-    size, n = len(lines[0]), 0
-    while size < target_bytes:
-        n += 1
+
+def make_rows(rows: int, customers: int = 2000):
+    for n in range(1, rows + 1):
         c = n % customers
         day, month = n % 28 + 1, n % 12 + 1
         paid = "" if n % 3 else f"{n % 50},00"
-        line = (
-            f"F{n:07d};{day:02d}/{month:02d}/25;{day:02d}/{month:02d}/26;Virement;C{c:05d};"
-            f"Client {c} SARL;Dupont Jean;Livraison de fournitures diverses n° {n};"
-            f"{n % 9000 + 50} {n % 1000:03d},{n % 100:02d};{paid}"
+        yield (
+            f"F{n:07d}",
+            f"{day:02d}/{month:02d}/25",
+            f"{day:02d}/{month:02d}/26",
+            "Virement",
+            f"C{c:05d}",
+            f"Client {c} SARL",
+            "Dupont Jean",
+            f"Livraison de fournitures diverses n° {n}",
+            f"{n % 9000 + 50} {n % 1000:03d},{n % 100:02d}",
+            paid,
         )
-        lines.append(line)
-        size += len(line.encode()) + 1
+
+
+def make_csv(rows: int) -> bytes:
+    lines = [HEADER, *(";".join(r) for r in make_rows(rows))]
     return ("\n".join(lines) + "\n").encode()
+
+
+def floor_seconds(rows: int) -> float:
+    """The same rows inserted bare: what the database alone costs."""
+    from django.db import connection, transaction
+
+    table = "bench_import_floor"
+    columns = ", ".join(f"c{i} varchar(200)" for i in range(10))
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {table}")
+        cursor.execute(f"CREATE TABLE {table} ({columns})")
+    started = time.monotonic()
+    sql = f"INSERT INTO {table} VALUES ({', '.join(['%s'] * 10)})"  # noqa: S608 (fixed name)
+    with transaction.atomic(), connection.cursor() as cursor:
+        batch = []
+        for row in make_rows(rows):
+            batch.append(row)
+            if len(batch) == 5000:
+                cursor.executemany(sql, batch)
+                batch = []
+        if batch:
+            cursor.executemany(sql, batch)
+    took = time.monotonic() - started
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE {table}")
+    return took
+
+
+def _progress_bars(bars: dict, attempt: str, tqdm):
+    def progress(stage, done, total):
+        bar = bars.get(stage) or bars.setdefault(
+            stage, tqdm(total=total, desc=f"{attempt}: {stage}", leave=False)
+        )
+        bar.update(done - bar.n)
+
+    return progress
+
+
+def max_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--mb", type=float, default=10)
+    parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--keep", action="store_true")
     args = parser.parse_args()
     import django
 
     django.setup()
     from django.core.management import call_command
+    from django.db import connection
+    from tqdm import tqdm
 
     call_command("migrate", verbosity=0)
     from receivables.imports import import_file
     from receivables.models import Company
 
-    data = make_csv(int(args.mb * 1024 * 1024))
-    rows = data.count(b"\n") - 1
+    data = make_csv(args.rows)
+    floor = floor_seconds(args.rows)
+    print(
+        f"{connection.vendor}: {args.rows} rows, {len(data) / 1e6:.1f} MB; "
+        f"floor (bare executemany of the same rows) {floor:.1f} s"
+    )
     company = Company.objects.create(name="bench import")
+    targets = {"first import": 15.0, "same file again": 8.0}
     try:
-        for attempt in ("first import", "same file again"):
+        for attempt, target in targets.items():
+            bars: dict = {}
+            progress = _progress_bars(bars, attempt, tqdm)
+
+            rss_before = max_rss_mb()
             started = time.monotonic()
-            result = import_file(company, data, "factures.csv")
+            result = import_file(company, data, "factures.csv", progress=progress)
             took = time.monotonic() - started
+            for bar in bars.values():
+                bar.close()
+            verdict = "ok" if took <= target else "OVER"
             print(
-                f"{attempt}: {len(data) / 1e6:.1f} MB, {rows} rows in {took:.1f} s "
-                f"= {rows / took:,.0f} rows/s — {result.summary()}"
+                f"{attempt}: {took:.1f} s (target {target:.0f} s: {verdict}) = "
+                f"{took / floor:.1f} x floor, {args.rows / took:,.0f} rows/s, "
+                f"peak memory {max_rss_mb():.0f} MB (+{max_rss_mb() - rss_before:.0f}) "
+                f"— {result.summary()}"
             )
     finally:
         if not args.keep:

@@ -1,13 +1,17 @@
 """Upload screen: one file in, the errors table or the counts out."""
 
 from django.conf import settings
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from receivables.imports import ImportRejected, RowError, import_file
 from receivables.imports.columns import KINDS
+from receivables.imports.layout import mapping_note
+from receivables.imports.service import file_format
 from receivables.models import Role
 
+from . import pending_imports
 from .company import company_of, require_role
 from .screens.refresh import start_refresh
 
@@ -47,11 +51,17 @@ def import_view(request):
                 )
             ]
         else:
+            data = upload.read()
+            if request.POST.get("review") and is_table(data, upload.name):
+                return _to_mapping(request, company, data, upload.name)
             try:
                 context["result"] = import_file(
-                    company, upload.read(), upload.name, kind=kind, dry_run=dry_run
+                    company, data, upload.name, kind=kind, dry_run=dry_run
                 )
+                context["note"] = mapping_note(context["result"])
             except ImportRejected as exc:
+                if exc.mappable and is_table(data, upload.name):
+                    return _to_mapping(request, company, data, upload.name)
                 context["errors"] = exc.errors
             else:
                 if not dry_run:  # committed: bring the worklist up to date
@@ -60,3 +70,13 @@ def import_view(request):
             context["filename"] = getattr(upload, "name", "")
             status = 400
     return render(request, "web/import.html", context, status=status)
+
+
+def _to_mapping(request, company, data: bytes, filename: str):
+    """Keep the upload and go to its mapping step (columns or words we could not read)."""
+    token = pending_imports.keep(request, company.pk, data, filename)
+    return redirect(reverse("import_mapping", args=[token]))
+
+
+def is_table(data: bytes, filename: str) -> bool:
+    return file_format(data, filename) in ("csv", "xlsx")

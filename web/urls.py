@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import imports, views
+from . import import_mapping, imports, views
 from .screens import (
     batches,
     customers,
@@ -20,6 +20,7 @@ urlpatterns = [
     path("bienvenue/", welcome.create_company, name="welcome"),
     path("import/", imports.import_view, name="import"),
     path("import/mise-a-jour/<str:task_id>/", refresh.refresh_status, name="import_refresh"),
+    path("import/correspondances/<str:token>/", import_mapping.mapping_view, name="import_mapping"),
     # Relance des factures (the worklist) and its session-only removals
     path("relance/", wl.worklist_screen, name="worklist"),
     path("relance/mettre-a-jour/", refresh.worklist_refresh, name="worklist_refresh"),

@@ -14,6 +14,7 @@ class RowError:
     line: int | None  # line of the file (1 = header); None: the file as a whole
     column: str  # header as written in the file, "" when about the whole line
     reason: str
+    lines: tuple[int, ...] = ()  # every line of the file it stands for (an unknown value)
 
     def __str__(self) -> str:
         where = _("ligne %(n)s") % {"n": self.line} if self.line else _("fichier")
@@ -24,9 +25,10 @@ class RowError:
 class ImportRejected(Exception):
     """The file was refused as a whole: nothing was changed."""
 
-    def __init__(self, errors: list[RowError], filename: str = ""):
+    def __init__(self, errors: list[RowError], filename: str = "", mappable: bool = False):
         self.errors = sorted(errors, key=lambda e: e.line or 0)
         self.filename = filename
+        self.mappable = mappable  # columns or words we could not read: the mapping step helps
         super().__init__("\n".join(str(e) for e in self.errors[:20]))
 
 
@@ -40,6 +42,8 @@ class ImportResult(UpsertResult):
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
     dry_run: bool = False  # checked and counted, then rolled back: nothing was saved
+    mapping_name: str = ""  # the preset or saved mapping that read the file, if any
+    mapping_source: str = ""
 
     def add(self, upsert: UpsertResult) -> None:
         for name in COUNTERS:

@@ -8,9 +8,10 @@ from ..coerce import BadValue
 from ..normalize import DOCUMENT_KINDS, norm
 from .columns import CUSTOMERS, INVOICES, KEY_COLUMN, PAYMENTS, QUOTES
 from .errors import RowError
+from .mapping import BALANCE, VALUE_FIELDS, Mapping
 from .values import parse_amount, parse_date, parse_text
 
-AMOUNTS = {"amount", "paid", "allocated"}
+AMOUNTS = {"amount", "paid", "allocated", BALANCE}
 DATES = {"issue_date", "due_date", "paid_date", "date"}
 TOTAL_WORDS = {"somme", "total", "totaux", "sous total", "total general"}
 
@@ -23,19 +24,59 @@ class Items:
     skipped_totals: int = 0
 
 
-def _read(name: str, raw):
+def _reader(name: str, options: Mapping | None):
+    """The function reading one column's cells, with the mapping's explicit meanings."""
     if name in AMOUNTS:
-        return parse_amount(raw)
+        decimal = options.decimal if options else ""
+        return lambda raw: parse_amount(raw, decimal)
     if name in DATES:
-        return parse_date(raw)
+        order = options.date_order if options else "dmy"
+        return _remembered(lambda raw: parse_date(raw, order))
+    if options and name in VALUE_FIELDS and options.values.get(name):
+        return lambda raw: _mapped(options, name, raw)
+    return _text
+
+
+def _remembered(read, most: int = 10_000):
+    """read, remembering its answers for text cells: a list of 100,000 invoices has a
+    few hundred distinct dates (a refusal is not remembered: it raises each time)."""
+    seen: dict = {}
+
+    def cached(raw):
+        if not isinstance(raw, str):
+            return read(raw)
+        found = seen.get(raw)
+        if found is None:
+            found = read(raw)
+            if len(seen) < most:
+                seen[raw] = found
+        return found
+
+    return cached
+
+
+def _text(raw):
+    return parse_text(raw) or None
+
+
+def _mapped(options: Mapping, name: str, raw):
     text = parse_text(raw)
-    return text or None
+    if not text:
+        return None
+    return options.values[name].get(norm(text), text)
 
 
 def build_items(
-    kind: str, headers: list[str], mapping: dict[str, int], rows, progress=None
+    kind: str,
+    headers: list[str],
+    mapping: dict[str, int],
+    rows,
+    progress=None,
+    options: Mapping | None = None,
 ) -> Items:
     out = Items()
+    readers = [(name, position, _reader(name, options)) for name, position in mapping.items()]
+    signed = options.signed if options else True
     key_col = mapping.get(KEY_COLUMN[kind], mapping.get("external_id", mapping.get("name")))
     seen: dict[tuple, int] = {}
     total = len(rows)
@@ -43,10 +84,10 @@ def build_items(
         if progress and done % 2000 == 0:
             progress("read", done, total)
         values, bad = {}, False
-        for name, position in mapping.items():
+        for name, position, read in readers:
             raw = cells[position] if position < len(cells) else None
             try:
-                value = _read(name, raw)
+                value = read(raw)
             except BadValue as exc:
                 out.errors.append(RowError(line, headers[position], str(exc)))
                 bad = True
@@ -56,7 +97,7 @@ def build_items(
         if kind != CUSTOMERS and _is_totals_line(cells, values):
             out.skipped_totals += 1
             continue
-        item = _to_item(kind, values)
+        item = _to_item(kind, values, signed)
         key = _key(kind, item)
         if key is not None and key in seen:
             column = headers[key_col] if key_col is not None else ""
@@ -114,7 +155,7 @@ def _truthy(value) -> bool:
     return norm(value) in {"1", "true", "vrai", "oui", "yes", "o", "y", "x"}
 
 
-def _to_item(kind: str, values: dict) -> dict:
+def _to_item(kind: str, values: dict, signed: bool = True) -> dict:
     if kind == CUSTOMERS:
         item = dict(values)
         if "consumer" in item:
@@ -132,12 +173,15 @@ def _to_item(kind: str, values: dict) -> dict:
             ]
     else:
         item = {k: v for k, v in values.items() if not k.startswith("customer.")}
-        amount = item.get("amount")
-        if kind == INVOICES and amount is not None and amount < 0:
+        amount, balance = item.get("amount"), item.pop(BALANCE, None)
+        if kind == INVOICES and signed and amount is not None and amount < 0:
             item["amount"], item["kind"] = (
                 -amount,
                 "credit_note",
             )  # exports list credit notes as negatives
+        if balance is not None and amount is not None and "paid" not in item:
+            # an "amount due" column: what is settled is the rest (signs as the total's)
+            item["paid"] = abs(amount) - abs(balance)
         if kind == INVOICES and item.get("kind"):
             item["kind"] = _kind_word(item["kind"])
     customer = _customer(values)

@@ -1,5 +1,6 @@
 """Import one file (CSV, XLSX, Factur-X PDF, CII/UBL XML) all-or-nothing."""
 
+import dataclasses
 import time
 from collections.abc import Callable
 from datetime import date
@@ -9,10 +10,12 @@ from django.utils.translation import gettext as _
 
 from .. import upsert
 from ..models import Company
-from .columns import CUSTOMERS, INVOICES, KINDS, PAYMENTS, QUOTES
+from .columns import CUSTOMERS, INVOICES, PAYMENTS, QUOTES
 from .einvoice import import_einvoice
 from .errors import ImportRejected, ImportResult, RowError
-from .headers import detect_kind, kind_from_word, map_columns
+from .header_row import promote_header
+from .layout import choose
+from .mapping import Mapping, settle_date_order, unknown_values
 from .rows import build_items, column_of
 from .tabular import read_csv, read_xlsx
 
@@ -53,12 +56,16 @@ def import_file(
     progress: Progress | None = None,
     today: date | None = None,
     dry_run: bool = False,
+    mapping: Mapping | None = None,
+    preset: str | None = None,
 ) -> ImportResult:
     """Import `data` into `company`; raise ImportRejected (nothing changed) on any bad row.
 
     kind: customers, invoices, quotes, payments (French words too); detected from the
     headers, then the file name, when not given. Factur-X PDF and CII/UBL XML files are
-    e-invoices whatever the kind.
+    e-invoices whatever the kind. mapping / preset: how to read the columns (a preset
+    is a built-in or saved mapping's name); when not given, a saved mapping or a
+    built-in preset whose headers the file has, else our column names.
     """
     started = time.monotonic()
     fmt = file_format(data, filename)
@@ -71,52 +78,43 @@ def import_file(
         )
     else:
         table = read_xlsx(data, filename) if fmt == "xlsx" else read_csv(data, filename)
-        result = _import_table(company, table, filename, kind, progress, today, dry_run)
+        how = {"kind": kind, "mapping": mapping, "preset": preset}
+        result = _import_table(company, table, filename, how, progress, today, dry_run)
     result.seconds = time.monotonic() - started
     result.dry_run = dry_run
     return result
 
 
-def _resolve_kind(kind, headers, filename) -> str:
-    if kind:
-        resolved = kind if kind in KINDS else kind_from_word(kind)
-        if resolved is None:
-            raise ImportRejected(
-                [RowError(None, "", _("type inconnu : %(k)s") % {"k": kind})], filename
-            )
-        return resolved
-    detected = detect_kind(headers, filename)
-    if detected is None:
-        raise ImportRejected(
-            [
-                RowError(
-                    1,
-                    "",
-                    _(
-                        "impossible de savoir si ce fichier contient des clients, factures, devis ou règlements : précisez le type"
-                    ),
-                )
-            ],
-            filename,
-        )
-    return detected
-
-
-def _import_table(company, table, filename, kind, progress, today, dry_run) -> ImportResult:
-    kind = _resolve_kind(kind, table.headers, filename)
-    mapping, ignored, header_errors = map_columns(kind, table.headers)
+def _import_table(company, table, filename, how, progress, today, dry_run) -> ImportResult:
+    table, titles = promote_header(table)
+    layout = choose(company, table.headers, filename, **how)
+    kind, mapping, ignored, header_errors = (
+        layout.mapping.kind,
+        layout.positions,
+        layout.ignored,
+        layout.errors,
+    )
     if header_errors:
         if ignored:
             header_errors.append(_("colonnes non reconnues : %(c)s") % {"c": ", ".join(ignored)})
-        raise ImportRejected([RowError(1, "", e) for e in header_errors], filename)
+        raise ImportRejected([RowError(1, "", e) for e in header_errors], filename, mappable=True)
     if not table.rows:
         raise ImportRejected(
             [RowError(None, "", _("le fichier ne contient aucune ligne de données"))], filename
         )
-    built = build_items(kind, table.headers, mapping, table.rows, progress)
+    options, unknown = _settled(layout.mapping, mapping, table, filename)
+    built = build_items(kind, table.headers, mapping, table.rows, progress, options)
+    if unknown:  # the lines of an unknown value are named once, with the value
+        raise ImportRejected(unknown + built.errors, filename, mappable=True)
     result = ImportResult(
         filename=filename, kind=kind, rows=len(built.items), warnings=list(table.warnings)
     )
+    result.mapping_name, result.mapping_source = layout.mapping.name, layout.source
+    if titles:
+        result.warnings.append(
+            _("En-têtes trouvés ligne %(n)s (lignes de titre au-dessus ignorées).")
+            % {"n": table.rows[0][0] - 1 if table.rows else titles + 1}
+        )
     if ignored:
         result.warnings.append(_("Colonnes ignorées : %(c)s") % {"c": ", ".join(ignored)})
     if built.skipped_totals:
@@ -144,6 +142,28 @@ def _import_table(company, table, filename, kind, progress, today, dry_run) -> I
     if errors:
         raise ImportRejected(errors, filename)
     return result
+
+
+def _settled(options: Mapping, positions, table, filename) -> tuple[Mapping, list[RowError]]:
+    """The mapping with its day/month order known, and no value it cannot read."""
+    order = settle_date_order(options, positions, table.rows)
+    if order is None:
+        raise ImportRejected(
+            [
+                RowError(
+                    None,
+                    "",
+                    _(
+                        "format de date ambigu (03/04/24 : 3 avril ou 4 mars ?) : "
+                        "précisez JJ/MM/AA ou MM/JJ/AA dans la correspondance"
+                    ),
+                )
+            ],
+            filename,
+            mappable=True,
+        )
+    options = dataclasses.replace(options, date_order=order)
+    return options, unknown_values(options, table.headers, positions, table.rows)
 
 
 def _row_error(error, offset: int, lines: list[int], headers, mapping) -> RowError:

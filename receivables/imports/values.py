@@ -18,8 +18,10 @@ _DATE_YMD = re.compile(
 )
 
 
-def parse_amount(raw) -> Decimal | None:
-    """'5,10' '1 234,56' '1.234,56' '1,234.56' '-12' '(12,00)' '12,00 €' -> Decimal; '' -> None."""
+def parse_amount(raw, decimal: str = "") -> Decimal | None:
+    """'5,10' '1 234,56' '1.234,56' '1,234.56' '-12' '(12,00)' '12,00 €' -> Decimal; '' -> None.
+
+    decimal: the file's decimal mark when known ("." or ","); "" guesses, French first."""
     if raw is None:
         return None
     if isinstance(raw, bool):
@@ -40,7 +42,7 @@ def parse_amount(raw) -> Decimal | None:
         negative, text = not negative, text[1:]
     elif text.startswith("+"):
         text = text[1:]
-    text = _decimal_point(text)
+    text = _decimal_point(text, decimal)
     if not re.fullmatch(r"\d+(\.\d+)?|\.\d+", text):
         raise BadValue(_("montant illisible : « %(v)s »") % {"v": raw})
     try:
@@ -50,8 +52,13 @@ def parse_amount(raw) -> Decimal | None:
     return -value if negative else value
 
 
-def _decimal_point(text: str) -> str:
-    """French first: a lone comma is the decimal mark; with both, the last one is."""
+def _decimal_point(text: str, decimal: str = "") -> str:
+    """French first: a lone comma is the decimal mark; with both, the last one is.
+    A known mark settles "1,250" (English: 1250) and "1.250" (French: 1250)."""
+    if decimal == ".":
+        return text.replace(",", "")
+    if decimal == ",":
+        return text.replace(".", "").replace(",", ".")
     if "," in text and "." in text:
         if text.rfind(",") > text.rfind("."):
             return text.replace(".", "").replace(",", ".")
@@ -72,9 +79,10 @@ def _from_float(value: float) -> Decimal:
     return Decimal(repr(value))
 
 
-def parse_date(raw) -> date | None:
+def parse_date(raw, order: str = "dmy") -> date | None:
     """'06/03/24' '06/03/2024' '6.3.2024' '2024-03-06' (+ time) or a spreadsheet date;
-    a year of four digits is taken as written (0001 is not 2001) and must be in range."""
+    a year of four digits is taken as written (0001 is not 2001) and must be in range.
+    order "mdy" reads 03/06/24 the American way (a mapping's explicit choice)."""
     if raw is None:
         return None
     if isinstance(raw, datetime):
@@ -84,13 +92,15 @@ def parse_date(raw) -> date | None:
     text = str(raw).strip()
     if not text:
         return None
-    return in_range(_read_date(text, raw))
+    return in_range(_read_date(text, raw, order))
 
 
-def _read_date(text: str, raw) -> date:
+def _read_date(text: str, raw, order: str = "dmy") -> date:
     try:
         if match := _DATE_DMY.match(text):
             day, month, year = (int(g) for g in match.groups())
+            if order == "mdy":
+                day, month = month, day
             if len(match.group(3)) == 2:
                 year += 2000 if year < 70 else 1900
             return date(year, month, day)
@@ -112,3 +122,20 @@ def parse_text(raw) -> str:
     if isinstance(raw, datetime):
         return raw.date().isoformat()
     return str(raw).strip()
+
+
+def date_order_of(samples) -> str | None:
+    """ "dmy" or "mdy" when the day/month order shows in the values (a part over 12),
+    "" when no value needs it (ISO or spreadsheet dates), None when it is ambiguous."""
+    seen_ambiguous = False
+    for raw in samples:
+        match = _DATE_DMY.match(str(raw).strip()) if isinstance(raw, str) else None
+        if not match:
+            continue
+        first, second = int(match.group(1)), int(match.group(2))
+        if first > 12 >= second:
+            return "dmy"
+        if second > 12 >= first:
+            return "mdy"
+        seen_ambiguous = seen_ambiguous or first != second
+    return None if seen_ambiguous else ""

@@ -9,6 +9,7 @@ from .document import (
     StopReason,
     balance_of,
 )
+from .import_mapping import ImportMapping
 from .payment import Allocation, Payment
 
 __all__ = [
@@ -18,6 +19,7 @@ __all__ = [
     "Document",
     "DocumentKind",
     "DocumentState",
+    "ImportMapping",
     "Invoice",
     "Membership",
     "Payment",

@@ -17,6 +17,7 @@ from .batch import (
     refuse_nul,
     run,
 )
+from .fast_insert import insert
 
 CUSTOMER_FIELDS = (
     "name",
@@ -152,7 +153,7 @@ class CustomerBook:
 
     def save_new(self) -> int:
         if self.new:
-            Customer.objects.bulk_create(self.new.values(), batch_size=500)
+            insert(Customer, list(self.new.values()))
         return len(self.new)
 
 

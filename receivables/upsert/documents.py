@@ -22,6 +22,7 @@ from .batch import (
     run,
 )
 from .customers import CustomerBook
+from .fast_insert import insert
 from .paid_column import paid_of, sync_paid_column
 
 DOCUMENT_FIELDS = (
@@ -270,7 +271,7 @@ def _write_documents(
             new_docs.append(plan.doc)
         elif "amount" in _update_document(plan.doc, values, updates):
             resized.add(plan.doc.pk)
-    Document.objects.bulk_create(new_docs, batch_size=500)
+    insert(Document, new_docs)
     updates.save(Document)
     paid_plans = [p for p in plans if p.paid is not None]
     touched = sync_paid_column(company, paid_plans, today, result) if paid_plans else set()

@@ -22,6 +22,7 @@ from ..models import (
     PaymentMethod,
 )
 from .batch import Errors, UpsertResult, fetch, refresh
+from .fast_insert import insert
 
 # External id of the payment that stands for an invoice's "Réglé" column.
 PAID_COLUMN_PREFIX = "regle:"
@@ -73,21 +74,21 @@ class _Changes:
     def save(self, company: Company) -> None:
         if self.dead:
             Payment.objects.filter(pk__in=self.dead).delete()
-        Payment.objects.bulk_create(self.new_payments, batch_size=500)
+        insert(Payment, self.new_payments)
         if self.upd_payments:
             Payment.objects.bulk_update(
                 self.upd_payments, ["amount", "allocated_amount", "customer_id"], batch_size=500
             )
         if self.upd_allocs:
             Allocation.objects.bulk_update(self.upd_allocs, ["amount"], batch_size=500)
-        Allocation.objects.bulk_create(
+        insert(
+            Allocation,
             [
                 Allocation(
                     company=company, invoice=doc, payment=payment, amount=amount, date=payment.date
                 )
                 for payment, doc, amount in self.new_allocs
             ],
-            batch_size=500,
         )
         refresh(self.touched, [p.pk for p in self.new_payments + self.upd_payments])
 

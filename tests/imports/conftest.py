@@ -20,3 +20,10 @@ def seed_screen() -> bytes:
 
 def csv_bytes(rows: list[str], encoding: str = "utf-8") -> bytes:
     return ("\n".join(rows) + "\n").encode(encoding)
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    """Uploads kept for the mapping step go to a scratch folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT

@@ -36,3 +36,28 @@ def test_the_console_script_exits_non_zero(company, tmp_path):
         main()
     assert exc.value.code == 1
     del subprocess
+
+
+def test_the_error_count_says_how_many_lines_it_lists(company, tmp_path, capsys):
+    path = tmp_path / "f.csv"
+    path.write_bytes(
+        csv_bytes(
+            [
+                "Id;Date;Echéance;Client;Montant;Mode pmt;Statut",
+                "1;06/03/24;31/03/24;X;1;Manuel;Posted",
+                "2;06/03/24;31/03/24;X;1;Manuel;Posted",
+            ]
+        )
+    )
+    with pytest.raises(CommandError, match="2 error\\(s\\) on 2 line\\(s\\)"):
+        call_command("import", str(path))
+    err = capsys.readouterr().err
+    assert "« Manuel » (2 ligne(s) : 2, 3)" in err and "« Posted » (2 ligne(s) : 2, 3)" in err
+
+
+def test_an_unknown_preset_is_refused_naming_the_known_ones(company, tmp_path, capsys):
+    path = tmp_path / "f.csv"
+    path.write_bytes(csv_bytes(["Id;Date;Echéance;Client;Montant", "1;06/03/24;31/03/24;X;1"]))
+    with pytest.raises(CommandError, match="1 error\\(s\\), nothing imported"):
+        call_command("import", str(path), "--preset", "nope")
+    assert "modèle inconnu : nope (connus : odoo" in capsys.readouterr().err

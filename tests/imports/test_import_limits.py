@@ -150,7 +150,7 @@ def test_the_cli_names_the_file_and_the_limit(company, settings, tmp_path):
     run = relance("import", str(path), "--kind", "invoices")
     assert run.code == 1
     assert "« factures.csv » : plus de 100 lignes de données" in run.err
-    assert "factures.csv: 1 error(s), nothing imported" in run.err
+    assert "factures.csv: 1 error(s) on 1 line(s), nothing imported" in run.err
     assert Document.objects.count() == 0
 
 

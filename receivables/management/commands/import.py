@@ -10,6 +10,7 @@ from tqdm import tqdm
 
 from receivables.imports import ImportRejected, import_file
 from receivables.imports.columns import KINDS
+from receivables.imports.layout import error_lines, mapping_note
 from receivables.models import Company
 
 
@@ -37,6 +38,11 @@ class Command(BaseCommand):
             "--kind", help=f"{', '.join(KINDS)} (detected from the headers when omitted)"
         )
         parser.add_argument("--company", help="company id or name (default: the only one)")
+        parser.add_argument(
+            "--preset",
+            help="read the columns with this built-in preset or saved mapping "
+            "(default: the one whose headers the file has, if any)",
+        )
         parser.add_argument(
             "--dry-run", action="store_true", help="check and count, change nothing"
         )
@@ -75,18 +81,29 @@ class Command(BaseCommand):
                 progress=progress,
                 dry_run=options["dry_run"],
                 today=options["as_of"],
+                preset=options["preset"],
             )
         except ImportRejected as exc:
             for error in exc.errors:
                 self.stderr.write(str(error))
             if options["dry_run"]:
                 self.stderr.write(_simulation())
+            if exc.mappable:
+                self.stderr.write(
+                    "Columns or values not recognised: map them once on the /import/ screen "
+                    "(« Vérifier les correspondances »), save the mapping, and this command "
+                    "will use it; or give --preset NAME."
+                )
+            lines = error_lines(exc.errors)
+            where = f" on {lines} line(s)" if lines else ""
             raise CommandError(
-                f"{path.name}: {len(exc.errors)} error(s), nothing imported"
+                f"{path.name}: {len(exc.errors)} error(s){where}, nothing imported"
             ) from None
         finally:
             for bar in bars.values():
                 bar.close()
+        if note := mapping_note(result):
+            self.stderr.write(note)
         for warning in result.warnings:
             self.stderr.write(self.style.WARNING(warning))
         if result.dry_run:

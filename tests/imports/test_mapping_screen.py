@@ -1,0 +1,81 @@
+"""The mapping step of /import/: an unknown layout mapped once, then read alone."""
+
+from decimal import Decimal
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from receivables.models import Document, ImportMapping
+
+from .conftest import csv_bytes
+
+HEADER = "Ref;Cust;Issued;Due;Gross;Left;Stage"
+FIRST = csv_bytes([HEADER, "A-1;Acme Ltd;03/04/24;03/05/24;1,250.00;250.00;Sent"])
+SECOND = csv_bytes([HEADER, "B-7;Bolt plc;03/06/24;03/07/24;80.00;0;Sent"])
+CHOSEN = {
+    "col-0": "number",
+    "col-1": "customer.name",
+    "col-2": "issue_date",
+    "col-3": "due_date",
+    "col-4": "amount",
+    "col-5": "balance",
+    "col-6": "state",
+    "shown_kind": "invoices",
+    "kind": "invoices",
+    "decimal": ".",
+    "signed": "on",
+    "date_order": "mdy",
+    "name": "Export Acme",
+}
+
+
+def _upload(client, data, name="export.csv", **extra):
+    return client.post("/import/", {"file": SimpleUploadedFile(name, data), **extra})
+
+
+def test_an_unknown_layout_goes_to_the_mapping_step_with_samples(alice_client):
+    response = _upload(alice_client, FIRST)
+    assert response.status_code == 302 and "/import/correspondances/" in response["Location"]
+    page = alice_client.get(response["Location"]).content.decode()
+    assert "Cust" in page and "Acme Ltd" in page and "« ignorer »" in page
+    assert "dans les deux sens" in page  # 03/04/24: which order?
+    assert Document.objects.count() == 0
+
+
+def test_mapped_once_then_the_same_layout_imports_alone(alice_client, company):
+    location = _upload(alice_client, FIRST)["Location"]
+    preview = alice_client.post(location, {**CHOSEN, "action": "preview"}).content.decode()
+    assert "Sent" in preview and "à choisir" in preview  # the state's word is asked
+    page = alice_client.post(location, {**CHOSEN, "val-state-0": "open", "action": "import"})
+    assert page.status_code == 200 and "Import réussi" in page.content.decode()
+    a1 = Document.objects.get(number="A-1")
+    assert (a1.amount, a1.paid_amount, a1.issue_date.isoformat()) == (
+        Decimal("1250.00"),
+        Decimal("1000.00"),
+        "2024-03-04",
+    )
+    assert ImportMapping.objects.for_company(company).get().name == "Export Acme"
+    second = _upload(alice_client, SECOND, "export-juin.csv")
+    assert second.status_code == 200
+    assert "« Export Acme »" in second.content.decode()
+    assert Document.objects.get(number="B-7").issue_date.isoformat() == "2024-03-06"
+
+
+def test_the_preview_shows_rows_as_stored_and_the_dry_run_changes_nothing(alice_client):
+    location = _upload(alice_client, FIRST)["Location"]
+    chosen = {**CHOSEN, "val-state-0": "open", "action": "preview"}
+    page = alice_client.post(location, chosen).content.decode()
+    assert "1000" in page.replace("\u202f", "").replace(" ", "") or "1 000" in page
+    assert "Essai sans rien enregistrer" in page and "1 créées" in page
+    assert Document.objects.count() == 0
+
+
+def test_someone_else_cannot_open_the_step(alice_client, client, company):
+    from django.contrib.auth import get_user_model
+
+    from receivables.models import Membership, Role
+
+    location = _upload(alice_client, FIRST)["Location"]
+    other = get_user_model().objects.create_user("bob")
+    Membership.objects.create(user=other, company=company, role=Role.COLLECTOR)
+    client.force_login(other)
+    assert client.get(location).status_code == 404
