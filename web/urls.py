@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import imports, views
-from .screens import batches, customers, documents, files, outbox, setup, templates_editor
+from .screens import batches, customers, documents, files, outbox, replies, setup, templates_editor
 from .screens import worklist as wl
 
 urlpatterns = [
@@ -36,6 +36,10 @@ urlpatterns = [
     path("clients/<int:pk>/blocage/", customers.customer_block, name="customer_block"),
     path("clients/<int:pk>/promesse/", customers.customer_promise, name="customer_promise"),
     # Settings
+    path("reponses/", replies.reply_list, name="replies"),
+    path("reponses/<int:pk>/", replies.reply_handle, name="reply_handle"),
+    path("reponses/fichiers/<int:pk>/", replies.reply_file, name="reply_file"),
+    path("parametres/messagerie/", replies.mailbox_settings, name="settings_mailbox"),
     path("parametres/", setup.company_settings, name="settings_company"),
     path("parametres/logo/", files.company_logo, name="company_logo"),
     path("parametres/procedures/", setup.policy_list, name="settings_policies"),

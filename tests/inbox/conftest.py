@@ -14,6 +14,13 @@ from pathlib import Path
 import pytest
 from imap_tools import MailBoxUnencrypted
 
+from tests.reminders.conftest import (  # noqa: F401  the outgoing side, as the reminders use it
+    dunning_setup,
+    late_invoice,
+    media,
+    smtp_server,
+)
+
 HERE = Path(__file__).parent
 DOVECOT = shutil.which("dovecot") or "/usr/sbin/dovecot"
 USERS = {"alice": "secret-alice", "charlie": "secret-charlie"}
@@ -40,6 +47,11 @@ class Dovecot:
             if not box.folder.exists(folder):
                 box.folder.create(folder)
             box.append(raw, folder)
+
+    def copy_back(self, user: str, source: str, folder: str = "INBOX") -> None:
+        """Put copies of the messages already read back in the folder read (new UIDs)."""
+        with MailBoxUnencrypted(self.host, self.port).login(user, USERS[user], source) as box:
+            box.copy(box.uids("ALL"), folder)
 
     def uids(self, user: str, folder: str = "INBOX", criteria: str = "ALL") -> list[str]:
         with MailBoxUnencrypted(self.host, self.port).login(user, USERS[user], folder) as box:
@@ -93,10 +105,9 @@ def dovecot(dovecot_server):
 
 
 @pytest.fixture
-def mailbox(company, dovecot, settings, tmp_path):
+def mailbox(company, dovecot, media):
     from inbox.models import AfterRead, Mailbox, Security
 
-    settings.MEDIA_ROOT = tmp_path / "media"
     box = Mailbox(
         company=company,
         host=dovecot.host,
