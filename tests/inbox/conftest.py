@@ -105,9 +105,10 @@ def dovecot(dovecot_server):
 
 
 @pytest.fixture
-def mailbox(company, dovecot, media):
+def mailbox(company, dovecot, settings, tmp_path):
     from inbox.models import AfterRead, Mailbox, Security
 
+    settings.MEDIA_ROOT = tmp_path / "media"  # as the `media` fixture (attachments land there)
     box = Mailbox(
         company=company,
         host=dovecot.host,
