@@ -19,8 +19,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from email import message_from_bytes, policy
-from email.message import EmailMessage
+from email import message_from_bytes
+from email.header import decode_header, make_header
+from email.message import Message
 from email.utils import getaddresses, parsedate_to_datetime
 
 from flufl.bounce import all_failures
@@ -59,16 +60,23 @@ class Classified:
     attachments: list[tuple[str, str, bytes]] = field(default_factory=list)
 
 
-def parse(raw: bytes) -> EmailMessage:
-    return message_from_bytes(raw, policy=policy.default)
+def parse(raw: bytes) -> Message:
+    # compat32: what flufl.bounce reads, and 3-4x faster than the modern policy's headers
+    return message_from_bytes(raw)
 
 
 def header(msg, name: str) -> str:
-    try:
-        value = msg.get(name)
-    except (ValueError, TypeError, IndexError):  # a header the parser cannot read
-        value = msg.get_all(name, [""])[0] if hasattr(msg, "get_all") else ""
-    return str(value or "").strip()
+    """A header as text, its encoded words (=?iso-8859-1?Q?...?=) decoded."""
+    value = msg.get(name)
+    if value is None:
+        return ""
+    value = str(value)
+    if "=?" in value:
+        try:
+            value = str(make_header(decode_header(value)))
+        except (ValueError, LookupError, UnicodeError):
+            pass
+    return " ".join(value.split())
 
 
 def our_reminder(message_id: str) -> tuple[int, int] | None:
@@ -187,7 +195,7 @@ def _returned_id(msg) -> str:
             if hasattr(inner, "get"):
                 return _first_id(header(inner, "Message-ID"))
         if kind == "text/rfc822-headers":
-            return _first_id(_header_in_text(part.get_content(), "Message-ID"))
+            return _first_id(_header_in_text(_text_of(part), "Message-ID"))
     text, _html = _bodies(msg)
     return _first_id(_header_in_text(text, "Message-ID"))
 
@@ -197,26 +205,53 @@ def _header_in_text(text: str, name: str) -> str:
     return m.group(1) if m else ""
 
 
-def _bodies(msg) -> tuple[str, str]:
-    text = html = ""
+def _text_of(part) -> str:
+    payload = part.get_payload(decode=True) or b""
+    charset = part.get_content_charset() or "utf-8"
     try:
-        part = msg.get_body(preferencelist=("plain",))
-        text = part.get_content() if part else ""
-        part = msg.get_body(preferencelist=("html",))
-        html = part.get_content() if part else ""
-    except (LookupError, KeyError, ValueError, AttributeError):
-        payload = msg.get_payload(decode=True) or b""
-        text = payload.decode("utf-8", errors="replace") if isinstance(payload, bytes) else ""
-    return text[:100_000], html[:200_000]
+        return payload.decode(charset, errors="replace")
+    except LookupError:  # a charset Python does not know
+        return payload.decode("latin-1")
+
+
+def _is_attachment(part) -> bool:
+    disposition = str(part.get("Content-Disposition", "")).lower()
+    return disposition.startswith("attachment") or (
+        part.get_filename() is not None and not part.get_content_type().startswith("text/")
+    )
+
+
+def _bodies(msg) -> tuple[str, str]:
+    """The first text and HTML parts that are not attachments (nor inside a returned copy)."""
+    text = html = None
+    for part in _parts(msg):
+        kind = part.get_content_type()
+        if _is_attachment(part):
+            continue
+        if kind == "text/plain" and text is None:
+            text = _text_of(part)
+        elif kind == "text/html" and html is None:
+            html = _text_of(part)
+    return (text or "")[:100_000], (html or "")[:200_000]
+
+
+def _parts(msg):
+    """The leaf parts, not descending into an attached message."""
+    if msg.is_multipart():
+        for sub in msg.get_payload():
+            if sub.get_content_type() == "message/rfc822":
+                continue
+            yield from _parts(sub)
+    else:
+        yield msg
 
 
 def _attachments(msg) -> list[tuple[str, str, bytes]]:
     out = []
-    for part in msg.iter_attachments() if msg.is_multipart() else []:
-        try:
-            content = part.get_payload(decode=True) or b""
-        except (ValueError, TypeError):
+    for part in _parts(msg):
+        if not _is_attachment(part):
             continue
-        name = part.get_filename() or "piece-jointe"
-        out.append((name[:200], part.get_content_type(), content))
+        content = part.get_payload(decode=True) or b""
+        name = part.get_filename() or "piece-jointe"  # RFC 2231 names decoded by email
+        out.append((str(name)[:200], part.get_content_type(), content))
     return out

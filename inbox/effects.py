@@ -17,6 +17,8 @@ the row that records it (so a message is never half-applied, and never applied t
 from __future__ import annotations
 
 import hashlib
+import re
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -32,32 +34,76 @@ from .classify import Classified, classify, our_reminder
 from .models import InboundAttachment, InboundMessage, Kind, Mailbox
 
 
+@dataclass
+class Context:
+    """What one fetch reads once instead of once per message."""
+
+    book: dict[str, int] | None = None  # address -> customer pk (`address_book`)
+    reminders: dict[str, Reminder] = field(default_factory=dict)  # our Message-IDs answered
+    paused: set[int] = field(default_factory=set)  # customers already set awaiting a reply
+
+
 def record(mailbox: Mailbox, uidvalidity: int, uid: int, raw: bytes) -> InboundMessage | None:
-    """Record and apply one message; None when it was already recorded (same UID, or
-    the same Message-ID seen before under another UID)."""
-    if InboundMessage.objects.filter(mailbox=mailbox, uidvalidity=uidvalidity, uid=uid).exists():
-        return None
-    found = classify(raw)
-    if (
-        found.message_id
-        and InboundMessage.objects.filter(mailbox=mailbox, message_id=found.message_id).exists()
-    ):
-        return None
-    try:
-        with transaction.atomic():
-            return _apply(mailbox, uidvalidity, uid, found)
-    except IntegrityError:  # another fetch of the same mailbox recorded it meanwhile
-        return None
+    """Record and apply one message; None when it was already recorded."""
+    return record_chunk(mailbox, uidvalidity, [(uid, raw)])[0]
 
 
-def _apply(mailbox: Mailbox, uidvalidity: int, uid: int, found: Classified) -> InboundMessage:
+def record_chunk(
+    mailbox: Mailbox, uidvalidity: int, items: list[tuple[int, bytes]], ctx: Context | None = None
+) -> list[InboundMessage | None]:
+    """Record and apply messages (uid, raw bytes), each in its own savepoint; None for
+    one already recorded (same UID, or the same Message-ID seen under another UID)."""
+    ctx = ctx or Context()
+    known = set(
+        InboundMessage.objects.filter(
+            mailbox=mailbox, uidvalidity=uidvalidity, uid__in=[uid for uid, _raw in items]
+        ).values_list("uid", flat=True)
+    )
+    found = [(uid, None if uid in known else classify(raw)) for uid, raw in items]
+    ids = {f.message_id for _uid, f in found if f is not None and f.message_id}
+    seen = set(
+        InboundMessage.objects.filter(mailbox=mailbox, message_id__in=ids).values_list(
+            "message_id", flat=True
+        )
+    )
+    _load_reminders(mailbox.company_id, [f for _uid, f in found if f is not None], ctx)
+    out: list[InboundMessage | None] = []
+    for uid, f in found:
+        if f is None or (f.message_id and f.message_id in seen):
+            out.append(None)
+            continue
+        seen.add(f.message_id)  # twice in the same chunk
+        try:
+            with transaction.atomic():
+                out.append(_apply(mailbox, uidvalidity, uid, f, ctx))
+        except IntegrityError:  # another fetch of the same mailbox recorded it meanwhile
+            out.append(None)
+    return out
+
+
+def _load_reminders(company_id: int, found: list[Classified], ctx: Context) -> None:
+    """Our reminders these messages answer, in one query (only the company's own)."""
+    wanted = set()
+    for f in found:
+        for message_id in f.answers:
+            ours = our_reminder(message_id)
+            if ours is not None and ours[1] == company_id and message_id not in ctx.reminders:
+                wanted.add(message_id)
+    if wanted:
+        rows = Reminder.objects.filter(company_id=company_id, message_id__in=wanted)
+        ctx.reminders.update({r.message_id: r for r in rows.select_related("customer")})
+
+
+def _apply(
+    mailbox: Mailbox, uidvalidity: int, uid: int, found: Classified, ctx: Context
+) -> InboundMessage:
     company_id = mailbox.company_id
-    reminder = _reminder_answered(company_id, found.answers)
+    reminder = next((ctx.reminders[i] for i in found.answers if i in ctx.reminders), None)
     customer = reminder.customer if reminder else None
     matched_by = "message_id" if reminder else ""
     if customer is None:
         addresses = found.bounced if found.kind == "bounce" else [found.sender]
-        customer = _customer_by_address(company_id, addresses)
+        customer = _customer_by_address(company_id, addresses, ctx)
         matched_by = "address" if customer else ""
     kind = found.kind
     if kind == "reply" and customer is None:
@@ -81,7 +127,9 @@ def _apply(mailbox: Mailbox, uidvalidity: int, uid: int, found: Classified) -> I
         server_words=found.server_words,
     )
     if kind == Kind.REPLY:
-        Customer.objects.filter(pk=customer.pk).update(awaiting_reply=True)
+        if customer.pk not in ctx.paused:
+            Customer.objects.filter(pk=customer.pk).update(awaiting_reply=True)
+            ctx.paused.add(customer.pk)
         _keep_attachments(row, found.attachments)
     elif kind == Kind.UNMATCHED:
         _keep_attachments(row, found.attachments)
@@ -90,28 +138,26 @@ def _apply(mailbox: Mailbox, uidvalidity: int, uid: int, found: Classified) -> I
     return row
 
 
-def _reminder_answered(company_id: int, answers: list[str]) -> Reminder | None:
-    for message_id in answers:
-        ours = our_reminder(message_id)
-        if ours is None or ours[1] != company_id:
-            continue  # not ours, or another company's: never trusted here
-        reminder = (
-            Reminder.objects.filter(pk=ours[0], company_id=company_id, message_id=message_id)
-            .select_related("customer")
-            .first()
-        )
-        if reminder is not None:
-            return reminder
-    return None
+def address_book(company_id: int) -> dict[str, int]:
+    """Each e-mail address of the company's customers → the customer (the first one
+    when two share it): read once per fetch, not once per message."""
+    book: dict[str, int] = {}
+    rows = Customer.objects.filter(company_id=company_id).exclude(emails="")
+    for pk, emails in rows.order_by("pk").values_list("pk", "emails").iterator():
+        for address in re.split(r"[,;\s]+", emails.lower()):
+            if address:
+                book.setdefault(address, pk)
+    return book
 
 
-def _customer_by_address(company_id: int, addresses: list[str]) -> Customer | None:
+def _customer_by_address(company_id: int, addresses: list[str], ctx: Context) -> Customer | None:
+    if ctx.book is None:
+        ctx.book = address_book(company_id)
+    book = ctx.book
     for address in addresses:
-        if not address or "@" not in address:
-            continue
-        for customer in Customer.objects.filter(company_id=company_id, emails__icontains=address):
-            if address in (e.lower() for e in customer.email_list):
-                return customer
+        pk = book.get(address.lower()) if address else None
+        if pk is not None:
+            return Customer.objects.get(pk=pk)
     return None
 
 

@@ -21,14 +21,15 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 from imap_tools import MailBox, MailBoxStartTls, MailBoxUnencrypted, MailMessage
 from imap_tools.errors import ImapToolsError
 
 from dunning.scan import scan
 
-from .effects import record
-from .models import AfterRead, InboundMessage, Kind, Mailbox, Security
+from .effects import Context, record_chunk
+from .models import AfterRead, Kind, Mailbox, Security
 
 KEYWORD = "$Relance"  # the flag of a processed message when they are not moved
 CHUNK = 200
@@ -105,21 +106,18 @@ def _read_folder(box, mailbox: Mailbox, report: FetchReport) -> None:
     if moving and not box.folder.exists(mailbox.done_folder):
         box.folder.create(mailbox.done_folder)
     uids = box.uids("ALL" if moving else f"UNKEYWORD {KEYWORD}")
+    ctx = Context()
     for start in range(0, len(uids), CHUNK):
         chunk = uids[start : start + CHUNK]
-        known = set(
-            InboundMessage.objects.filter(
-                mailbox=mailbox, uidvalidity=uidvalidity, uid__in=[int(u) for u in chunk]
-            ).values_list("uid", flat=True)
-        )
-        report.known += len(known)
-        fresh = [u for u in chunk if int(u) not in known]
-        if fresh:
-            for message in box.fetch(uid_list=fresh, mark_seen=False, bulk=True):
-                row = record(mailbox, uidvalidity, int(message.uid), message.raw)
-                if row is None:
-                    report.known += 1
-                    continue
+        # one commit per chunk (each message in its own savepoint): all of it is
+        # recorded before any of it is moved, or none of it and it is read again
+        with transaction.atomic():
+            fetched = box.fetch(uid_list=chunk, mark_seen=False, bulk=True)
+            rows = record_chunk(mailbox, uidvalidity, [(int(m.uid), m.raw) for m in fetched], ctx)
+        for row in rows:
+            if row is None:
+                report.known += 1
+            else:
                 report.read += 1
                 report.kinds[row.kind] = report.kinds.get(row.kind, 0) + 1
         # recorded first, marked after: see the module docstring

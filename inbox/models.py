@@ -152,7 +152,11 @@ class InboundMessage(CompanyScoped):
                 name="inbound_once_per_message_id",
             ),
         ]
-        indexes = [models.Index(fields=["company", "customer"], name="inbound_customer")]
+        indexes = [
+            models.Index(fields=["company", "customer"], name="inbound_customer"),
+            # the partial unique index above is not used by SQLite for an equality lookup
+            models.Index(fields=["mailbox", "message_id"], name="inbound_message_id"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.sender} {self.subject}"

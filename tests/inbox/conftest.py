@@ -1,18 +1,11 @@
 """A real IMAP server for the inbox tests: Debian's Dovecot (`make test` installs
 `dovecot-imapd`), started on a free loopback port with a throwaway configuration, one
-per test session. Messages reach it by IMAP APPEND, as a mail server would file them."""
+per test session (tests/inbox/dovecot.py). Messages reach it by IMAP APPEND, as a mail
+server would file them."""
 
-import os
 import shutil
-import socket
-import subprocess
-import tempfile
-import time
-from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
-from imap_tools import MailBoxUnencrypted
 
 from tests.reminders.conftest import (  # noqa: F401  the outgoing side, as the reminders use it
     dunning_setup,
@@ -21,85 +14,26 @@ from tests.reminders.conftest import (  # noqa: F401  the outgoing side, as the 
     smtp_server,
 )
 
-HERE = Path(__file__).parent
-DOVECOT = shutil.which("dovecot") or "/usr/sbin/dovecot"
-USERS = {"alice": "secret-alice", "charlie": "secret-charlie"}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@dataclass
-class Dovecot:
-    host: str
-    port: int
-    root: Path
-
-    def password(self, user: str) -> str:
-        return USERS[user]
-
-    def deliver(self, user: str, raw: bytes, folder: str = "INBOX") -> None:
-        """File a message in `user`'s mailbox as the mail server would (IMAP APPEND)."""
-        with MailBoxUnencrypted(self.host, self.port).login(user, USERS[user], None) as box:
-            if not box.folder.exists(folder):
-                box.folder.create(folder)
-            box.append(raw, folder)
-
-    def copy_back(self, user: str, source: str, folder: str = "INBOX") -> None:
-        """Put copies of the messages already read back in the folder read (new UIDs)."""
-        with MailBoxUnencrypted(self.host, self.port).login(user, USERS[user], source) as box:
-            box.copy(box.uids("ALL"), folder)
-
-    def uids(self, user: str, folder: str = "INBOX", criteria: str = "ALL") -> list[str]:
-        with MailBoxUnencrypted(self.host, self.port).login(user, USERS[user], folder) as box:
-            return box.uids(criteria)
-
-    def empty(self, user: str) -> None:
-        shutil.rmtree(self.root / "mail" / user, ignore_errors=True)
-
-
-def _wait_for(port: int, seconds: float = 10) -> None:
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError(f"Dovecot did not listen on {port}")
+from . import dovecot as imap
 
 
 @pytest.fixture(scope="session")
 def dovecot_server():
-    if not os.path.exists(DOVECOT):
-        pytest.fail("Dovecot is missing: `make sysdeps-test` installs dovecot-imapd")
-    root = Path(tempfile.mkdtemp(prefix="relance-dovecot-"))
-    port = free_port()
-    conf = (HERE / "dovecot.conf.in").read_text().replace("@DIR@", str(root))
-    (root / "dovecot.conf").write_text(conf.replace("@PORT@", str(port)))
-    (root / "users").write_text("".join(f"{u}:{{PLAIN}}{p}::::::\n" for u, p in USERS.items()))
-    (root / "mail").mkdir()
-    os.chmod(root, 0o755)  # Dovecot's mail user walks into it
-    if os.geteuid() == 0:
-        shutil.chown(root / "mail", "mail", "mail")
-    subprocess.run([DOVECOT, "-c", str(root / "dovecot.conf")], check=True)
     try:
-        _wait_for(port)
-        yield Dovecot("127.0.0.1", port, root)
+        server = imap.start()
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
+    try:
+        yield server
     finally:
-        pid = (root / "run" / "master.pid").read_text().strip()
-        subprocess.run(["kill", pid], check=False)
-        time.sleep(0.2)
-        shutil.rmtree(root, ignore_errors=True)
+        imap.stop(server)
+        shutil.rmtree(server.root, ignore_errors=True)
 
 
 @pytest.fixture
 def dovecot(dovecot_server):
     """The server with empty mailboxes for each test."""
-    for user in USERS:
+    for user in imap.USERS:
         dovecot_server.empty(user)
     yield dovecot_server
 
