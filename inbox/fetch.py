@@ -119,7 +119,8 @@ def _read_folder(box, mailbox: Mailbox, report: FetchReport) -> None:
                 report.known += 1
             else:
                 report.read += 1
-                report.kinds[row.kind] = report.kinds.get(row.kind, 0) + 1
+                kind = str(row.kind)
+                report.kinds[kind] = report.kinds.get(kind, 0) + 1
         # recorded first, marked after: see the module docstring
         if moving:
             box.move(chunk, mailbox.done_folder)
