@@ -162,22 +162,32 @@ def _customer_by_address(company_id: int, addresses: list[str], ctx: Context) ->
 
 
 def _undeliverable(row, customer: Customer, reminder: Reminder | None, found: Classified) -> None:
-    words = found.server_words or _("refusé par le serveur du destinataire")
+    reminder = mark_undeliverable(customer, reminder, found.bounced, found.server_words)
+    if reminder is not None and row.reminder_id is None:
+        InboundMessage.objects.filter(pk=row.pk).update(reminder=reminder)
+
+
+def mark_undeliverable(
+    customer: Customer, reminder: Reminder | None, addresses: list[str], words: str
+) -> Reminder | None:
+    """The address is marked on the customer with the server's words and the reminder
+    (else the last e-mail sent to the customer) shown « non distribué »: a bounce read
+    from the mailbox, or a provider's bounce or complaint (inbox/provider.py)."""
+    words = words or _("refusé par le serveur du destinataire")
     Customer.objects.filter(pk=customer.pk).update(
-        email_undeliverable=f"{', '.join(found.bounced)} : {words}"[:1000]
+        email_undeliverable=f"{', '.join(addresses)} : {words}"[:1000]
     )
-    if reminder is None:  # the last e-mail sent to that address
+    if reminder is None:
         reminder = (
-            Reminder.objects.filter(company_id=row.company_id, customer=customer)
+            Reminder.objects.filter(company_id=customer.company_id, customer=customer)
             .exclude(message_id="")
             .filter(sent_at__isnull=False)
             .order_by("-sent_at", "-pk")
             .first()
         )
-        if reminder is not None:
-            InboundMessage.objects.filter(pk=row.pk).update(reminder=reminder)
     if reminder is not None:
         Reminder.objects.filter(pk=reminder.pk).update(undelivered=words[:1000])
+    return reminder
 
 
 def _keep_attachments(row: InboundMessage, files: list[tuple[str, str, bytes]]) -> None:

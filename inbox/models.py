@@ -175,3 +175,28 @@ class InboundAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+
+class ProviderEvent(models.Model):
+    """An e-mail provider's event (django-anymail webhook), kept once per event id."""
+
+    esp_name = models.CharField(max_length=40)
+    event_id = models.CharField(max_length=200)
+    event_type = models.CharField(max_length=20)
+    company = models.ForeignKey(
+        "receivables.Company", null=True, blank=True, on_delete=models.CASCADE
+    )
+    reminder = models.ForeignKey(
+        "reminders.Reminder", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recipient = models.CharField(max_length=300, blank=True)
+    description = models.TextField(blank=True)
+    received_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["esp_name", "event_id"], name="provider_event_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.esp_name} {self.event_type} {self.recipient}"

@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 
 from receivables.coerce import nul_paths, nul_refused
 
-# Paths reachable without a session: login itself, static files, the API (token auth).
-PUBLIC_PREFIXES = ("/accounts/login", "/admin/login", "/static/", "/api/", "/i18n/")
+# Paths reachable without a session: login itself, static files, the API (token auth),
+# the e-mail providers' webhooks (their signature, relance/webhooks.py).
+PUBLIC_PREFIXES = ("/accounts/login", "/admin/login", "/static/", "/api/", "/i18n/", "/esp/")
 
 
 class LoginRequiredMiddleware:

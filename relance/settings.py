@@ -222,6 +222,8 @@ RELANCE_INBOX_MAX_ATTACHMENT_BYTES = int(
 # Seconds of the first wait after a mailbox failed (down, login refused); doubled at each
 # failure, at most a day.
 RELANCE_INBOX_BACKOFF = float(os.environ.get("RELANCE_INBOX_BACKOFF", "300"))
+# Mailgun's webhook signing key: its events (bounced, complained...) reach /esp/mailgun/tracking/.
+RELANCE_MAILGUN_WEBHOOK_SIGNING_KEY = os.environ.get("RELANCE_MAILGUN_WEBHOOK_SIGNING_KEY", "")
 # -- end of inbox -----------------------------------------------------------------------
 
 # -- Channels (plug-ins; docs/architecture.md) ----------------------------------------
