@@ -1,7 +1,6 @@
 """Reading a real mailbox (Dovecot): each message once, whatever happens."""
 
-from datetime import date, timedelta
-from decimal import Decimal
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone
@@ -142,4 +141,17 @@ def test_the_password_is_stored_encrypted(mailbox, dovecot):
     assert Mailbox.objects.get().password == dovecot.password("alice")
 
 
-_ = (date, Decimal)
+def test_the_cli_reads_the_mailbox_and_says_what_it_read(mailbox, dovecot, sent):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    dovecot.deliver("alice", mails.thunderbird_reply(sent.message_id[1:-1]))
+    dovecot.deliver("alice", mails.postfix_bounce(sent.message_id))
+    out = StringIO()
+    call_command("fetch-mail", stdout=out)
+    assert "2 read (bounce 1, reply 1)" in out.getvalue()
+    Mailbox.objects.filter(pk=mailbox.pk).update(port=1)
+    with pytest.raises(SystemExit):
+        call_command("fetch-mail", stdout=out)
+    assert "FAILED" in out.getvalue()

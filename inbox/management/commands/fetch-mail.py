@@ -18,7 +18,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, **opts):
         failed = 0
-        for r in fetch_all(force=opts["now"]):
+        reports = fetch_all(force=opts["now"])
+        if not reports:
+            self.stdout.write("no reply mailbox set up (Settings › Reply mailbox)")
+        for r in reports:
             if r.skipped:
                 self.stdout.write(f"mailbox {r.mailbox}: waiting after a failure (--now to force)")
             elif r.error:
