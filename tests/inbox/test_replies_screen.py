@@ -110,3 +110,12 @@ def test_the_nav_counts_the_replies_waiting(client, bob, replied):
     client.force_login(bob)
     page = client.get(reverse("worklist")).content.decode()
     assert 'id="replies-count" aria-hidden="true">1<' in page
+
+
+def test_already_paid_reaches_the_bank_matching_as_a_hint(client, bob, replied, customer):
+    from banking.services import said_paid
+
+    reply, _invoice = replied
+    client.force_login(bob)
+    post(client, reply, outcome="paid", paid_on="2026-03-09", paid_amount="720,00")
+    assert said_paid(reply.company) == {Decimal("720.00"): (customer.pk,)}
