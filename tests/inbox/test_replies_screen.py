@@ -119,3 +119,20 @@ def test_already_paid_reaches_the_bank_matching_as_a_hint(client, bob, replied, 
     client.force_login(bob)
     post(client, reply, outcome="paid", paid_on="2026-03-09", paid_amount="720,00")
     assert said_paid(reply.company) == {Decimal("720.00"): (customer.pk,)}
+
+
+def test_attachments_are_stored_once_by_content_and_too_big_ones_are_only_listed(
+    box, customer, settings, client, bob
+):
+    raw = mails.thunderbird_reply("x@anyway.example", msg_id="a@anyway.example")
+    first = record(box, 1, 10, raw)
+    second = record(box, 1, 11, raw.replace(b"<a@anyway.example>", b"<b@anyway.example>"))
+    a, b = first.files.get(), second.files.get()
+    assert a.file.name == b.file.name and a.sha256 == b.sha256  # one file, two messages
+    client.force_login(bob)
+    got = client.get(reverse("reply_file", args=[a.pk]))
+    assert b"".join(got.streaming_content).startswith(b"%PDF")
+    settings.RELANCE_INBOX_MAX_ATTACHMENT_BYTES = 10
+    big = record(box, 1, 12, raw.replace(b"<a@anyway.example>", b"<c@anyway.example>"))
+    kept = big.files.get()
+    assert not kept.file and "trop gros" in kept.refused
