@@ -3,7 +3,9 @@
 In order: (1) references in the line — an RF creditor reference built from an invoice
 number (receivables.paycodes) or the invoice number itself in the remittance text;
 (2) the customer named in the counterparty and an open balance equal to the amount;
-(3) an open balance equal to the amount, whoever the customer (only proposed).
+(3) a customer who told us (a reply, « déjà payé ») they paid this very amount: their
+open invoices, only proposed (a reply may be spoofed; a person decides);
+(4) an open balance equal to the amount, whoever the customer (only proposed).
 A sure answer is "matched"; several candidates or a weak one is "proposed" to a person;
 nothing is "unmatched" (left over).
 """
@@ -72,6 +74,8 @@ class BankCredit:
     counterparty: str = ""
     remittance: str = ""
     reference: str = ""  # structured creditor reference, when the bank gives one
+    # customers who said they paid this amount (inbox: a reply handled « déjà payé »)
+    said_paid: tuple[int, ...] = ()
 
 
 @dataclass
@@ -220,6 +224,11 @@ def match_credit(credit: BankCredit, invoices: Sequence[OpenInvoice]) -> Match:
         if len(named) == 1 and sum(i.balance for i in theirs) == credit.amount:
             return _matched("customer_total", credit, theirs)
 
+    told = [i for i in invoices if i.customer_id in credit.said_paid]
+    if told:
+        return Match(
+            PROPOSED, "said_paid", tuple(told), note=gettext_noop("le client a dit avoir payé")
+        )
     equal = [i for i in invoices if i.balance == credit.amount]
     if equal:
         return Match(PROPOSED, "amount", tuple(equal), note=gettext_noop("montant seul"))

@@ -48,6 +48,7 @@ RULE_LABELS = {
     "reference": _("n° de facture dans le libellé"),
     "customer_amount": _("client et montant exact"),
     "customer_total": _("client et total de ses soldes"),
+    "said_paid": _("le client a répondu avoir payé ce montant"),
     "amount": _("montant seul"),
 }
 

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from inbox.models import InboundMessage, Outcome
 from receivables.models import Document, DocumentKind, DocumentState, Payment, PaymentMethod
 from receivables.services import allocate
 
@@ -113,15 +114,28 @@ def open_invoices(company) -> dict[int, matching.OpenInvoice]:
     }
 
 
+def said_paid(company) -> dict[Decimal, tuple[int, ...]]:
+    """Amount → customers who told us in a reply they paid it (« déjà payé »), open ones."""
+    hints: dict[Decimal, list[int]] = {}
+    rows = InboundMessage.objects.for_company(company).filter(
+        outcome=Outcome.PAID, paid_amount__isnull=False, customer__isnull=False
+    )
+    for amount, customer_id in rows.values_list("paid_amount", "customer_id"):
+        hints.setdefault(amount, []).append(customer_id)
+    return {amount: tuple(ids) for amount, ids in hints.items()}
+
+
 def match_lines(company, lines: list[StatementLine]) -> None:
     """Match lines in booking order; a settled invoice's balance drops before the next line."""
     invoices = open_invoices(company)
+    hints = said_paid(company)
     for line in lines:
         credit = matching.BankCredit(
             amount=line.amount,
             currency=line.currency,
             counterparty=line.counterparty,
             remittance=line.remittance,
+            said_paid=hints.get(line.amount, ()),
         )
         found = matching.match_credit(credit, list(invoices.values()))
         line.rule, line.note = found.rule, found.note[:300]

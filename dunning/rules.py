@@ -13,7 +13,8 @@ The rules, in the order they are applied:
   reminder (a late first reminder does not bring the second one the same day);
 - catch-up, not exact-day: "due on or before as_of", so a missed day is made up and a
   second run the same day changes nothing;
-- stop conditions (first one wins): customer blocked, document disputed or blocked,
+- stop conditions (first one wins): customer blocked, a reply of the customer waiting
+  for a person (inbox), document disputed or blocked,
   direct debit (policy option), promise to pay in the future, balance below the level
   minimum, unallocated credit of the customer covering the balance. The holds with an
   end date (blocked until, promise) resume on that date: it becomes the next action date.
@@ -75,6 +76,7 @@ class Facts:
     promise_date: date | None = None
     customer_no_reminders: bool = False
     customer_blocked_until: date | None = None
+    customer_awaiting_reply: bool = False
     unallocated_credit: Decimal = Decimal("0")
 
 
@@ -118,6 +120,8 @@ def stop_of(facts: Facts, policy: PolicyRules, level: LevelRule, as_of: date) ->
         return StopReason.CUSTOMER_BLOCKED, True
     if facts.customer_no_reminders and cbu is None:
         return StopReason.CUSTOMER_BLOCKED, False
+    if facts.customer_awaiting_reply:
+        return StopReason.REPLY, False
     dbu = facts.blocked_until
     if dbu is not None and as_of < dbu:
         return (StopReason.DISPUTED if facts.disputed else StopReason.BLOCKED), True

@@ -225,6 +225,7 @@ class ScanSQL:
             ("s.done = 1", "'done'", 0),
             (f"c.blocked_until > {d}", "'customer_blocked'", 1),
             ("c.no_reminders AND c.blocked_until IS NULL", "'customer_blocked'", 0),
+            ("c.awaiting_reply", "'reply'", 0),
             (
                 f"d.blocked_until > {d}",
                 "CASE WHEN d.disputed THEN 'disputed' ELSE 'blocked' END",

@@ -61,6 +61,7 @@ def facts_of(document: Document) -> Facts:
         promise_date=document.promise_date,
         customer_no_reminders=customer.no_reminders,
         customer_blocked_until=customer.blocked_until,
+        customer_awaiting_reply=customer.awaiting_reply,
         unallocated_credit=unallocated_credit(customer.pk),
     )
 

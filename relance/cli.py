@@ -19,9 +19,10 @@ PROJECT_APPS = (
     "web",
     "api",
     "banking",
+    "inbox",
 )
 # Shown first, in the order of the morning routine; the rest of Relance's commands follow.
-ROUTINE = ["scan", "worklist", "remind", "letters", "outbox", "daily"]
+ROUTINE = ["scan", "worklist", "remind", "letters", "outbox", "daily", "fetch-mail"]
 OPERATIONS = ["migrate", "createsuperuser", "db_worker", "rqworker", "rqscheduler", "check"]
 
 

@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 
 from receivables.coerce import nul_paths, nul_refused
 
-# Paths reachable without a session: login itself, static files, the API (token auth).
+# Paths reachable without a session: login itself, static files, the API (token auth),
+# the e-mail providers' webhooks (their signature, relance/webhooks.py).
 PUBLIC_PREFIXES = (
     "/accounts/login",
     "/admin/login",
@@ -19,6 +20,7 @@ PUBLIC_PREFIXES = (
     "/api/",
     "/i18n/",
     "/favicon.ico",
+    "/esp/",
 )
 
 

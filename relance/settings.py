@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "api",
     "banking",
     "insight",
+    "inbox",
 ]
 
 MIDDLEWARE = [
@@ -213,6 +214,20 @@ RELANCE_OUTBOX_BACKOFF = float(os.environ.get("RELANCE_OUTBOX_BACKOFF", "60"))
 # that): a dead worker's reminders are shown as interrupted and taken up after this.
 RELANCE_OUTBOX_TIMEOUT = float(os.environ.get("RELANCE_OUTBOX_TIMEOUT", "45"))
 # -- end of outbox ----------------------------------------------------------------------
+
+# -- Inbox: replies and bounces read from each company's mailbox (inbox/) -------------
+# Key of the stored IMAP passwords (empty: derived from SECRET_KEY).
+RELANCE_MAILBOX_KEY = os.environ.get("RELANCE_MAILBOX_KEY", "")
+# Largest attachment of a reply kept (bigger ones are listed, not stored).
+RELANCE_INBOX_MAX_ATTACHMENT_BYTES = int(
+    os.environ.get("RELANCE_INBOX_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024)
+)
+# Seconds of the first wait after a mailbox failed (down, login refused); doubled at each
+# failure, at most a day.
+RELANCE_INBOX_BACKOFF = float(os.environ.get("RELANCE_INBOX_BACKOFF", "300"))
+# Mailgun's webhook signing key: its events (bounced, complained...) reach /esp/mailgun/tracking/.
+RELANCE_MAILGUN_WEBHOOK_SIGNING_KEY = os.environ.get("RELANCE_MAILGUN_WEBHOOK_SIGNING_KEY", "")
+# -- end of inbox -----------------------------------------------------------------------
 
 # -- Channels (plug-ins; docs/architecture.md) ----------------------------------------
 # The transport of each channel kind (dunning.models.Channel): a class in channels/<name>/,

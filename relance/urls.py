@@ -6,6 +6,8 @@ from django.urls import include, path, re_path
 
 from api.main import api, api_not_found
 
+from .webhooks import mailgun_tracking
+
 
 def favicon(request):
     """Browsers ask for /favicon.ico whatever the page says; send them to our icon."""
@@ -24,6 +26,7 @@ urlpatterns = [
     # The admin logs in through the same page.
     path("admin/login/", auth_views.LoginView.as_view()),
     path("admin/", admin.site.urls),
+    path("esp/mailgun/tracking/", mailgun_tracking, name="esp_mailgun_tracking"),
     path("api/", api.urls),
     re_path(r"^api/", api_not_found),
     path("banking/", include("web.banking_urls")),

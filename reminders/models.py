@@ -167,6 +167,11 @@ class Reminder(CompanyScoped):
     handed_at = models.DateTimeField(_("remis au serveur le"), null=True, blank=True)
     last_error = models.TextField(_("dernière erreur"), blank=True)
     message_id = models.CharField(_("Message-ID"), max_length=200, blank=True)
+    undelivered = models.TextField(
+        _("non distribué"),
+        blank=True,
+        help_text=_("Retour du serveur du destinataire après l'envoi (inbox : rebond)."),
+    )
     sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
     created_at = models.DateTimeField(_("créé le"), default=timezone.now)
     phone_call = models.ForeignKey(

@@ -16,7 +16,14 @@ from django.utils.translation import gettext as _
 from dunning.models import Channel, Level
 from receivables.models import Company, Document, DocumentKind
 
-from .rendering import Message, Renderer, customer_problem, document_problem, language_of
+from .rendering import (
+    EMAIL_CHANNELS,
+    Message,
+    Renderer,
+    customer_problem,
+    document_problem,
+    language_of,
+)
 
 
 @dataclass
@@ -59,6 +66,21 @@ def _groups(docs: list[Document]) -> list[list[Document]]:
     customers = list(dict.fromkeys(doc.customer_id for doc in docs))
     order = {pk: i for i, pk in enumerate(customers)}
     return [by_key[k] for k in sorted(by_key, key=lambda k: (order[k[0]], k[1]))]
+
+
+def reroute_undeliverable(msg: Message) -> None:
+    """An address that bounced (inbox) is not written to again: the reminder goes by
+    letter, or waits in « À vérifier » when there is no postal address either."""
+    bounced = msg.customer.email_undeliverable
+    if not bounced or msg.channel not in EMAIL_CHANNELS:
+        return
+    if msg.customer.has_postal_address:
+        msg.channel = Channel.LETTER
+    else:
+        msg.error = _(
+            "adresse e-mail non distribuable (%(why)s) et pas d'adresse postale : "
+            "corrigez l'adresse du client"
+        ) % {"why": bounced}
 
 
 def default_channel(document: Document) -> str | None:
@@ -145,7 +167,10 @@ def preview_batch(
                 language=language_of(customer, company),
                 document_ranks={d.pk: lv.rank for d, lv in part},
             )
-            if word_first is None or len(messages) < word_first:
+            reroute_undeliverable(msg)
+            if msg.error:
+                pass
+            elif word_first is None or len(messages) < word_first:
                 renderer.render(msg, words)
             else:
                 renderer.check(msg)

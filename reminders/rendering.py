@@ -104,6 +104,8 @@ def document_problem(doc: Document, as_of: date) -> str:
 
 
 def customer_problem(customer: Customer, as_of: date) -> str:
+    if customer.awaiting_reply:
+        return _("réponse du client à traiter (écran « Réponses »)")
     if customer.no_reminders:
         reason = f" ({customer.no_reminders_reason})" if customer.no_reminders_reason else ""
         return _("client bloqué : ne pas relancer") + reason

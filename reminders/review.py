@@ -115,5 +115,6 @@ def set_emails(customer: Customer, text: str) -> list[str]:
         except ValidationError as exc:
             raise ValidationError(_("Adresse e-mail invalide : %(a)s") % {"a": address}) from exc
     customer.emails = ", ".join(addresses)
-    customer.save(update_fields=["emails"])
+    customer.email_undeliverable = ""  # a corrected address is tried again (inbox bounces)
+    customer.save(update_fields=["emails", "email_undeliverable"])
     return addresses

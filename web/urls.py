@@ -9,6 +9,7 @@ from .screens import (
     mailcheck,
     outbox,
     refresh,
+    replies,
     setup,
     templates_editor,
     welcome,
@@ -51,6 +52,10 @@ urlpatterns = [
     path("clients/<int:pk>/blocage/", customers.customer_block, name="customer_block"),
     path("clients/<int:pk>/promesse/", customers.customer_promise, name="customer_promise"),
     # Settings
+    path("reponses/", replies.reply_list, name="replies"),
+    path("reponses/<int:pk>/", replies.reply_handle, name="reply_handle"),
+    path("reponses/fichiers/<int:pk>/", replies.reply_file, name="reply_file"),
+    path("parametres/messagerie/", replies.mailbox_settings, name="settings_mailbox"),
     path("parametres/", setup.company_settings, name="settings_company"),
     path("parametres/logo/", files.company_logo, name="company_logo"),
     path("parametres/email-essai/", mailcheck.test_email, name="settings_test_email"),

@@ -59,6 +59,20 @@ class Customer(CompanyScoped):
         on_delete=models.SET_NULL,
         help_text=_("Vide : la procédure par défaut de la société."),
     )
+    # Kept by the inbox (inbox/effects.py): a reply waiting for a person pauses the
+    # customer's reminders; an address that bounced sends the next one by letter.
+    awaiting_reply = models.BooleanField(
+        _("réponse à traiter"),
+        default=False,
+        editable=False,
+        help_text=_("Le client a répondu : pas de relance avant que la réponse soit traitée."),
+    )
+    email_undeliverable = models.TextField(
+        _("e-mail non distribuable"),
+        blank=True,
+        editable=False,
+        help_text=_("Ce que le serveur du destinataire a répondu (vide = l'adresse fonctionne)."),
+    )
     external_id = models.CharField(_("identifiant externe"), max_length=100, blank=True)
     notes = models.TextField(_("notes"), blank=True)
 

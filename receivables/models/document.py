@@ -38,6 +38,7 @@ class StopReason(models.TextChoices):
     PROMISE = "promise", _("promesse de paiement")
     BELOW_MINIMUM = "below_minimum", _("solde sous le minimum du niveau")
     CREDIT = "credit", _("crédit non affecté du client couvrant le solde")
+    REPLY = "reply", _("réponse à traiter")
 
 
 class DocumentKind(models.TextChoices):

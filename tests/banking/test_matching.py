@@ -122,3 +122,11 @@ def test_nothing_fits_is_left_over():
 def test_another_currency_never_matches():
     found = match_credit(BankCredit(D("720.00"), "CHF", remittance="Facture 3"), INVOICES)
     assert found.status == UNMATCHED
+
+
+def test_a_customer_who_replied_having_paid_this_amount_is_proposed_not_matched():
+    # ANYWAY SARL wrote « déjà payé, 300 € »; a 300 € transfer from an unknown payer
+    credit = BankCredit(D("300.00"), counterparty="VIR SEPA 0042", said_paid=(2,))
+    found = match_credit(credit, INVOICES)
+    assert (found.status, found.rule) == (PROPOSED, "said_paid")
+    assert {i.customer_id for i in found.invoices} == {2}  # not DUPONT's invoice of 300 €

@@ -88,9 +88,12 @@ def test_schedule_registers_the_daily_run_with_rq_scheduler(cli, db, redis_url):
     assert run.code == 0, run.err
     listed = cli("schedule", "--list").out
     assert "relance-daily: 15 4 * * * → reminders.runs_tasks.enqueue_daily" in listed
+    # the reply mailboxes are read every 5 minutes through the same scheduler
+    assert "relance-fetch-mail: */5 * * * * → inbox.tasks.enqueue_fetch_mail" in listed
     cli("schedule")  # scheduling again replaces, never duplicates
     assert cli("schedule", "--list").out.count("relance-daily") == 1
-    assert "removed 1" in cli("schedule", "--clear").out
+    assert cli("schedule", "--list").out.count("relance-fetch-mail") == 1
+    assert "removed 2" in cli("schedule", "--clear").out
     assert cli("schedule", "--list").out.strip() == "nothing scheduled"
     assert cli("schedule", "--cron", "every day").code == 2
 

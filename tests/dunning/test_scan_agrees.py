@@ -21,6 +21,7 @@ customer_st = st.fixed_dictionaries(
     {
         "no_reminders": st.booleans(),
         "blocked_until": maybe_day,
+        "awaiting_reply": st.booleans(),
         "own_policy": st.booleans(),
         "credit": st.sampled_from([None, D("30.00"), D("500.00")]),
     }
@@ -76,6 +77,7 @@ def test_the_scan_sets_what_the_rules_decide(
             customer = Customer.objects.create(
                 company=company, code=f"C{i}", name=f"C{i}", no_reminders=c["no_reminders"],
                 blocked_until=c["blocked_until"], policy=own if c["own_policy"] else None,
+                awaiting_reply=c["awaiting_reply"],
             )  # fmt: skip
             if c["credit"]:
                 Payment.objects.create(
@@ -120,6 +122,7 @@ def test_the_scan_sets_what_the_rules_decide(
                 blocked_until=doc.blocked_until, promise_date=doc.promise_date,
                 customer_no_reminders=c["no_reminders"],
                 customer_blocked_until=c["blocked_until"],
+                customer_awaiting_reply=c["awaiting_reply"],
                 unallocated_credit=c["credit"] or D("0"),
             )  # fmt: skip
             expected = evaluate(facts, policy_rules(policy), as_of)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from dunning.models import Level, Policy, PolicyKind
 from dunning.policies import kinds_without_default
-from receivables.models import DocumentKind, Role
+from receivables.models import DocumentKind, Role, StopReason
 from web.company import ROLE_RANK
 
 
@@ -79,6 +79,8 @@ class LevelNames:
         """(text, css class) like « Relance 1 — À faire », as on the seed's invoice."""
         if document.disputed:
             return _("En litige"), "stop"
+        if document.stop_reason == StopReason.REPLY:  # the inbox paused it
+            return _("Réponse à traiter"), "stop"
         if document.pending_level:
             return _("%(level)s — À faire") % {
                 "level": self.name(document, document.pending_level)

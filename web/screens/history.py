@@ -1,5 +1,6 @@
-"""What happened to a document or a customer: reminders and calls in one timeline,
-plus the engine's charges and dunning state."""
+"""What happened to a document or a customer: reminders, calls and the customer's
+messages (replies, automatic replies, bounces) in one timeline, plus the engine's
+charges and dunning state."""
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -9,6 +10,7 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
 from dunning.services import charges_for, document_dunning_state
+from inbox.models import InboundMessage, Kind
 from reminders.models import PhoneCall, Reminder, ReminderState
 
 
@@ -24,6 +26,7 @@ class Entry:
     url: str = ""
     status_class: str = ""
     documents: list = field(default_factory=list)
+    files: list = field(default_factory=list)  # a reply's attachments
 
 
 def _sort_key(entry: Entry):
@@ -77,12 +80,14 @@ def _entries(company, *, documents=None, customer=None) -> list[Entry]:
             detail=_("Pièces : %(n)s · à : %(to)s")
             % {"n": numbers, "to": ", ".join(r.recipient) or "—"}
             + (f" · {r.last_error}" if r.last_error else ""),
-            status=r.get_state_display(),
+            status=_("non distribué") if r.undelivered else r.get_state_display(),
             subject=r.subject,
             body=r.body_text or strip_tags(r.body_html),
             url=reverse("batch_summary", args=[r.batch_id]) if r.batch_id else "",
-            status_class=STATE_CLASS.get(r.state, ""),
+            status_class="stop" if r.undelivered else STATE_CLASS.get(r.state, ""),
         )
+        if r.undelivered:
+            entry.detail += " · " + _("non distribué : %(w)s") % {"w": r.undelivered}
         out.append(entry)
     for c in calls.select_related("by").prefetch_related("documents")[:200]:
         detail = [", ".join(d.number for d in c.documents.all())]
@@ -100,4 +105,40 @@ def _entries(company, *, documents=None, customer=None) -> list[Entry]:
             body=c.note,
         )
         out.append(entry)
+    return out + _messages(company, documents=documents, customer=customer)
+
+
+MESSAGE_CLASS = {Kind.REPLY: "todo", Kind.AUTO_REPLY: "done", Kind.BOUNCE: "stop"}
+
+
+def _messages(company, *, documents=None, customer=None) -> list[Entry]:
+    """What the customer sent back: its text only (never its HTML, which stays on the
+    server side, sanitised), its attachments, and whether a person handled it."""
+    rows = InboundMessage.objects.for_company(company)
+    if documents is not None:
+        rows = rows.filter(reminder__links__document__in=documents).distinct()
+    if customer is not None:
+        rows = rows.filter(customer=customer)
+    out = []
+    for m in rows.prefetch_related("files")[:200]:
+        status = m.get_kind_display()
+        if m.kind == Kind.REPLY:
+            status = m.get_outcome_display() if m.handled_at else _("réponse à traiter")
+        detail = _("de %(s)s") % {"s": m.sender}
+        if m.kind == Kind.BOUNCE:
+            detail += " · " + (m.server_words or m.bounced_address)
+        out.append(
+            Entry(
+                when=m.sent_at or m.received_at,
+                kind="message",
+                title=_("Message reçu : %(k)s") % {"k": m.get_kind_display()},
+                detail=detail,
+                status=status,
+                status_class=MESSAGE_CLASS.get(m.kind, ""),
+                subject=m.subject,
+                body=m.body_text or strip_tags(m.body_html),
+                url=reverse("replies") if m.kind == Kind.REPLY and not m.handled_at else "",
+                files=list(m.files.all()),
+            )
+        )
     return out

@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from inbox.models import Mailbox
 from insight import charts, metrics, services
 from printing import csvsafe
 from web.company import company_of
@@ -81,6 +82,8 @@ def dashboard(request):
         "aging": aging,
         "total_open": sum(r[2] for r in aging),
         "total_overdue": sum(r[2] for r in aging[1:]),
+        # a reply mailbox that is down: replies are not read, reminders are not paused
+        "mailbox_down": Mailbox.objects.for_company(company).filter(failures__gt=0).first(),
     }
     return render(request, "insight/dashboard.html", context)
 

@@ -2,6 +2,7 @@
 
 from django import template
 
+from inbox.models import InboundMessage
 from reminders.review import needing_decision
 
 register = template.Library()
@@ -14,3 +15,12 @@ def decisions_count(context) -> int:
     if membership is None:
         return 0
     return needing_decision(membership.company).count()
+
+
+@register.simple_tag(takes_context=True)
+def replies_count(context) -> int:
+    """Customers' replies of the user's company waiting for a person (« Réponses »)."""
+    membership = getattr(context.get("user"), "membership", None)
+    if membership is None:
+        return 0
+    return InboundMessage.objects.for_company(membership.company).to_handle().count()

@@ -15,6 +15,10 @@ from relance.clitools import BadArguments
 
 JOB_ID = "relance-daily"
 FUNCTION = "reminders.runs_tasks.enqueue_daily"
+# the reply mailboxes (inbox/tasks.py), every 5 minutes, registered with the daily run
+FETCH_JOB_ID = "relance-fetch-mail"
+FETCH_FUNCTION = "inbox.tasks.enqueue_fetch_mail"
+FETCH_CRON = "*/5 * * * *"
 
 
 def _cron(value: str) -> str:
@@ -53,7 +57,7 @@ class Command(BaseCommand):
                 "`relance schedule` is for TASKS_BACKEND=rq"
             )
         scheduler = _scheduler(opts["queue"])
-        mine = [job for job in scheduler.get_jobs() if job.id == JOB_ID]
+        mine = [job for job in scheduler.get_jobs() if job.id in (JOB_ID, FETCH_JOB_ID)]
         if opts["list"]:
             for job in mine:
                 self.stdout.write(f"{job.id}: {job.meta.get('cron_string')} → {job.func_name}")
@@ -72,9 +76,16 @@ class Command(BaseCommand):
             queue_name=opts["queue"],
             description="Relance daily run: scan, then automatic sends",
         )
+        scheduler.cron(
+            FETCH_CRON,
+            func=FETCH_FUNCTION,
+            id=FETCH_JOB_ID,
+            queue_name=opts["queue"],
+            description="Relance: read the reply mailboxes",
+        )
         self.stdout.write(
             f"daily run scheduled: '{opts['cron']}' (UTC) on queue {opts['queue']}. "
-            "Keep one `relance rqscheduler` process running."
+            f"Reply mailboxes read '{FETCH_CRON}'. Keep one `relance rqscheduler` process running."
         )
 
 

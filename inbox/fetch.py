@@ -1,0 +1,150 @@
+"""Read each company's reply mailbox over IMAP (imap-tools): every message once.
+
+Once, even across crashes: a message is recorded with its effects (`effects.record`,
+one transaction, unique on mailbox + UIDVALIDITY + UID and on its Message-ID) BEFORE it
+is moved or flagged on the server. A crash after the record and before the move leaves
+it in the folder: the next fetch finds it recorded, applies nothing, and moves it. A
+crash before the record leaves it unread: the next fetch reads it. Nothing is lost,
+nothing is applied twice.
+
+A mailbox that is down or refuses the login is not retried at each run: it waits
+RELANCE_INBOX_BACKOFF seconds, doubled at each failure (at most a day), and says why on
+the settings screen and the dashboard.
+"""
+
+from __future__ import annotations
+
+import imaplib
+import socket
+import ssl
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from imap_tools import MailBox, MailBoxStartTls, MailBoxUnencrypted, MailMessage
+from imap_tools.errors import ImapToolsError
+
+from dunning.scan import scan
+
+from .effects import Context, record_chunk
+from .models import AfterRead, Kind, Mailbox, Security
+
+KEYWORD = "$Relance"  # the flag of a processed message when they are not moved
+CHUNK = 200
+MAX_WAIT = timedelta(days=1)
+IMAP_ERRORS = (ImapToolsError, imaplib.IMAP4.error, OSError, socket.timeout, ssl.SSLError)
+
+
+class RawMessage(MailMessage):
+    """The fetched bytes and UID only: effects.py parses the message itself, once."""
+
+    def __init__(self, fetch_data: list) -> None:
+        raw, uid_data, flag_data = self._get_message_data_parts(fetch_data)
+        self._raw_uid_data, self._raw_flag_data, self.raw = uid_data, flag_data, raw
+
+
+def _box_class(security: str):
+    base = {Security.SSL: MailBox, Security.STARTTLS: MailBoxStartTls}.get(
+        security, MailBoxUnencrypted
+    )
+    return type("RelanceMailBox", (base,), {"email_message_class": RawMessage})
+
+
+def connect(mailbox: Mailbox, folder: str | None = None, timeout: float = 30):
+    """A logged-in imap-tools mailbox (a context manager), `folder` selected."""
+    box = _box_class(mailbox.security)(mailbox.host, mailbox.port, timeout=timeout)
+    return box.login(mailbox.login, mailbox.password, folder)
+
+
+@dataclass
+class FetchReport:
+    mailbox: int
+    read: int = 0  # messages recorded now
+    known: int = 0  # already recorded (a crash before the move, a copy)
+    kinds: dict[str, int] = field(default_factory=dict)
+    error: str = ""
+    skipped: bool = False  # waiting after a failure
+
+
+def test_connection(mailbox: Mailbox) -> tuple[bool, str]:
+    """The « Tester » button: log in, open the folder, say what the server said."""
+    try:
+        with connect(mailbox, None, timeout=15) as box:
+            status = box.folder.status(mailbox.folder, ["MESSAGES"])
+            return True, f"OK : {status.get('MESSAGES', 0)} message(s) dans « {mailbox.folder} »"
+    except IMAP_ERRORS as exc:
+        return False, in_words(exc)
+
+
+def in_words(exc: Exception) -> str:
+    text = str(exc) or exc.__class__.__name__
+    return text.replace("\\r\\n", " ")[:500]
+
+
+def fetch_mailbox(mailbox: Mailbox, *, now: datetime | None = None, force=False) -> FetchReport:
+    now = now or timezone.now()
+    report = FetchReport(mailbox=mailbox.pk)
+    if not force and mailbox.next_try_at and mailbox.next_try_at > now:
+        report.skipped = True
+        return report
+    try:
+        with connect(mailbox, mailbox.folder) as box:
+            _read_folder(box, mailbox, report)
+    except IMAP_ERRORS as exc:
+        report.error = in_words(exc)
+    _remember(mailbox, report, now)
+    if report.kinds.get(Kind.REPLY) or report.kinds.get(Kind.BOUNCE):
+        scan(mailbox.company_id)  # « réponse à traiter » shows on the documents at once
+    return report
+
+
+def _read_folder(box, mailbox: Mailbox, report: FetchReport) -> None:
+    uidvalidity = box.folder.status(mailbox.folder, ["UIDVALIDITY"])["UIDVALIDITY"]
+    moving = mailbox.after_read == AfterRead.MOVE
+    if moving and not box.folder.exists(mailbox.done_folder):
+        box.folder.create(mailbox.done_folder)
+    uids = box.uids("ALL" if moving else f"UNKEYWORD {KEYWORD}")
+    ctx = Context()
+    for start in range(0, len(uids), CHUNK):
+        chunk = uids[start : start + CHUNK]
+        # one commit per chunk (each message in its own savepoint): all of it is
+        # recorded before any of it is moved, or none of it and it is read again
+        with transaction.atomic():
+            fetched = box.fetch(uid_list=chunk, mark_seen=False, bulk=True)
+            rows = record_chunk(mailbox, uidvalidity, [(int(m.uid), m.raw) for m in fetched], ctx)
+        for row in rows:
+            if row is None:
+                report.known += 1
+            else:
+                report.read += 1
+                kind = str(row.kind)
+                report.kinds[kind] = report.kinds.get(kind, 0) + 1
+        # recorded first, marked after: see the module docstring
+        if moving:
+            box.move(chunk, mailbox.done_folder)
+        else:
+            box.client.uid("STORE", ",".join(chunk), "+FLAGS", f"({KEYWORD})")
+
+
+def _remember(mailbox: Mailbox, report: FetchReport, now: datetime) -> None:
+    if report.error:
+        failures = mailbox.failures + 1
+        wait = timedelta(seconds=settings.RELANCE_INBOX_BACKOFF * 2 ** (failures - 1))
+        Mailbox.objects.filter(pk=mailbox.pk).update(
+            failures=failures, last_error=report.error, next_try_at=now + min(wait, MAX_WAIT)
+        )
+    else:
+        Mailbox.objects.filter(pk=mailbox.pk).update(
+            failures=0, last_error="", next_try_at=None, last_ok_at=now
+        )
+    mailbox.refresh_from_db()
+
+
+def fetch_all(*, now: datetime | None = None, force=False) -> list[FetchReport]:
+    """Every enabled mailbox, one after the other (the periodic task, `relance fetch-mail`)."""
+    return [
+        fetch_mailbox(m, now=now, force=force)
+        for m in Mailbox.objects.filter(enabled=True).order_by("pk")
+    ]
