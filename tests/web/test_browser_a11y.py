@@ -20,7 +20,7 @@ SERIOUS = set(os.environ.get("AXE_IMPACTS", "serious,critical").split(","))
 SHOTS = os.environ.get("SCREENSHOTS")
 
 
-def _screens(docs, batch_pk, policy_pk):
+def _screens(docs, batch_pk, policy_pk, quote_template_pk):
     return [
         ("accueil", "/"),
         ("relance-des-factures", "/relance/"),
@@ -41,7 +41,7 @@ def _screens(docs, batch_pk, policy_pk):
         ("procedures", "/parametres/procedures/"),
         ("procedure", f"/parametres/procedures/{policy_pk}/"),
         ("modeles", "/parametres/modeles/"),
-        ("modele", "/parametres/modeles/nouveau/"),
+        ("modele-devis", f"/parametres/modeles/{quote_template_pk}/"),
         ("utilisateurs", "/parametres/utilisateurs/"),
     ]
 
@@ -65,6 +65,19 @@ def _shoot(page, name: str, language: str) -> None:
     page.set_viewport_size({"width": 800, "height": 1100})
     page.screenshot(path=str(folder / f"{name}-tablette.png"), full_page=True)
     page.set_viewport_size({"width": 1366, "height": 850})
+
+
+def _check_rough_edges(page, name: str) -> None:
+    """What a new user stumbled on, seen in the browser."""
+    if name == "tableau-de-bord":  # « Données (CSV) » on one line under each chart
+        heights = page.eval_on_selector_all(
+            "a.csv", "links => links.map(a => a.getClientRects().length)"
+        )
+        assert heights and set(heights) == {1}, heights
+    if name == "modele-devis":  # a quote template, previewed on a quote, HTML box filled
+        assert "D-2024-07" in page.inner_text("#template-preview")
+        frame = page.frame_locator("#template-preview iframe")
+        assert "D-2024-07" in frame.locator("body").inner_text()
 
 
 def _login(browser, live_server, language):
@@ -92,7 +105,7 @@ def test_axe_finds_nothing_serious_on_any_screen(browser, live_server, data, lan
     from axe_playwright_python.sync_playwright import Axe
 
     from dunning.models import Policy
-    from reminders.models import Batch
+    from reminders.models import Batch, Template
 
     docs = data["docs"]
     _past_batch(data["company"], docs)
@@ -106,7 +119,8 @@ def test_axe_finds_nothing_serious_on_any_screen(browser, live_server, data, lan
     page.click("button[type=submit]")
     page.wait_for_url(live_server.url + "/")
     policy_pk = Policy.objects.values_list("pk", flat=True).first()
-    for name, path in _screens(docs, batch_pk, policy_pk):
+    quote_tpl = Template.objects.filter(level__policy__kind="quote", language=language).first()
+    for name, path in _screens(docs, batch_pk, policy_pk, quote_tpl.pk):
         if path is None:  # the preview: Rel mail on the two seed invoices
             page.goto(live_server.url + "/relance/")
             row(page, "3").locator("td:nth-child(9)").click()
@@ -117,6 +131,7 @@ def test_axe_finds_nothing_serious_on_any_screen(browser, live_server, data, lan
             response = page.goto(live_server.url + path)
             assert response.ok, (name, path, response.status)
         page.wait_for_load_state("networkidle")
+        _check_rough_edges(page, name)
         found += _audit(axe, page, name, language)
         _shoot(page, name, language)
     context.close()
