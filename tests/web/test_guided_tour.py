@@ -35,3 +35,9 @@ def test_the_tour_on_the_demo_and_in_english(alice_client, company, seed_docs):
     alice_client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     text = _tour(alice_client.get("/").content.decode())
     assert "Where to start?" in text and "invoice 3 of LENTY Sarah" in text
+
+
+def test_the_tour_on_an_empty_company_says_there_is_nothing_yet(alice_client, company):
+    text = _tour(alice_client.get("/").content.decode())
+    assert "aucune pièce n'attend de relance" in text.replace("&#x27;", "'")
+    assert "jamais relancées" not in text
