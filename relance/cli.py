@@ -9,6 +9,8 @@ import sys
 
 import django
 from django.core.management import execute_from_command_line, get_commands, load_command_class
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 PROJECT_APPS = (
     "relance",
@@ -54,37 +56,72 @@ def bad_input_errors() -> tuple[type[Exception], ...]:
     return (BadValue, ImportRejected, StatementError, UpsertError)
 
 
+# One line each, French first (the interface's language; English when LANG says so):
+# the commands' own help texts mix both languages and run over the column.
+SUMMARIES = {
+    "scan": _("Marque les factures et devis échus à relancer aujourd'hui"),
+    "worklist": _("Affiche la liste à relancer (tableau, CSV ou JSON)"),
+    "remind": _("Relance les pièces « à relancer » : aperçu, puis envoi"),
+    "letters": _("Écrit les courriers d'un lot (PDF à imprimer)"),
+    "outbox": _("Liste les rappels bloqués (échec, envoi interrompu)"),
+    "daily": _("La tournée quotidienne, pour cron ou un timer systemd"),
+    "api-token": _("Crée un jeton d'API pour un utilisateur"),
+    "import": _("Importe clients, factures, devis ou règlements"),
+    "import-statement": _("Importe un relevé bancaire et rapproche les crédits"),
+    "load_demo": _("Charge la société de démonstration et ses données"),
+    "schedule": _("Inscrit la tournée quotidienne au planificateur"),
+    "send_reminders": _("Envoie les rappels en file d'attente"),
+}
+
+
 def _summary(app: str, name: str) -> str:
+    if name in SUMMARIES:
+        return str(SUMMARIES[name])
     try:
         text = load_command_class(app, name).help or ""
     except Exception:  # a command that cannot load still gets listed
         return ""
     first = " ".join(text.split()).split(". ")[0].split("; ")[0].split(": ")[0].rstrip(".")
-    return first if len(first) <= 62 else first[:61].rsplit(" ", 1)[0] + " …"
+    return first if len(first) <= 58 else first[:57].rsplit(" ", 1)[0] + " …"
+
+
+def _language() -> str:
+    lang = os.environ.get("LANGUAGE") or os.environ.get("LC_ALL") or os.environ.get("LANG", "")
+    return "en" if lang.lower().startswith("en") else "fr"
 
 
 def overview() -> str:
     django.setup()
+    with translation.override(_language()):
+        return _overview()
+
+
+def _overview() -> str:
     commands = get_commands()
     ours = {n: a for n, a in commands.items() if a in PROJECT_APPS}
     others = sorted(set(ours) - set(ROUTINE) - set(OPERATIONS))
+    width = max(len(n) for n in ours) + 2  # a long name never runs into its line
+
+    def line(n: str) -> str:
+        return f"  {n:<{width}}{_summary(ours[n], n)}"
+
     lines = [
-        "Relance — accounts-receivable dunning: find overdue invoices, chase them.",
+        str(_("Relance — relance des factures impayées : trouver les retards, relancer.")),
         "",
-        "Usage: relance COMMAND [options]      relance COMMAND --help for its options",
+        str(_("Usage : relance COMMANDE [options]   relance COMMANDE --help pour ses options")),
         "",
-        "The morning routine:",
+        str(_("La routine du matin :")),
     ]
-    lines += [f"  {n:<16}{_summary(ours[n], n)}" for n in ROUTINE if n in ours]
-    lines += ["", "Data and set-up:"]
-    lines += [f"  {n:<16}{_summary(ours[n], n)}" for n in others]
+    lines += [line(n) for n in ROUTINE if n in ours]
+    lines += ["", str(_("Données et mise en place :"))]
+    lines += [line(n) for n in others]
     ops = [n for n in OPERATIONS if n in commands]
-    lines += ["", "Operations (Django): " + ", ".join(ops)]
+    lines += ["", str(_("Exploitation (Django) :")) + " " + ", ".join(ops)]
     lines += [
-        "All commands: relance help --commands",
+        str(_("Toutes les commandes : relance help --commands")),
         "",
-        "Exit codes: 0 ok, 1 errors in the data (e.g. reminders that failed), 2 bad arguments",
-        "or input that cannot be read (the message says which).",
+        str(_("Codes de sortie : 0 ok, 1 erreurs dans les données (ex. rappels en échec),")),
+        str(_("2 arguments invalides ou fichier illisible (le message dit lequel).")),
         "",
     ]
     return "\n".join(lines)

@@ -157,14 +157,15 @@ def _load_generated(company: Company, today: date) -> None:
     credit note, expired quote, no e-mail, no postal address, consumer. Idempotent."""
 
     rng = random.Random(20240306)
+    # every name once: a list with three « Boulangerie Thomas » reads like a bug
+    trades = [f"{t} {f}" for t in TRADES for f in FIRST]
+    people = [f"{f.upper()} {g}" for f in FIRST for g in ("Anne", "Luc", "Marie", "Paul")]
+    rng.shuffle(trades)
+    rng.shuffle(people)
     customers = []
     for n in range(1, 51):
         consumer = n % 5 == 0
-        name = (
-            f"{rng.choice(FIRST).upper()} {rng.choice(['Anne', 'Luc', 'Marie', 'Paul'])}"
-            if consumer
-            else f"{rng.choice(TRADES)} {rng.choice(FIRST)}"
-        )
+        name = people.pop() if consumer else trades.pop()
         postal_code, city = rng.choice(CITIES)
         item = {
             "code": f"CLI{n:03d}",
@@ -305,3 +306,34 @@ def _load_history(company: Company, today: date, user) -> None:
         for customer, docs in calls.items():
             outcome, note = rng.choice(CALLS)
             log_call(company, customer, docs, outcome, user=user, note=note, when=at)
+        _pay_some(company, due, day, today, rng)
+
+
+PAID_AFTER = {1: 0.3, 2: 0.25, 3: 0.2, 4: 0.1, 5: 0.2}  # share paid after each level
+
+
+def _pay_some(company: Company, reminded: list[Invoice], day: date, today: date, rng) -> None:
+    """Reminders work, some of the time: a share of the invoices reminded on `day` is
+    paid in full a few days later (before the next week's scan), so the dashboard's
+    effectiveness, DSO and aging read as a real company's would."""
+    payments = []
+    for doc in reminded:
+        paid_on = day + timedelta(days=rng.randint(1, 6))
+        if rng.random() >= PAID_AFTER.get(doc.pending_level, 0) or paid_on >= today:
+            continue
+        doc.refresh_from_db(fields=["amount", "paid_amount", "state"])
+        if doc.state != "open" or doc.paid_amount:  # untouched ones: the partly paid stay
+            continue
+        payments.append(
+            {
+                "external_id": f"DEMO-REL-{doc.number}",
+                "reference": f"VIR SOLDE {doc.number}",
+                "customer": doc.customer.code,
+                "date": paid_on,
+                "amount": doc.amount,
+                "method": PaymentMethod.TRANSFER,
+                "allocations": [{"invoice": doc.number}],
+            }
+        )
+    if payments:
+        upsert_payments(company, payments)

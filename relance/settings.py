@@ -48,7 +48,7 @@ INSTALLED_APPS = [
     "relance",  # before django_tasks_db and django_rq: its `db_worker` and `rqworker` resume
     # the batches a killed worker left
     "django_tasks",
-    "django_tasks_db",
+    "relance.taskapp.TasksDbConfig",  # django_tasks_db, its name translated
     "ninja",
     "axes",  # login throttling: relance/login.py
     "receivables",

@@ -1,4 +1,5 @@
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -6,12 +7,30 @@ from pathlib import Path
 from relance.cli import overview
 
 
-def test_the_overview_lists_the_routine_with_what_each_does(db):
+def test_the_overview_lists_the_routine_with_what_each_does(db, monkeypatch):
+    monkeypatch.setenv("LANG", "fr_FR.UTF-8")
+    monkeypatch.delenv("LANGUAGE", raising=False)
+    monkeypatch.delenv("LC_ALL", raising=False)
     text = overview()
     for name in ("scan", "worklist", "remind", "letters", "outbox", "api-token"):
         assert f"  {name} " in text
-    assert "Print the worklist" in text
-    assert "Exit codes" in text
+    assert "Affiche la liste à relancer" in text and "Codes de sortie" in text
+    # one command a line, its name apart from its words, every line in French
+    listed = [line for line in text.splitlines() if line.startswith("  ")]
+    assert all(re.match(r"  [\w-]+ {2,}\S", line) for line in listed), listed
+    assert all(len(line) <= 80 for line in text.splitlines())
+    assert "import-statement  Importe un relevé" in text
+    for english in ("Print the", "Import customers", "Load the demo", "Remind the"):
+        assert english not in text
+
+
+def test_the_overview_speaks_english_when_asked(db, monkeypatch):
+    monkeypatch.setenv("LANG", "en_GB.UTF-8")
+    monkeypatch.delenv("LANGUAGE", raising=False)
+    monkeypatch.delenv("LC_ALL", raising=False)
+    text = overview()
+    assert "The morning routine:" in text and "Print the worklist" in text
+    assert "Importe" not in text and "Exit codes" in text
 
 
 def test_every_relance_command_has_help(cli):
@@ -28,7 +47,7 @@ def test_the_console_script_answers_help():
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])}
     done = subprocess.run([script, "--help"], capture_output=True, text=True, timeout=60, env=env)
     assert done.returncode == 0, done.stderr
-    assert "The morning routine" in done.stdout
+    assert "La routine du matin" in done.stdout or "The morning routine" in done.stdout
 
 
 def test_an_unknown_option_is_a_usage_error(cli):

@@ -1,8 +1,11 @@
+import csv
+import io
 from collections import Counter
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from dunning.scan import scan
@@ -114,3 +117,19 @@ def test_the_scanned_demo_shows_the_procedure_at_work_with_a_consistent_history(
     page = client.get(reverse("customer_detail", args=[done.customer_id])).content.decode()
     for level in ("Rappel de courtoisie", "Relance 1", "Relance 2", "Appel", "Mise en demeure"):
         assert level in page
+
+    # Reminders worked, some of the time: the dashboard's effectiveness is not 0 % and
+    # its CSV explains it (per level: reminders judged at 7 days, of which paid).
+    with time_machine.travel(datetime(2026, 3, 15, 12, tzinfo=company.zone), tick=False):
+        text = client.get(reverse("insight:csv", args=["effectiveness"])).content.decode()
+    text = text.lstrip("\ufeff")
+    dialect = csv.Sniffer().sniff(text.splitlines()[0], delimiters=",;")
+    rows = list(csv.reader(io.StringIO(text), dialect))
+    by_level = {int(r[0]): r for r in rows[1:]}
+    assert set(by_level) == {1, 2, 3, 4, 5}, rows
+    judged_7, paid_7 = int(by_level[1][2]), int(by_level[1][3])
+    assert judged_7 > 0 and 0 < paid_7 < judged_7, rows  # not 0 %, not every one either
+    paid_after = Document.objects.filter(state="paid", reminder_links__isnull=False).distinct()
+    assert paid_after.count() >= 10
+    names = list(Customer.objects.for_company(company).values_list("name", flat=True))
+    assert len(names) == len(set(names))  # one « Boulangerie Thomas », not three

@@ -79,6 +79,7 @@ GEOMETRY = """() => {
 }"""
 
 CUT = "(cell) => cell.scrollWidth > cell.clientWidth"
+CLAMPED = "(el) => el.scrollHeight > el.clientHeight + 1 || el.scrollWidth > el.clientWidth + 1"
 
 
 @pytest.mark.parametrize(
@@ -96,11 +97,19 @@ def test_the_worklist_fits_the_screen_without_scrolling_sideways(
     assert g["lastRight"] <= g["viewport"], g
     assert g["page"] <= g["viewport"], g
 
-    # A text too long for its column is cut with an ellipsis; the tooltip has all of it.
+    # A text too long for its column wraps, then is cut after two lines with an
+    # ellipsis; the tooltip has all of it.
     first = page.locator("#worklist-table tbody tr[data-id]").first
     description = first.locator("td[title]").nth(3)
     assert description.get_attribute("title") == LONG_TEXT
-    assert description.evaluate(CUT)
+    assert description.locator(".clamp").evaluate(CLAMPED)
+    # nothing else cut: « <non précisé> » whole, each level's badge on one line
+    methods = page.locator("#worklist-table tbody td.w-method .clamp")
+    assert not [m.inner_text() for m in methods.all() if m.evaluate(CLAMPED)]
+    heights = page.eval_on_selector_all(
+        "#worklist-table td.level .badge", "bs => bs.map(b => b.getBoundingClientRect().height)"
+    )
+    assert heights and max(heights) < 1.5 * min(heights), heights
     assert "FA-2026-00003" in first.inner_text()
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"20-relance-{width}-{language}.png"))
@@ -113,4 +122,6 @@ def test_a_big_screen_shows_the_usual_texts_whole(browser, live_server, demo_wor
     longest = {LONG_TEXT, LONG_NAME, LONG_CONTACT}
     texts = [c for c in cells.all() if c.get_attribute("title") not in longest]
     assert texts and not [c.get_attribute("title") for c in texts if c.evaluate(CUT)]
+    clamps = [c.locator(".clamp") for c in texts]
+    assert not [c.inner_text() for c in clamps if c.evaluate(CLAMPED)]
     context.close()

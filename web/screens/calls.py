@@ -6,14 +6,12 @@ from django.utils.translation import gettext_lazy as _
 from reminders.calls import log_call
 from reminders.models import CallOutcome
 
+from .dates import DayDateField
+
 
 class CallForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Résultat de l'appel"), choices=())
-    promise_date = forms.DateField(
-        label=_("Promesse de paiement au"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
+    promise_date = DayDateField(label=_("Promesse de paiement au"), required=False)
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )

@@ -6,7 +6,7 @@ from decimal import Decimal
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import DecimalField, Q, Sum, Value
+from django.db.models import Count, DecimalField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -14,11 +14,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from dunning.services import record_promise
+from receivables.collation import by_name
 from receivables.models import Customer, Document, DocumentKind, DocumentState, Role, balance_of
+from reminders.models import Reminder, ReminderState
 from web.company import company_of, require_role
 
 from . import history
 from .common import LevelNames, can_send
+from .dates import DayDateField
 
 MONEY = DecimalField(max_digits=16, decimal_places=2)
 BUCKETS = [
@@ -56,6 +59,18 @@ def _open_documents(company, customer):
     )
 
 
+def _reminders_sent() -> dict:
+    """The « Relances » column: how many reminders went to the customer, the last when."""
+    sent = Reminder.objects.filter(customer=OuterRef("pk"), state=ReminderState.SENT)
+    return {
+        "reminders_sent": Coalesce(
+            Subquery(sent.order_by().values("customer").annotate(n=Count("pk")).values("n")),
+            Value(0),
+        ),
+        "last_reminder_at": Subquery(sent.order_by("-sent_at").values("sent_at")[:1]),
+    }
+
+
 def customer_list(request):
     company = company_of(request)
     qs = Customer.objects.for_company(company).annotate(
@@ -73,7 +88,10 @@ def customer_list(request):
     order = request.GET.get("order", "name")
     allowed = {"name", "-name", "code", "-code", "open_balance", "-open_balance"}
     order = order if order in allowed else "name"
-    page = Paginator(qs.order_by(order, "pk"), 50).get_page(request.GET.get("page"))
+    field = order.removeprefix("-")
+    first = by_name(field, order.startswith("-")) if field == "name" else order
+    qs = qs.annotate(**_reminders_sent())
+    page = Paginator(qs.order_by(first, "pk"), 50).get_page(request.GET.get("page"))
     return render(
         request,
         "web/customer_list.html",
@@ -100,7 +118,7 @@ class BlockForm(forms.ModelForm):
     class Meta:
         model = Customer
         fields = ["no_reminders", "no_reminders_reason", "blocked_until"]
-        widgets = {"blocked_until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        field_classes = {"blocked_until": DayDateField}
 
     def clean(self):
         data = super().clean()
@@ -110,9 +128,8 @@ class BlockForm(forms.ModelForm):
 
 
 class PromiseForm(forms.Form):
-    promise_date = forms.DateField(
+    promise_date = DayDateField(
         label=gettext_lazy("Promesse de paiement au"),
-        widget=forms.DateInput(attrs={"type": "date"}),
         required=False,
         help_text=gettext_lazy("Vide : annule la promesse. S'applique aux pièces cochées."),
     )

@@ -15,6 +15,7 @@ from web.company import company_of, require_role
 
 from . import history
 from .common import LevelNames, can_send
+from .dates import DayDateField
 
 LIST_ORDERS = {
     "number": "number",
@@ -106,10 +107,7 @@ class StopForm(forms.ModelForm):
     class Meta:
         model = Document
         fields = ["disputed", "block_reason", "blocked_until", "promise_date"]
-        widgets = {
-            "blocked_until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "promise_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        }
+        field_classes = {"blocked_until": DayDateField, "promise_date": DayDateField}
 
 
 def document_detail(request, pk: int):

@@ -105,6 +105,7 @@ LevelFormSet = inlineformset_factory(
         "claims_charges",
         "automatic",
     ],
+    localized_fields=["min_balance"],  # « 0,00 » in French, as every amount on screen
     extra=1,
     can_delete=True,
 )

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dunning.models import Level
+from dunning.models import Level, PolicyKind
 from receivables.models import Document, DocumentState, Role
 from reminders.keywords import KEYWORDS, build_values, substitute, unknown_keywords
 from reminders.models import Template
@@ -38,13 +38,32 @@ class TemplateForm(forms.ModelForm):
         )
 
 
-def _sample_documents(company):
+def _kind_of(company, level_id) -> str:
+    """The kind of document a template speaks of: its level's procedure's (a quote
+    template previewed on an invoice read « Notre devis FA-0016 »)."""
+    level = Level.objects.filter(policy__company=company, pk=level_id).first() if level_id else None
+    return level.policy.kind if level else PolicyKind.INVOICE
+
+
+def _sample_documents(company, kind: str):
     return (
         Document.objects.for_company(company)
-        .filter(state__in=[DocumentState.OPEN, DocumentState.EXPIRED])
+        .filter(kind=kind, state__in=[DocumentState.OPEN, DocumentState.EXPIRED])
         .select_related("customer")
-        .order_by("-to_remind", "due_date")[:30]
+        .order_by("-to_remind", "due_date")
     )
+
+
+# procedure → level → channel → language, each group contiguous for {% regroup %}
+_GROUPED = (
+    "level__policy__kind",
+    "level__policy__name",
+    "level__policy_id",
+    "level__rank",
+    "level_id",
+    "channel",
+    "language",
+)
 
 
 def template_list(request):
@@ -52,7 +71,7 @@ def template_list(request):
     templates = (
         Template.objects.for_company(company)
         .select_related("level", "level__policy")
-        .order_by("level__policy__name", "level__rank", "channel", "language")
+        .order_by(*_GROUPED)
     )
     return render(
         request, "web/settings_templates.html", _ctx(request, "templates", templates=templates)
@@ -81,7 +100,8 @@ def template_edit(request, pk: int | None = None):
                     % {"items": ", ".join(removed)},
                 )
             return redirect("settings_template", pk=template.pk)
-    documents = _sample_documents(company)
+    level_id = (request.POST or {}).get("level") or template.level_id
+    documents = _sample_documents(company, _kind_of(company, level_id))
     return render(
         request,
         "web/settings_template_edit.html",
@@ -91,7 +111,7 @@ def template_edit(request, pk: int | None = None):
             form=form,
             template=template,
             keywords=sorted(KEYWORDS.items()),
-            documents=documents,
+            documents=documents[:30],
             preview=_preview(company, request.POST or None, template, documents),
         ),
     )
@@ -103,13 +123,8 @@ def _preview(company, data, template, documents) -> dict | None:
     doc_id = data.get("document")
     doc = None
     if doc_id and str(doc_id).isdigit():
-        doc = (
-            Document.objects.for_company(company)
-            .filter(pk=doc_id)
-            .select_related("customer")
-            .first()
-        )
-    doc = doc or (documents[0] if documents else None)
+        doc = documents.filter(pk=doc_id).select_related("customer").first()
+    doc = doc or documents.first()
     if doc is None:
         return None
     level_id = data.get("level") or template.level_id
@@ -143,7 +158,7 @@ def template_preview(request):
     """htmx: re-render the preview box from the form as typed."""
     company = company_of(request)
     template = Template(company=company)
-    documents = _sample_documents(company)
+    documents = _sample_documents(company, _kind_of(company, request.POST.get("level")))
     return render(
         request,
         "web/template_preview.html",

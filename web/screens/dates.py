@@ -1,0 +1,32 @@
+"""The one date input of every form: typed as the worklist's period is, jj/mm/aaaa (in
+English dd/mm/yyyy, the same order), never the browser's own picker whose order follows
+the browser's locale (chromium showed « mm/dd/yyyy » beside a French worklist)."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+DAY_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%d.%m.%Y", "%Y-%m-%d"]
+
+
+class DayDateInput(forms.DateInput):
+    def __init__(self, attrs=None):
+        base = {
+            "placeholder": _("jj/mm/aaaa"),
+            "inputmode": "numeric",
+            "autocomplete": "off",
+            "size": 10,
+            "pattern": r"\d{1,2}[/.]\d{1,2}[/.]\d{2,4}|\d{4}-\d{2}-\d{2}",
+        }
+        super().__init__(attrs={**base, **(attrs or {})}, format="%d/%m/%Y")
+
+
+class DayDateField(forms.DateField):
+    """A date field reading DAY_FORMATS whatever the language (the English locale's own
+    formats would read 10/02/2026 as October 2)."""
+
+    widget = DayDateInput
+    input_formats = DAY_FORMATS
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", _("Format : jj/mm/aaaa"))
+        super().__init__(**kwargs)
