@@ -13,6 +13,9 @@ from receivables.coerce import nul_paths, nul_refused
 
 # Paths reachable without a session: login itself, static files, the API (token auth).
 PUBLIC_PREFIXES = ("/accounts/login", "/admin/login", "/static/", "/api/", "/i18n/")
+# Operations, answered without a session: /healthz says little, /metrics checks its own
+# token or addresses (relance/ops/).
+PUBLIC_PREFIXES += ("/healthz", "/metrics")
 
 
 class LoginRequiredMiddleware:

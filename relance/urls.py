@@ -3,8 +3,12 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 
 from api.main import api, api_not_found
+from relance.ops.health import healthz
+from relance.ops.metrics import metrics_view
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("metrics", metrics_view, name="metrics"),
     # Throttled by django-axes (relance/login.py), like every call to authenticate().
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

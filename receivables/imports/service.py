@@ -14,6 +14,7 @@ from .einvoice import import_einvoice
 from .errors import ImportRejected, ImportResult, RowError
 from .headers import detect_kind, kind_from_word, map_columns
 from .rows import build_items, column_of
+from .signals import file_imported
 from .tabular import read_csv, read_xlsx
 
 Progress = Callable[[str, int, int], None]  # (stage "read" | "save", done, total)
@@ -73,6 +74,8 @@ def import_file(
         table = read_xlsx(data, filename) if fmt == "xlsx" else read_csv(data, filename)
         result = _import_table(company, table, filename, kind, progress, today, dry_run)
     result.seconds = time.monotonic() - started
+    if not dry_run:
+        file_imported.send(import_file, company=company, kind=result.kind, rows=result.rows)
     return result
 
 
