@@ -33,6 +33,9 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # A heartbeat file per worker; /dev/shm: a slow disk must not make the master kill workers.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 proc_name = "relance-web"
+# no control socket in $HOME (one per user, shared by every gunicorn it starts):
+# systemd's signals (reload = HUP, stop = TERM) are the controls
+control_socket_disable = True
 
 # Prometheus counters of every worker process are summed by /metrics (prometheus_client's
 # multiprocess mode): each worker writes its own files in this folder.
