@@ -38,7 +38,7 @@ def test_the_units_start_relance_commands_that_exist():
         for line in unit.read_text().splitlines():
             if line.startswith("Exec") and (match := re.search(r"/bin/relance (\w+)", line)):
                 commands.add(match[1])
-    assert commands == {"rqworker", "rqscheduler", "schedule"}
+    assert commands == {"rqworker", "rqscheduler", "schedule", "backup"}
     listed = subprocess.run(
         [sys.executable, "manage.py", "help", "--commands"],
         cwd=ROOT, capture_output=True, text=True, check=True,
