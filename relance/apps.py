@@ -3,6 +3,7 @@ from django.apps import AppConfig
 
 class RelanceConfig(AppConfig):
     name = "relance"
+    default = True
 
     def ready(self):
         from receivables.imports.signals import file_imported

@@ -38,7 +38,7 @@ ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver"
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "relance.twofactor.TwoFactorAdminConfig",  # django.contrib.admin, with two-factor login
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -53,6 +53,9 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "ninja",
     "axes",  # login throttling: relance/login.py
+    "django_otp",  # two-factor login for the admin: relance/twofactor.py
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "receivables",
     "dunning",
     "reminders",
@@ -72,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified()
     "relance.ops.logs.RequestContextMiddleware",  # request and company ids in the logs
     "relance.ops.metrics.HttpMetricsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -312,6 +316,9 @@ PERMISSIONS_POLICY = {
         "xr-spatial-tracking",
     )
 }  # fmt: skip
+
+# The admin asks for a one-time code after the password (django-otp; relance/twofactor.py).
+RELANCE_ADMIN_2FA = env_bool("RELANCE_ADMIN_2FA", False)
 
 # --- Login throttling (django-axes; the policy is explained in relance/login.py) ---------
 AUTHENTICATION_BACKENDS = [

@@ -5,6 +5,7 @@ from django.urls import include, path, re_path
 from api.main import api, api_not_found
 from relance.ops.health import healthz
 from relance.ops.metrics import metrics_view
+from relance.twofactor import admin_login
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -14,7 +15,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     # The admin logs in through the same page.
-    path("admin/login/", auth_views.LoginView.as_view()),
+    path("admin/login/", admin_login),  # with a one-time code when RELANCE_ADMIN_2FA
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     re_path(r"^api/", api_not_found),

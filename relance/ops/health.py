@@ -19,6 +19,7 @@ from django.db import connection
 from django.db.models import F
 from django.http import JsonResponse
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from receivables.models import Company
 
@@ -28,6 +29,7 @@ log = logging.getLogger(__name__)
 SHOWN_COMPANIES = 50  # the stalest first: a page for thousands of tenants stays small
 
 
+@require_safe
 def healthz(request):
     checks, reasons = {}, []
     try:

@@ -23,6 +23,7 @@ from ipaddress import ip_address
 from django.conf import settings
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum
 from django.http import Http404, HttpResponse
+from django.views.decorators.http import require_safe
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     REGISTRY,
@@ -150,6 +151,7 @@ def allowed(request) -> bool:
     return any(where in network for network in settings.RELANCE_METRICS_ALLOWED_IPS)
 
 
+@require_safe
 def metrics_view(request):
     if not (settings.RELANCE_METRICS_TOKEN or settings.RELANCE_METRICS_ALLOWED_IPS):
         raise Http404

@@ -1,0 +1,36 @@
+"""Two-factor login for the admin (django-otp), switched on by RELANCE_ADMIN_2FA.
+
+The admin (`/admin/`) can change anything of every company: with the setting on, its
+login asks for a one-time code (TOTP app, or a static code for a first login or a lost
+phone) and the admin opens only to a session verified by one. Users enrol their TOTP
+device in the admin (« TOTP devices », with a QR code); a first code for someone who has
+none yet: `relance addstatictoken USERNAME`. The product's screens keep their password
+login (their rights are per company and role). Read at each request, so tests and a
+restart switch it alike.
+"""
+
+from django.conf import settings
+from django.contrib.admin.apps import AdminConfig
+from django.contrib.admin.sites import AdminSite
+
+
+class TwoFactorAdminSite(AdminSite):
+    def has_permission(self, request) -> bool:
+        allowed = super().has_permission(request)
+        if not settings.RELANCE_ADMIN_2FA:
+            return allowed
+        return allowed and request.user.is_verified()
+
+
+class TwoFactorAdminConfig(AdminConfig):
+    default_site = "relance.twofactor.TwoFactorAdminSite"
+
+
+def admin_login(request, *args, **kwargs):
+    """The admin's login page: the same as the screens', plus the code when required."""
+    from django.contrib.auth.forms import AuthenticationForm  # not at import: this module
+    from django.contrib.auth.views import LoginView  # is loaded with the apps (AdminConfig)
+    from django_otp.forms import OTPAuthenticationForm
+
+    form = OTPAuthenticationForm if settings.RELANCE_ADMIN_2FA else AuthenticationForm
+    return LoginView.as_view(authentication_form=form)(request, *args, **kwargs)
