@@ -30,7 +30,23 @@ def admin_login(request, *args, **kwargs):
     """The admin's login page: the same as the screens', plus the code when required."""
     from django.contrib.auth.forms import AuthenticationForm  # not at import: this module
     from django.contrib.auth.views import LoginView  # is loaded with the apps (AdminConfig)
+
+    form = _code_form() if settings.RELANCE_ADMIN_2FA else AuthenticationForm
+    return LoginView.as_view(authentication_form=form)(request, *args, **kwargs)
+
+
+def _code_form():
+    """django-otp's form in our words; its « challenge » (codes sent by SMS or e-mail,
+    which we do not offer) hidden."""
+    from django import forms
+    from django.utils.translation import gettext_lazy as _
     from django_otp.forms import OTPAuthenticationForm
 
-    form = OTPAuthenticationForm if settings.RELANCE_ADMIN_2FA else AuthenticationForm
-    return LoginView.as_view(authentication_form=form)(request, *args, **kwargs)
+    class CodeForm(OTPAuthenticationForm):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.fields["otp_device"].label = _("Appareil")
+            self.fields["otp_token"].label = _("Code à usage unique")
+            self.fields["otp_challenge"].widget = forms.HiddenInput()
+
+    return CodeForm
