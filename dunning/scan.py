@@ -25,11 +25,13 @@ the validity date, and accepting the quote stops the reminders.
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.db import connection, transaction
+from django.utils.timezone import now as django_now
 
 from receivables.models import Company
 from receivables.models.company import today_in
@@ -80,10 +82,14 @@ def scan(
         groups[as_of or today_in(tz_name, now)].append(pk)
     result = ScanResult(as_of=dict(groups), dry_run=dry_run)
     everyone = company is None and len(groups) == 1
+    started = time.monotonic()
     for day, ids in sorted(groups.items()):
         changed, changes = _scan_day(day, None if everyone else ids, dry_run, report)
         result.changed += changed
         result.changes += changes
+    if not dry_run:  # when, and how long: /healthz and /metrics watch that scans run
+        took = time.monotonic() - started
+        companies.update(last_scan_at=django_now(), last_scan_seconds=took)
     return result
 
 

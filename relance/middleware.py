@@ -22,6 +22,9 @@ PUBLIC_PREFIXES = (
     "/favicon.ico",
     "/esp/",
 )
+# Operations, answered without a session: /healthz says little, /metrics checks its own
+# token or addresses (relance/ops/).
+PUBLIC_PREFIXES += ("/healthz", "/metrics")
 
 
 class LoginRequiredMiddleware:

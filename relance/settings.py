@@ -12,6 +12,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from relance.ops.logs import logging_config  # standard library only
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -36,7 +38,7 @@ ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver"
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "relance.twofactor.TwoFactorAdminConfig",  # django.contrib.admin, with two-factor login
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -51,6 +53,9 @@ INSTALLED_APPS = [
     "relance.taskapp.TasksDbConfig",  # django_tasks_db, its name translated
     "ninja",
     "axes",  # login throttling: relance/login.py
+    "django_otp",  # two-factor login for the admin: relance/twofactor.py
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "receivables",
     "dunning",
     "reminders",
@@ -71,6 +76,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified()
+    "relance.ops.logs.RequestContextMiddleware",  # request and company ids in the logs
+    "relance.ops.metrics.HttpMetricsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -260,12 +268,40 @@ if env_bool("RELANCE_PRODUCTION"):
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
-}
+# --- Operations: logs, health, metrics, error reports (relance/ops/) -------------------
+# Logs: one JSON object per line with request and company ids (production default), or
+# plain text for a terminal.
+RELANCE_LOG_FORMAT = os.environ.get(
+    "RELANCE_LOG_FORMAT", "json" if env_bool("RELANCE_PRODUCTION") else "text"
+)
+if RELANCE_LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured("RELANCE_LOG_FORMAT must be json or text")
+LOGGING = logging_config(RELANCE_LOG_FORMAT, os.environ.get("LOG_LEVEL", "WARNING"))
+# /healthz fails when the oldest due e-mail waited longer (seconds: workers down), or a
+# company's last scan is older (hours: cron or the scheduler stopped).
+RELANCE_HEALTH_MAX_QUEUE_AGE = int(os.environ.get("RELANCE_HEALTH_MAX_QUEUE_AGE", "900"))
+RELANCE_HEALTH_MAX_SCAN_AGE = int(os.environ.get("RELANCE_HEALTH_MAX_SCAN_AGE", "26"))
+# /metrics answers a bearer token, or clients from these networks; neither set: 404.
+RELANCE_METRICS_TOKEN = os.environ.get("RELANCE_METRICS_TOKEN", "")
+try:
+    RELANCE_METRICS_ALLOWED_IPS = [
+        ipaddress.ip_network(p.strip(), strict=False)
+        for p in os.environ.get("RELANCE_METRICS_ALLOWED_IPS", "").split(",")
+        if p.strip()
+    ]
+except ValueError as exc:
+    raise ImproperlyConfigured(f"RELANCE_METRICS_ALLOWED_IPS: {exc}") from exc
+# Error reports to Sentry (or a compatible service) when SENTRY_DSN is set; needs the
+# extra: pip install -e ".[sentry]". No personal data is sent (send_default_pii off).
+if os.environ.get("SENTRY_DSN"):
+    try:
+        import sentry_sdk
+    except ImportError as exc:
+        raise ImproperlyConfigured(
+            'SENTRY_DSN is set but sentry-sdk is not installed: pip install -e ".[sentry]"'
+        ) from exc
+    sentry_sdk.init(dsn=os.environ["SENTRY_DSN"], send_default_pii=False)
+# --- end of operations -----------------------------------------------------------------
 
 # --- Security headers -------------------------------------------------------------------
 # Content-Security-Policy (django-csp): scripts only from our own static files (no inline
@@ -298,6 +334,9 @@ PERMISSIONS_POLICY = {
         "xr-spatial-tracking",
     )
 }  # fmt: skip
+
+# The admin asks for a one-time code after the password (django-otp; relance/twofactor.py).
+RELANCE_ADMIN_2FA = env_bool("RELANCE_ADMIN_2FA", False)
 
 # --- Login throttling (django-axes; the policy is explained in relance/login.py) ---------
 AUTHENTICATION_BACKENDS = [

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs the web server and the background worker (database queue) side by side.
+# Runs the web server (gunicorn, as in production) and the background workers
+# (database queue) side by side.
 set -euo pipefail
 BIN=.venv/bin
 export RELANCE_DEMO=1  # the demo may run without a SECRET_KEY of its own (relance/settings.py)
@@ -12,6 +13,9 @@ for _ in 1 2 3; do
 done
 trap 'kill "${workers[@]}" 2>/dev/null || true' EXIT INT TERM
 echo
-echo "Relance runs at http://127.0.0.1:8000  (login: demo / demo-relance)"
+echo "Relance runs at http://${BIND:-127.0.0.1:8000}  (login: demo / demo-relance)"
 echo
-$BIN/python manage.py runserver 127.0.0.1:8000 --noreload
+# the production server (deploy/gunicorn.conf.py), two processes: the demo runs as
+# production does, static files by WhiteNoise
+BIND=${BIND:-127.0.0.1:8000} WEB_CONCURRENCY=${WEB_CONCURRENCY:-2} \
+  $BIN/gunicorn -c deploy/gunicorn.conf.py relance.wsgi

@@ -17,6 +17,7 @@ from .header_row import promote_header
 from .layout import choose
 from .mapping import Mapping, settle_date_order, unknown_values
 from .rows import build_items, column_of
+from .signals import file_imported
 from .tabular import read_csv, read_xlsx
 
 Progress = Callable[[str, int, int], None]  # (stage "read" | "save", done, total)
@@ -82,6 +83,8 @@ def import_file(
         result = _import_table(company, table, filename, how, progress, today, dry_run)
     result.seconds = time.monotonic() - started
     result.dry_run = dry_run
+    if not dry_run:
+        file_imported.send(import_file, company=company, kind=result.kind, rows=result.rows)
     return result
 
 

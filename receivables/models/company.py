@@ -48,6 +48,9 @@ class Company(models.Model):
             "marqués « envoi automatique »."
         ),
     )
+    # set by each scan (dunning.scan): /healthz and /metrics tell when cron stopped
+    last_scan_at = models.DateTimeField(_("dernier scan"), null=True, blank=True, editable=False)
+    last_scan_seconds = models.FloatField(_("durée du dernier scan (s)"), null=True, editable=False)
     legal_mentions = models.TextField(
         _("mentions légales"),
         blank=True,

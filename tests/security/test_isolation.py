@@ -58,6 +58,7 @@ PUBLIC = {
     "api:openapi-json",
     "api:openapi-view",
     "favicon",
+    "healthz",  # minimal by design (relance/ops/health.py); /metrics checks its own token
 }
 # A viewer (read-only) may POST only to these: the rest must refuse (403/404/405).
 # Pages that only read may answer a POST like a GET: list them in READ_ONLY.

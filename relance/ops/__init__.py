@@ -1,0 +1,1 @@
+"""Operations: health, metrics, structured logs, backups (docs/admin-guide.md)."""
