@@ -37,7 +37,7 @@ def test_the_form_creates_the_company_ready_with_this_login_as_admin(client, roo
     assert Membership.objects.get(user=root).role == Role.ADMIN
     assert_ready(company)
     assert "Boulangeries Réunies" in page.content.decode()
-    assert client.get("/bienvenue/").status_code == 302  # done: back home
+    assert client.get("/bienvenue/").status_code == 403  # done: a member now
 
 
 @pytest.mark.django_db
@@ -62,7 +62,7 @@ def test_a_login_without_a_company_is_told_whom_to_ask(client, root, company):
         assert "Ce compte n'est rattaché à aucune société" in text
         assert "root@relance.example" in text
         assert "Créer une nouvelle société" not in text
-    assert client.get("/bienvenue/").status_code == 302  # not a superuser
+    assert client.get("/bienvenue/").status_code == 403  # not a superuser
 
 
 @pytest.mark.django_db

@@ -7,6 +7,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -52,7 +53,7 @@ def forbidden(request, exception=None):
 def create_company(request):
     """« Créer votre société »: the company, with this superuser as its administrator."""
     if not _may_create(request.user):
-        return redirect("home")
+        raise PermissionDenied("Réservé à un superutilisateur sans société.")
     form = CompanyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
