@@ -37,6 +37,8 @@ RULES: dict[str, dict] = {
     "customer_block": {"pk": Customer},
     "customer_promise": {"pk": Customer},
     "settings_user": {"pk": Membership},
+    # an upload kept for the mapping step: its token lives in its uploader's session only
+    "import_mapping": {"token": "0" * 32},
 }
 # API path parameters: {(path, param): model}; by parameter name when the path is not listed.
 API_RULES: dict = {
