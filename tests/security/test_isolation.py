@@ -39,6 +39,8 @@ RULES: dict[str, dict] = {
     "settings_user": {"pk": Membership},
     # a scan's task result: Charlie's own is refused in tests/onboarding (404)
     "import_refresh": {"task_id": "0e6f1c1e-0000-4000-8000-000000000000"},
+    # an upload kept for the mapping step: its token lives in its uploader's session only
+    "import_mapping": {"token": "0" * 32},
 }
 # API path parameters: {(path, param): model}; by parameter name when the path is not listed.
 API_RULES: dict = {
