@@ -18,6 +18,7 @@ from django.test import Client
 from api.main import api
 from api.tokens import create_token
 from banking.models import Statement, StatementLine
+from inbox.models import InboundAttachment, InboundMessage
 from receivables.models import Customer, Document, Invoice, Membership, Payment, Quote, Role
 
 from . import charlie as dataset
@@ -41,6 +42,8 @@ RULES: dict[str, dict] = {
     "import_refresh": {"task_id": "0e6f1c1e-0000-4000-8000-000000000000"},
     # an upload kept for the mapping step: its token lives in its uploader's session only
     "import_mapping": {"token": "0" * 32},
+    "reply_handle": {"pk": InboundMessage},
+    "reply_file": {"pk": InboundAttachment},
 }
 # API path parameters: {(path, param): model}; by parameter name when the path is not listed.
 API_RULES: dict = {
@@ -130,6 +133,10 @@ def charlie_rows(other_company, charlie, settings, tmp_path):
     # stored files that would show if served to another company (web/screens/files.py)
     rows[Invoice].pdf.save("chx.pdf", ContentFile(b"%PDF-1.4 CHARLIE-SECRET %%EOF"))
     other_company.logo.save("chx.png", ContentFile(b"CHARLIE-SECRET"))
+    att = InboundAttachment(message=rows[InboundMessage], filename="chx.pdf",
+                            mimetype="application/pdf", size=14, sha256="0" * 64)  # fmt: skip
+    att.file.save("chx-reply.pdf", ContentFile(b"CHARLIE-SECRET"))
+    rows[InboundAttachment] = att
     return rows
 
 
