@@ -20,7 +20,7 @@ from printing.pdf import html_to_pdf
 from receivables.models import Document
 
 from .models import ReferenceRate
-from .services import charge_rule_for
+from .reckoner import charge_rule_for
 
 log = logging.getLogger(__name__)
 

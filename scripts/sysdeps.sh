@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Installs the Debian/Ubuntu packages Relance needs, only those missing.
 #   sysdeps.sh runtime   venv + WeasyPrint's Pango (+ HarfBuzz font subsetting) + fonts + gettext
-#   sysdeps.sh test      the above + chromium for browser tests
+#   sysdeps.sh test      the above + chromium for browser tests, poppler-utils (pdftoppm)
 set -euo pipefail
 # libharfbuzz-subset0: WeasyPrint subsets the PDF's fonts with it (fontTools otherwise: slower).
 pkgs=(python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core gettext)
-[ "${1:-runtime}" = test ] && pkgs+=(chromium)
+[ "${1:-runtime}" = test ] && pkgs+=(chromium poppler-utils)  # pdftoppm: tests read printed QR codes
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")

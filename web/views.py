@@ -1,6 +1,7 @@
 from django.shortcuts import render
 
-from receivables.models import Document, DocumentState
+from receivables.models import Document, DocumentKind, DocumentState
+from receivables.worklist import totals_by_currency
 
 from .company import company_of
 
@@ -12,5 +13,8 @@ def home(request):
         "company": company,
         "open_count": docs.filter(state=DocumentState.OPEN).count(),
         "to_remind_count": docs.filter(to_remind=True).count(),
+        "balances": totals_by_currency(
+            docs.filter(kind=DocumentKind.INVOICE, state=DocumentState.OPEN)
+        ),  # one line per currency: never added together
     }
     return render(request, "web/home.html", context)
