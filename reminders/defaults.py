@@ -162,6 +162,10 @@ CHARGES = {
         "%DECOMPTE%",
     ],
 }
+ASK_TOTAL = {
+    "fr": ("régler le solde de %SOLDE%", "régler la somme de %TOTAL_DU%"),
+    "en": ("pay the balance of %SOLDE%", "pay %TOTAL_DU%"),
+}
 BLOCKS = ("%LISTE_PIECES%", "%DECOMPTE%")  # block keywords: a table in HTML, no <p>
 
 
@@ -193,6 +197,8 @@ def default_wording(level: Level, channel: str, language: str, is_last: bool = F
     subject, paragraphs = WORDING[tone][language]
     paragraphs = list(paragraphs)
     if level.claims_charges and tone not in ("courtesy", "quote"):
+        # one figure: the words ask for what the QR code asks, the total with charges
+        paragraphs = [p.replace(*ASK_TOTAL[language]) for p in paragraphs]
         paragraphs[-1:-1] = CHARGES[language]
     return subject, "\n\n".join(paragraphs), paragraphs_to_html(paragraphs)
 
