@@ -326,7 +326,7 @@ class Renderer:
         msg.body_html = substitute(clean_html(template.body_html), values, html=True)
         if not msg.body_text.strip():  # a letter's template is HTML only: read it as text
             msg.body_text = html_to_text(msg.body_html)
-        _add_breakdown(msg, template, values)
+        add_breakdown(msg, f"{template.subject}{template.body_text}{template.body_html}")
         # How to pay, scannable (EPC QR / Swiss QR-bill): the reference is the one the
         # bank statement matching recognises (receivables.paycodes, banking.matching).
         with translation.override(msg.language):  # the customer's words, not the user's
@@ -351,16 +351,13 @@ class Renderer:
         return msg
 
 
-def _add_breakdown(msg: Message, template: Template, values: dict) -> None:
+def add_breakdown(msg: Message, words: str) -> None:
     """A message that claims charges shows how they add up, line by line, above its payment
-    code (unless its template already places %DECOMPTE%): the total it claims, the
+    code (unless its `words` already place %DECOMPTE%): the total it claims, the
     breakdown and the code's amount are then one figure."""
-    if not (msg.reckoning and msg.reckoning.has_charges):
+    if not (msg.reckoning and msg.reckoning.has_charges) or "%DECOMPTE%" in words:
         return
-    used = f"{template.subject}{template.body_text}{template.body_html}"
-    if "%DECOMPTE%" in used:
-        return
-    block = values["DECOMPTE"]
+    block = msg.values["DECOMPTE"]
     msg.body_html += block.html
     msg.body_text = f"{msg.body_text.rstrip()}\n\n{block.text}\n"
 

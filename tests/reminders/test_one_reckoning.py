@@ -182,3 +182,25 @@ def test_every_surface_claims_the_same_total(case, smtp_server, client, alice, t
             (c["amount"], c["interest"], c["indemnity"], c["total"])
         ]
         assert balance in letter.body_text or flat(balance) in flat(letter.body_text)
+
+
+def test_a_template_written_before_the_breakdown_gets_it_and_keeps_it_when_edited(
+    late_invoice, company
+):
+    from reminders.editing import apply_edit, editable_text
+    from reminders.models import Template
+    from tests.banking.test_paycodes import decode_html
+
+    # a level-2 e-mail template of before %DECOMPTE% (claims charges, says only the balance)
+    doc = late_invoice()
+    Template.objects.filter(company=company, level__rank=2, channel="email").update(
+        body_text="Merci de régler %SOLDE%.", body_html="<p>Merci de régler %SOLDE%.</p>"
+    )
+    msg = preview_batch(company, [doc], channel="email", as_of=date(2026, 3, 10)).messages[0]
+    # 720 + 720 × 12.15 % × 10 / 365 = 2.40 + 40: the breakdown states what the QR asks
+    assert "Total réclamé : 762,40\xa0€" in msg.body_text
+    assert decode_html(msg.body_html).split("\n")[7] == "EUR762.4"
+    apply_edit(msg, {"body_text": editable_text(msg) + "\n\nCordialement."})
+    assert msg.body_text.count("Total réclamé : 762,40\xa0€") == 1
+    assert msg.body_text.index("Cordialement.") < msg.body_text.index("Total réclamé")
+    assert decode_html(msg.body_html).split("\n")[7] == "EUR762.4"
