@@ -11,7 +11,7 @@ from ninja import NinjaAPI
 
 from . import errors
 from .auth import TokenAuth
-from .routes import batches, calls, data, dunning, me, reminders, worklist
+from .routes import batches, calls, data, dunning, me, reckoning, reminders, worklist
 
 api = NinjaAPI(
     title="Relance API",
@@ -36,6 +36,7 @@ api.add_router("", dunning.router)
 api.add_router("", batches.router)
 api.add_router("", reminders.router)
 api.add_router("", calls.router)
+api.add_router("", reckoning.router)
 
 
 def api_not_found(request, *args, **kwargs):

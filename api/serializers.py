@@ -3,6 +3,7 @@
 Public because two faces print them: the API's responses (schemas in
 api/routes/batches.py) and `relance remind --format json`."""
 
+from printing.amounts import json_amount
 from reminders.editing import can_edit, editable_text
 from reminders.summary import batch_summary
 
@@ -22,6 +23,7 @@ def message_out(m, lone: bool = False) -> dict:
         "subject": m.subject or "",
         "body_text": m.body_text or "",
         "error": str(m.error or ""),
+        "reckoning": reckoning_out(m.reckoning),  # what the words and the payment code ask
     }
 
 
@@ -54,4 +56,48 @@ def batch_out(batch) -> dict:
         "letters_ready": summary.letters_ready,
         "letters_pages": summary.letters_pages,
         "done": summary.done,
+    }
+
+
+def reckoning_out(reckoning) -> dict | None:
+    """A reckoning (dunning.reckoning) as JSON: amounts are strings with the currency's
+    digits; each line's interest periods give their dates, days and rate."""
+    if reckoning is None:
+        return None
+    cur = reckoning.currency
+
+    def amount(value):
+        return json_amount(value, cur)
+
+    basis = reckoning.basis
+    return {
+        "as_of": reckoning.as_of.isoformat(),
+        "currency": cur,
+        "claims_charges": reckoning.claims_charges,
+        "balance": amount(reckoning.balance),
+        "interest": amount(reckoning.interest),
+        "indemnity": amount(reckoning.indemnity),
+        "total": amount(reckoning.total),
+        "basis": {"name": basis.name, "reference": basis.reference} if basis else None,
+        "lines": [
+            {
+                "number": line.number,
+                "due_date": line.due_date.isoformat(),
+                "balance": amount(line.balance),
+                "interest": amount(line.interest),
+                "indemnity": amount(line.indemnity),
+                "total": amount(line.total),
+                "periods": [
+                    {
+                        "start": p.start.isoformat(),
+                        "end": p.end.isoformat(),
+                        "days": p.days,
+                        "rate": f"{p.rate:f}",
+                        "interest": amount(p.interest),
+                    }
+                    for p in line.periods
+                ],
+            }
+            for line in reckoning.lines
+        ],
     }

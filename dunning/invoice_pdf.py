@@ -8,6 +8,7 @@ the 40 € fixed recovery indemnity. Rates come from the dunning late-charge rul
 """
 
 import logging
+import re
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -20,7 +21,7 @@ from printing.pdf import html_to_pdf
 from receivables.models import Document
 
 from .models import ReferenceRate
-from .services import charge_rule_for
+from .reckoner import charge_rule_for
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +63,22 @@ def late_payment_terms(document: Document) -> dict:
     return terms
 
 
+# A line of the company's legal mentions that restates the late-payment terms: the
+# invoice states them itself, computed for this customer (B2B or consumer) from the rules.
+LATE_PAYMENT_LINE = re.compile(
+    r"p[ée]nalit[ée]s? de retard|retard de paiement|L\.? ?441-10|D\.? ?441-5|"
+    r"indemnit[ée] forfaitaire|late payment",
+    re.IGNORECASE,
+)
+
+
+def other_mentions(company) -> list[str]:
+    """The company's legal mentions (RCS, capital…) without its late-payment clause, so an
+    invoice prints that clause once, the one computed for its customer."""
+    lines = [line.strip() for line in (company.legal_mentions or "").splitlines()]
+    return [line for line in lines if line and not LATE_PAYMENT_LINE.search(line)]
+
+
 def _half_year_start(day: date) -> date:
     return date(day.year, 1 if day.month <= 6 else 7, 1)
 
@@ -77,6 +94,7 @@ def render_invoice_html(document: Document) -> str:
                 "company": company,
                 "customer": document.customer,
                 "terms": late_payment_terms(document),
+                "mentions": other_mentions(company),
                 "logo_url": Path(logo).as_uri() if logo else "",
             },
         )

@@ -11,14 +11,10 @@ from django.db.models import F, Sum
 from receivables.models import Document, DocumentKind, DocumentState, Payment, balance_of
 
 from . import charges as ch
-from .models import Channel, LateChargeRule, Level, Policy, ReferenceRate
+from .models import Level, Policy
 from .policies import policy_for
+from .reckoner import Reckoner
 from .rules import Decision, Facts, LevelRule, PolicyRules, StopReason, evaluate
-
-EU_MEMBERS = set(
-    "AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE".split()
-)
-
 
 # -- which level is due ------------------------------------------------------------------
 
@@ -89,53 +85,9 @@ def record_promise(company, customer, document_ids, promise_date: date | None) -
 # -- late-payment charges ---------------------------------------------------------------
 
 
-def charge_rule_for(document: Document) -> LateChargeRule | None:
-    """The rule of the creditor's country for B2B or B2C; EU directive as B2B fallback."""
-    business = document.customer.is_business
-    country = document.company.country
-    rules = {r.jurisdiction: r for r in LateChargeRule.objects.filter(business=business)}
-    if country in rules:
-        return rules[country]
-    if business and country in EU_MEMBERS:
-        return rules.get("EU")
-    return None
-
-
-def _formal_notice_date(document: Document) -> date | None:
-    """Date of the formal notice: the last letter level of the policy, once sent.
-
-    TODO(reminders): read the sent reminder of that level when the outbox exists; until
-    then the last reminder date stands for it (the notice is the last level)."""
-    policy = policy_for(document)
-    if policy is None:
-        return None
-    notice = policy.levels.filter(channel=Channel.LETTER).order_by("-rank").first()
-    if notice is None or document.dunning_level < notice.rank:
-        return None
-    return document.last_reminder_date
-
-
 def charges_for(document: Document, as_of: date) -> ch.Charges:
     """Interest and indemnity owed on an invoice on `as_of` (zero for quotes)."""
-    if document.kind != DocumentKind.INVOICE or document.state != DocumentState.OPEN:
-        return ch.NO_CHARGES
-    rule = charge_rule_for(document)
-    if rule is None:
-        return ch.NO_CHARGES
-    if rule.rate_series:
-        rates = list(
-            ReferenceRate.objects.filter(series=rule.rate_series).values_list("date", "rate")
-        )
-    else:  # a fixed rate: the margin alone
-        rates = [(date.min, Decimal("0"))]
-    data = ch.ChargeRule(
-        margin_points=rule.margin_points,
-        interest_from=rule.interest_from,
-        indemnity_bands=tuple((Decimal(a), Decimal(b)) for a, b in rule.indemnity_bands),
-        currency=rule.currency,
-    )
-    notice = _formal_notice_date(document) if rule.interest_from == "formal_notice" else None
-    return ch.compute_charges(document.balance, document.due_date, as_of, data, rates, notice)
+    return Reckoner(as_of).charges(document)
 
 
 # -- what the document page shows -------------------------------------------------------

@@ -25,12 +25,50 @@ def _money(expression, condition: Q) -> Coalesce:
     return Coalesce(Sum(expression, filter=condition), ZERO)
 
 
-def open_invoices(company):
+def open_invoices(company, currency: str | None = None):
+    """The open invoices in one currency (the company's by default): a chart adds amounts
+    up, and amounts of two currencies are never added together."""
     return (
+        Document.objects.for_company(company)
+        .filter(
+            kind=DocumentKind.INVOICE,
+            state=DocumentState.OPEN,
+            currency=currency or company.currency,
+        )
+        .unpaid()
+    )
+
+
+@dataclass
+class CurrencyTotal:
+    currency: str
+    count: int
+    open: Decimal
+    overdue: Decimal
+
+
+def open_by_currency(company, as_of: date) -> list[CurrencyTotal]:
+    """Outstanding and overdue balance per currency, the company's first."""
+    overdue = Q(due_date__lt=as_of)
+    rows = (
         Document.objects.for_company(company)
         .filter(kind=DocumentKind.INVOICE, state=DocumentState.OPEN)
         .unpaid()
+        .order_by()
+        .values("currency")
+        .annotate(n=Count("pk"), total=_money(BALANCE, Q()), late=_money(BALANCE, overdue))
     )
+    cent = Decimal("0.01")
+    totals = [
+        CurrencyTotal(
+            r["currency"],
+            r["n"],
+            Decimal(r["total"]).quantize(cent),
+            Decimal(r["late"]).quantize(cent),
+        )
+        for r in rows
+    ]
+    return sorted(totals, key=lambda t: (t.currency != company.currency, t.currency))
 
 
 @dataclass
@@ -72,7 +110,7 @@ def dso_series(company, as_of: date, months: int = 12) -> list[DsoPoint]:
     sales of the DSO window before it."""
     ends = metrics.month_ends(as_of, months)
     window = timedelta(days=metrics.DSO_WINDOW_DAYS - 1)
-    invoices = Document.objects.for_company(company).filter(REAL)
+    invoices = Document.objects.for_company(company).filter(REAL, currency=company.currency)
     doc_sums = {}
     alloc_sums = {}
     for i, end in enumerate(ends):

@@ -12,7 +12,10 @@ add up. A number that arrives as text (a name, a description) is text and is neu
 
 import csv
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
+
+from .amounts import csv_delimiter, csv_number
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -27,18 +30,30 @@ def cell(value: Any) -> Any:
 
 
 class SafeWriter:
-    """csv.writer whose rows go through `cell` first."""
+    """csv.writer whose rows go through `cell` first; with a `language`, the separators
+    a spreadsheet of that language opens as they are (printing.amounts)."""
 
-    def __init__(self, stream, **fmt):
+    def __init__(self, stream, language: str | None = None, **fmt):
+        if language:
+            fmt.setdefault("delimiter", csv_delimiter(language))
+        self._language = language
         self._writer = csv.writer(stream, **fmt)
 
     def writerow(self, row: Iterable[Any]) -> None:
-        self._writer.writerow([cell(v) for v in row])
+        self._writer.writerow([self._number(cell(v)) for v in row])
+
+    def _number(self, value: Any) -> Any:
+        if self._language and isinstance(value, (Decimal, float)):
+            value = Decimal(str(value))
+            if value.as_tuple().exponent < -2:  # a SQL sum's stray digits: to the cent
+                value = value.quantize(Decimal("0.01"))
+            return csv_number(value, self._language)
+        return value
 
     def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
         for row in rows:
             self.writerow(row)
 
 
-def writer(stream, **fmt) -> SafeWriter:
-    return SafeWriter(stream, **fmt)
+def writer(stream, language: str | None = None, **fmt) -> SafeWriter:
+    return SafeWriter(stream, language, **fmt)

@@ -327,12 +327,17 @@ def payment_code_text(company, customer, documents, amount, code=None) -> str:
     return "\n".join(lines)
 
 
-def payment_block(company, customer, documents, *, for_print: bool = False) -> tuple[str, str]:
+def payment_block(
+    company, customer, documents, amount: Decimal | None = None, *, for_print: bool = False
+) -> tuple[str, str]:
     """(html, text) payment instructions for a reminder about `documents` (invoices only:
-    a quote is not paid), for the balance still due; ("", "") when no code applies.
-    `for_print`: the HTML for a printed letter (see payment_code_html)."""
+    a quote is not paid) asking for `amount`, the total the message claims (its
+    reckoning: the balance, plus the charges when it claims them); None: the balance
+    still due. ("", "") when no code applies. `for_print`: the HTML for a printed letter
+    (see payment_code_html)."""
     invoices = [d for d in documents if d.kind == "invoice"]
-    amount = sum((d.amount - d.paid_amount for d in invoices), Decimal("0"))
+    if amount is None:
+        amount = sum((d.amount - d.paid_amount for d in invoices), Decimal("0"))
     if not invoices or amount <= 0:
         return "", ""
     code = payment_code(company, customer, invoices, amount)  # one QR, not one per part

@@ -163,13 +163,44 @@ def worklist(
 
 
 def worklist_totals(qs: QuerySet) -> dict:
-    """Count and sums (Montant, Réglé, Solde) of a worklist, in one aggregate query."""
+    """Count and sums (Montant, Réglé, Solde) of a worklist, per currency, in one
+    aggregate query: `by_currency` lists them; amount, paid and balance are the sums of
+    the only currency, None when there are several (amounts of two currencies are never
+    added up)."""
+    by_currency = totals_by_currency(qs)
+    one = by_currency[0] if len(by_currency) == 1 else None
+    return {
+        "count": sum(t["count"] for t in by_currency),
+        "amount": one["amount"] if one else (None if by_currency else Decimal("0.00")),
+        "paid": one["paid"] if one else (None if by_currency else Decimal("0.00")),
+        "balance": one["balance"] if one else (None if by_currency else Decimal("0.00")),
+        "by_currency": by_currency,
+    }
+
+
+def totals_by_currency(qs: QuerySet) -> list[dict]:
+    """[{currency, count, amount, paid, balance}] of the documents of `qs`, by currency
+    code, amounts to the cent (a SQLite sum brings stray digits)."""
     money = DecimalField(max_digits=16, decimal_places=2)
     zero = Value(Decimal("0"), output_field=money)
-    totals = qs.order_by().aggregate(
-        count=Count("id"),
-        amount=Coalesce(Sum("amount"), zero, output_field=money),
-        paid=Coalesce(Sum("paid_amount"), zero, output_field=money),
+    rows = (
+        qs.order_by()
+        .values("currency")
+        .annotate(
+            count=Count("id"),
+            amount=Coalesce(Sum("amount"), zero, output_field=money),
+            paid=Coalesce(Sum("paid_amount"), zero, output_field=money),
+        )
+        .order_by("currency")
     )
-    totals["balance"] = totals["amount"] - totals["paid"]
-    return totals
+    cent = Decimal("0.01")
+    return [
+        {
+            "currency": r["currency"],
+            "count": r["count"],
+            "amount": Decimal(r["amount"]).quantize(cent),
+            "paid": Decimal(r["paid"]).quantize(cent),
+            "balance": (Decimal(r["amount"]) - Decimal(r["paid"])).quantize(cent),
+        }
+        for r in rows
+    ]

@@ -1,7 +1,7 @@
 """Default templates, French and English, for every level of a company's policies.
 
 Courteous before the due date, plain then firm after it; the levels that claim
-charges state the interest and the 40 € recovery indemnity (art. L441-10 C. com.).
+charges state the interest and the recovery indemnity with their reckoning (%DECOMPTE%).
 """
 
 from html import escape
@@ -146,15 +146,27 @@ WORDING = {
     },
 }
 
+# The level that claims charges says so and shows the reckoning line by line (%DECOMPTE%:
+# balance, interest with its rate and days, indemnity, and the rule's legal basis, which
+# depends on the creditor's country and whether the customer is a business).
 CHARGES = {
-    "fr": "Conformément à l'article L441-10 du Code de commerce, tout retard de paiement "
-    "entraîne des pénalités de retard (%INTERETS% à ce jour) et, entre professionnels, "
-    "une indemnité forfaitaire de 40 € par facture pour frais de recouvrement "
-    "(%INDEMNITE% pour ces pièces), soit un total dû de %TOTAL_DU%.",
-    "en": "Under article L441-10 of the French Commercial Code, late payment incurs interest "
-    "(%INTERETS% to date) and, between businesses, a fixed recovery indemnity of 40 € per "
-    "invoice (%INDEMNITE% for these documents), a total due of %TOTAL_DU%.",
+    "fr": [
+        "Tout retard de paiement entraîne des intérêts de retard et, entre professionnels, "
+        "une indemnité forfaitaire pour frais de recouvrement, soit un total dû de "
+        "%TOTAL_DU% :",
+        "%DECOMPTE%",
+    ],
+    "en": [
+        "Late payment incurs interest and, between businesses, a fixed sum for recovery "
+        "costs, a total due of %TOTAL_DU%:",
+        "%DECOMPTE%",
+    ],
 }
+ASK_TOTAL = {
+    "fr": ("régler le solde de %SOLDE%", "régler la somme de %TOTAL_DU%"),
+    "en": ("pay the balance of %SOLDE%", "pay %TOTAL_DU%"),
+}
+BLOCKS = ("%LISTE_PIECES%", "%DECOMPTE%")  # block keywords: a table in HTML, no <p>
 
 
 def tone_of(level: Level, channel: str, is_last: bool) -> str:
@@ -172,7 +184,7 @@ def tone_of(level: Level, channel: str, is_last: bool) -> str:
 def paragraphs_to_html(paragraphs: list[str]) -> str:
     parts = []
     for p in paragraphs:
-        if p == "%LISTE_PIECES%":
+        if p in BLOCKS:
             parts.append(p)  # a block keyword: renders as a table in HTML
         else:
             parts.append("<p>" + escape(p, quote=False).replace("\n", "<br>") + "</p>")
@@ -185,7 +197,9 @@ def default_wording(level: Level, channel: str, language: str, is_last: bool = F
     subject, paragraphs = WORDING[tone][language]
     paragraphs = list(paragraphs)
     if level.claims_charges and tone not in ("courtesy", "quote"):
-        paragraphs.insert(-1, CHARGES[language])
+        # one figure: the words ask for what the QR code asks, the total with charges
+        paragraphs = [p.replace(*ASK_TOTAL[language]) for p in paragraphs]
+        paragraphs[-1:-1] = CHARGES[language]
     return subject, "\n\n".join(paragraphs), paragraphs_to_html(paragraphs)
 
 

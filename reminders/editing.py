@@ -25,7 +25,7 @@ from dunning.models import Channel
 
 from .keywords import KEYWORD_RE, Block, substitute, unknown_keywords
 from .plaintext import html_to_text
-from .rendering import Message
+from .rendering import Message, add_breakdown
 
 EDITABLE_CHANNELS = (Channel.EMAIL, Channel.FIRM_EMAIL, Channel.LETTER)
 FIELDS = ("subject", "body_text")
@@ -90,6 +90,9 @@ def apply_edit(msg: Message, edited: dict) -> None:
         words = fields["body_text"].strip()
         msg.body_text = substitute(words, msg.values)
         msg.body_html = text_to_html(words, msg.values)
+        # as Renderer.word does; a template placing %DECOMPTE% put its text in the edit
+        t = msg.template
+        add_breakdown(msg, f"{t.subject}{t.body_text}{t.body_html}{words}")
         if msg.payment_html:  # as Renderer.word adds it under a template's words
             msg.body_html += msg.payment_html
             msg.body_text = f"{msg.body_text.rstrip()}\n\n{msg.payment_text}\n"

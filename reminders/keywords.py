@@ -14,8 +14,10 @@ from functools import lru_cache
 from html import escape
 
 from babel.dates import format_date
-from babel.numbers import format_currency, get_currency_precision
+from babel.numbers import format_currency, format_decimal, get_currency_precision
 from django.utils.translation import gettext_lazy as _
+
+from dunning.reckoning import Reckoning
 
 KEYWORDS: dict[str, str] = {
     "NB_RAPPELS": _("Nombre de rappels déjà envoyés pour la pièce (la plus en retard)"),
@@ -35,7 +37,14 @@ KEYWORDS: dict[str, str] = {
     "RIB": _("Vos coordonnées bancaires : IBAN, et BIC s'il est connu"),
     "INDEMNITE": _("Indemnité forfaitaire pour frais de recouvrement (40 € par facture, B2B)"),
     "INTERETS": _("Intérêts de retard à ce jour"),
-    "TOTAL_DU": _("Solde + indemnité + intérêts"),
+    "TOTAL_DU": _(
+        "Total réclamé : solde + intérêts + indemnité au niveau qui les réclame, sinon le "
+        "solde (le QR code demande ce montant)"
+    ),
+    "DECOMPTE": _(
+        "Décompte ligne à ligne : solde de chaque pièce, intérêts (taux, période, jours), "
+        "indemnité, total réclamé"
+    ),
     "AUJOURDHUI": _("Date du jour"),
     "LISTE_PIECES": _(
         "Tableau des pièces relancées (son total est %SOLDE%), suivi des autres pièces "
@@ -144,14 +153,19 @@ class KeywordContext:
     bic: str
     documents: list[DocLine]
     overdue: list[DocLine] = field(default_factory=list)
-    indemnity: Decimal = Decimal("0")
-    interest: Decimal = Decimal("0")
+    reckoning: Reckoning | None = None  # dunning.reckoning: the amounts the message states
     currency: str = "EUR"
 
 
 @lru_cache(maxsize=4096)  # a batch formats the same dates and sums again and again
 def fmt_date(value: date | None, language: str) -> str:
-    return format_date(value, format="long", locale=LOCALES.get(language, "fr_FR")) if value else ""
+    """A long date; French writes the first of the month « 1er » (1er décembre 2026)."""
+    if not value:
+        return ""
+    text = format_date(value, format="long", locale=LOCALES.get(language, "fr_FR"))
+    if value.day == 1 and language == "fr" and text.startswith("1 "):
+        text = "1er" + text[1:]
+    return text
 
 
 @lru_cache(maxsize=16384)
@@ -262,7 +276,8 @@ def build_values(ctx: KeywordContext, *, inline_styles: bool = True) -> dict[str
     main = ctx.documents[0] if ctx.documents else None
     amount = sum((d.amount for d in ctx.documents), Decimal("0"))
     paid = sum((d.paid for d in ctx.documents), Decimal("0"))
-    balance = amount - paid
+    sums = ctx.reckoning
+    balance = sums.balance if sums else amount - paid
     return {
         "NB_RAPPELS": str(main.reminder_count if main else 0),
         "DT_DERNIER_RAPPEL": fmt_date(main.last_reminder_date if main else None, lang),
@@ -279,9 +294,10 @@ def build_values(ctx: KeywordContext, *, inline_styles: bool = True) -> dict[str
         "IBAN": _format_iban(ctx.iban),
         "BIC": ctx.bic,
         "RIB": _bank_details(ctx.iban, ctx.bic),
-        "INDEMNITE": fmt_money(ctx.indemnity, cur, lang),
-        "INTERETS": fmt_money(ctx.interest, cur, lang),
-        "TOTAL_DU": fmt_money(balance + ctx.indemnity + ctx.interest, cur, lang),
+        "INDEMNITE": fmt_money(sums.indemnity if sums else Decimal("0"), cur, lang),
+        "INTERETS": fmt_money(sums.interest if sums else Decimal("0"), cur, lang),
+        "TOTAL_DU": fmt_money(sums.total if sums else balance, cur, lang),
+        "DECOMPTE": breakdown(sums, lang, inline_styles=inline_styles) if sums else Block("", ""),
         "AUJOURDHUI": fmt_date(ctx.as_of, lang),
         "LISTE_PIECES": documents_and_others(ctx, inline_styles=inline_styles),
     }
@@ -310,3 +326,75 @@ def documents_and_others(ctx: KeywordContext, *, inline_styles: bool = True) -> 
         else f"{block.text}\n\n{title}:\n{rest.text}",
         f'{block.html}<p class="others">{escape(title)}</p>{rest.html}',
     )
+
+
+BREAKDOWN = {
+    "fr": {
+        "title": "Décompte au {date}",
+        "balance": "Solde de {number} (échéance {due})",
+        "interest": "Intérêts de retard, {days} j à {rate} % du {start} au {end}",
+        "indemnity": "Indemnité forfaitaire pour frais de recouvrement",
+        "foreign": "(indemnité de {amount} non ajoutée : autre devise)",
+        "total": "Total réclamé",
+        "basis": "Base : {name}{ref}",
+        "colon": " : ",
+    },
+    "en": {
+        "title": "Statement as of {date}",
+        "balance": "Balance of {number} (due {due})",
+        "interest": "Late-payment interest, {days} days at {rate}% from {start} to {end}",
+        "indemnity": "Fixed sum for recovery costs",
+        "foreign": "(fixed sum of {amount} not added: another currency)",
+        "total": "Total claimed",
+        "basis": "Basis: {name}{ref}",
+        "colon": ": ",
+    },
+}
+
+
+def breakdown(sums: Reckoning, language: str, *, inline_styles: bool = True) -> Block:
+    """%DECOMPTE%: each document's balance, its interest period by period (dates, days,
+    rate), its indemnity, then the total claimed, which the payment code asks for."""
+    words, cur = BREAKDOWN.get(language, BREAKDOWN["fr"]), sums.currency
+    rows: list[tuple[str, Decimal | None]] = []
+    for line in sums.lines:
+        due = fmt_date(line.due_date, language)
+        rows.append((words["balance"].format(number=line.number, due=due), line.balance))
+        for p in line.periods:
+            rate = format_decimal(p.rate, format="0.00#", locale=LOCALES.get(language, "fr_FR"))
+            start, end = fmt_date(p.start, language), fmt_date(p.end, language)
+            label = words["interest"].format(start=start, end=end, days=p.days, rate=rate)
+            rows.append((label, p.interest))
+        if line.indemnity:
+            rows.append((words["indemnity"], line.indemnity))
+        if line.foreign_indemnity:
+            rows.append((words["foreign"].format(amount=line.foreign_indemnity), None))
+    rows.append((words["total"], sums.total))
+    title = words["title"].format(date=fmt_date(sums.as_of, language))
+    basis = ""
+    if sums.basis:
+        ref = f" ({sums.basis.reference})" if sums.basis.reference else ""
+        basis = words["basis"].format(name=sums.basis.name, ref=ref)
+    text = [title] + [
+        f"- {label}{words['colon']}{fmt_money(v, cur, language)}" if v is not None else f"- {label}"
+        for label, v in rows
+    ]
+    style = (lambda css: f' style="{css}"') if inline_styles else (lambda css: "")
+    cells = []
+    for i, (label, v) in enumerate(rows):
+        label, money = escape(label), escape(fmt_money(v, cur, language)) if v is not None else ""
+        if i == len(rows) - 1:  # the total
+            label, money = f"<strong>{label}</strong>", f"<strong>{money}</strong>"
+        cells.append(
+            f'<tr><td{style(_TD)}>{label}</td><td class="amount"{style(_TD + _RIGHT)}>'
+            f"{money}</td></tr>"
+        )
+    html = (
+        f'<table class="reckoning"{style("border-collapse:collapse")}>'
+        f"<caption{style('text-align:left;font-weight:bold')}>{escape(title)}</caption>"
+        f"<tbody>{''.join(cells)}</tbody></table>"
+    )
+    if basis:
+        text.append(basis)
+        html += f'<p class="basis">{escape(basis)}</p>'
+    return Block("\n".join(text), html)

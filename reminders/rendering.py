@@ -6,7 +6,6 @@ preview of thousands of documents costs a handful of queries, not thousands.
 
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
 
 from django.db.models import F
 from django.utils import translation
@@ -14,11 +13,12 @@ from django.utils.translation import gettext as _
 
 from dunning.models import Channel, Level, Policy
 from dunning.policies import policy_for
+from dunning.reckoner import Reckoner
+from dunning.reckoning import Reckoning
 from receivables.models import Company, Customer, Document, DocumentKind, DocumentState
 from receivables.paycodes import payment_block
 
 from .attachments import pdf_filename
-from .charges import Charges
 from .delivery import Letter, Letterhead, LetterTransport, transport
 from .keywords import KEYWORD_RE, Block, DocLine, KeywordContext, build_values, fmt_date, substitute
 from .models import LIVE_STATES, ReminderDocument, Template
@@ -51,6 +51,8 @@ class Message:
     values: dict = field(default_factory=dict, repr=False)
     payment_text: str = ""
     payment_html: str = ""
+    # What the message claims (dunning.reckoning): its words, breakdown and payment code
+    reckoning: Reckoning | None = field(default=None, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -175,7 +177,7 @@ class Renderer:
         self._overdue: dict[int, list[Document]] = {}
         self._live: set[tuple[int, int]] = set()
         self._letters: LetterTransport | None = None  # the registered one, when a letter shows
-        self.charges = Charges(as_of)
+        self.reckoner = Reckoner(as_of)
 
     # -- lookups ----------------------------------------------------------------------
 
@@ -245,13 +247,8 @@ class Renderer:
     # -- rendering --------------------------------------------------------------------
 
     def context(self, msg: Message) -> KeywordContext:
-        level = msg.level
-        indemnity = interest = Decimal("0")
-        for doc in msg.documents:
-            i, r = self.charges(doc, level)
-            indemnity += i
-            interest += r
         docs = msg.documents
+        msg.reckoning = self.reckoner.reckon(docs, bool(msg.level and msg.level.claims_charges))
         overdue = {d.pk: d for d in self.overdue_of(msg.customer.pk)}
         if docs and docs[0].kind != DocumentKind.QUOTE:
             for d in docs:
@@ -269,8 +266,7 @@ class Renderer:
             bic=self.company.bic,
             documents=[_line(d) for d in docs],
             overdue=[_line(d) for d in ordered],
-            indemnity=indemnity,
-            interest=interest,
+            reckoning=msg.reckoning,
             currency=docs[0].currency if docs else self.company.currency,
         )
 
@@ -332,11 +328,16 @@ class Renderer:
         msg.body_html = substitute(clean_html(template.body_html), values, html=True)
         if not msg.body_text.strip():  # a letter's template is HTML only: read it as text
             msg.body_text = html_to_text(msg.body_html)
+        add_breakdown(msg, f"{template.subject}{template.body_text}{template.body_html}")
         # How to pay, scannable (EPC QR / Swiss QR-bill): the reference is the one the
         # bank statement matching recognises (receivables.paycodes, banking.matching).
         with translation.override(msg.language):  # the customer's words, not the user's
             pay_html, pay_text = payment_block(
-                self.company, customer, msg.documents, for_print=msg.channel == Channel.LETTER
+                self.company,
+                customer,
+                msg.documents,
+                msg.reckoning.total,
+                for_print=msg.channel == Channel.LETTER,
             )
         msg.payment_text, msg.payment_html = pay_text, pay_html
         if pay_html:
@@ -350,6 +351,17 @@ class Renderer:
                 self._letters = transport(Channel.LETTER)
             msg.letter_html = self._letters.layout(letter)
         return msg
+
+
+def add_breakdown(msg: Message, words: str) -> None:
+    """A message that claims charges shows how they add up, line by line, above its payment
+    code (unless its `words` already place %DECOMPTE%): the total it claims, the
+    breakdown and the code's amount are then one figure."""
+    if not (msg.reckoning and msg.reckoning.has_charges) or "%DECOMPTE%" in words:
+        return
+    block = msg.values["DECOMPTE"]
+    msg.body_html += block.html
+    msg.body_text = f"{msg.body_text.rstrip()}\n\n{block.text}\n"
 
 
 def _line(d: Document) -> DocLine:

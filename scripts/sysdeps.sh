@@ -2,11 +2,12 @@
 # Installs the Debian/Ubuntu packages Relance needs, only those missing.
 #   sysdeps.sh runtime   venv + WeasyPrint's Pango (+ HarfBuzz font subsetting) + fonts + gettext
 #   sysdeps.sh test      the above + chromium for browser tests + Dovecot (a real IMAP
-#                        server the inbox tests start on a loopback port)
+#                        server the inbox tests start on a loopback port) + poppler-utils
 set -euo pipefail
 # libharfbuzz-subset0: WeasyPrint subsets the PDF's fonts with it (fontTools otherwise: slower).
 pkgs=(python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core gettext)
-[ "${1:-runtime}" = test ] && pkgs+=(chromium dovecot-imapd)
+# pdftoppm (poppler-utils): tests read printed QR codes
+[ "${1:-runtime}" = test ] && pkgs+=(chromium dovecot-imapd poppler-utils)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")

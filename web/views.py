@@ -3,7 +3,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from receivables.models import Document, DocumentKind, DocumentState
-from receivables.worklist import worklist
+from receivables.worklist import totals_by_currency, worklist
 from reminders.checklist import checklist
 
 from .company import company_of
@@ -50,5 +50,8 @@ def home(request):
         "hide_direct_debit": pref.hide_direct_debit,
         "missing_policies": missing_policies(company),
         "steps": getting_started(company),
+        "balances": totals_by_currency(
+            docs.filter(kind=DocumentKind.INVOICE, state=DocumentState.OPEN)
+        ),  # one line per currency: never added together
     }
     return render(request, "web/home.html", context)

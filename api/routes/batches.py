@@ -22,6 +22,7 @@ from ..auth import company_of, require_writer
 from ..errors import ApiError, not_found
 from ..schemas import MAX_BATCH, ChannelName, Day, DunnedKind, Id, PathId, with_errors
 from ..serializers import batch_out, message_out
+from .reckoning import ReckoningOut
 
 router = Router(tags=["reminders"])
 OPERATION = "api_routes_reminders_"
@@ -62,6 +63,9 @@ class MessageOut(Schema):
         None,
         description="A lone e-mail or letter: its words as a person edits them (without "
         "the payment block, added under them as it is). Send an edit back in `edited`.",
+    )
+    reckoning: ReckoningOut | None = Field(
+        None, description="What the message claims, line by line (null: not worded)."
     )
 
 

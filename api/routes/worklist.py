@@ -75,11 +75,22 @@ class WorklistRow(Schema):
         return obj.paid_amount
 
 
-class Totals(Schema):
+class CurrencyTotals(Schema):
+    currency: str
     count: int
     amount: MoneyOut
     paid: MoneyOut
     balance: MoneyOut
+
+
+class Totals(Schema):
+    count: int
+    amount: MoneyOut | None = Field(
+        description="Null when the documents are in several currencies."
+    )
+    paid: MoneyOut | None
+    balance: MoneyOut | None
+    by_currency: list[CurrencyTotals] = Field(description="Sums per currency, never added up.")
 
 
 class WorklistPage(Page):

@@ -2,6 +2,7 @@
 receives (through a real SMTP server), readable by a banking app."""
 
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -23,16 +24,18 @@ def test_the_letter_shows_a_qr_code_a_banking_app_reads(late_invoice):
     letter = preview.messages[0].letter_html
     fields = decode_html(letter).split("\n")
     assert fields[6] == doc.company.iban
-    assert fields[7] == "EUR720" and fields[9] == rf_reference("F00042") == "RF56F00042"
+    # level 2 claims charges: 720 + interest 720 × 12.15 % × 10 / 365 = 2.40 + 40 indemnity
+    assert fields[7] == "EUR762.4" and fields[9] == rf_reference("F00042") == "RF56F00042"
     assert "RF56 F000 42" in letter
 
 
-def test_a_partly_paid_invoice_asks_for_its_balance(late_invoice):
+def test_a_partly_paid_invoice_asks_for_its_balance_and_the_charges_on_it(late_invoice):
     doc = late_invoice()
     doc.paid_amount = Decimal("700.00")
     doc.save()
     preview = preview_batch(doc.company, [doc], channel="letter", as_of=AS_OF)
-    assert decode_html(preview.messages[0].letter_html).split("\n")[7] == "EUR20"
+    # 20 + interest 20 × 12.15 % × 10 / 365 = 0.07 + 40 indemnity
+    assert decode_html(preview.messages[0].letter_html).split("\n")[7] == "EUR60.07"
 
 
 def test_the_email_carries_the_qr_inline_and_the_reference_in_text(
@@ -44,7 +47,9 @@ def test_the_email_carries_the_qr_inline_and_the_reference_in_text(
     mail = smtp_server.received[0].message
     parts = {p.get_content_type(): p for p in mail.walk()}
     text = parts["text/plain"].get_content()
-    assert "Montant : 720,00 EUR" in text and "Référence à indiquer : RF56 F000 42" in text
+    # worded the day it leaves: the code asks for the total the words claim that day
+    claimed = re.search(r"Total réclamé : ([\d\u202f,]+)\xa0€", text)[1]
+    assert f"Montant : {claimed} EUR" in text and "Référence à indiquer : RF56 F000 42" in text
     html = parts["text/html"].get_content()
     image = parts["image/png"]
     assert f'src="cid:{image["Content-ID"].strip("<>")}"' in html and "data:image" not in html
@@ -81,7 +86,7 @@ def test_the_printed_letter_pdf_holds_the_readable_qr(late_invoice):
     payloads = [r.bytes.decode("latin-1") for found in images for r in found]
     assert payloads and payloads[0].split("\n")[6:10] == [
         doc.company.iban,
-        "EUR720",
+        "EUR762.4",  # 720 + 2.40 interest + 40 indemnity, as the letter says
         "",
         rf_reference("F00042"),
     ]
@@ -92,7 +97,7 @@ def test_an_english_customer_reads_the_payment_block_in_english(late_invoice):
     doc.customer.language = "en"
     doc.customer.save()
     message = preview_batch(doc.company, [doc], channel="email", as_of=AS_OF).messages[0]
-    assert "Amount: 720.00 EUR" in message.body_text
+    assert "Amount: 762.40 EUR" in message.body_text
     assert "Reference to quote: RF56 F000 42" in message.body_text
     assert "Montant" not in message.body_text
     assert "Pay by scanning this code" in message.body_html

@@ -98,7 +98,7 @@ def test_germany_and_the_uk_come_from_data_rows(company, customer):
     #   5000 × 0.1225 × 10 / 365 = 16.780… → 16.78, and £70 (debt of £1,000 to £9,999.99)
     company.country, company.currency = "GB", "GBP"
     company.save()
-    inv.amount, inv.due_date = D("5000.00"), date(2025, 7, 15)
+    inv.amount, inv.due_date, inv.currency = D("5000.00"), date(2025, 7, 15), "GBP"
     inv.save()
     inv = Invoice.objects.select_related("company", "customer").get(pk=inv.pk)
     charges = charges_for(inv, date(2025, 7, 25))

@@ -38,3 +38,25 @@ def test_it_keeps_an_existing_pdf(make_invoice):
     first = ensure_invoice_pdf(invoice)
     invoice.refresh_from_db()
     assert ensure_invoice_pdf(invoice) == first
+
+
+def test_the_late_payment_clause_is_printed_once_and_other_mentions_stay(make_invoice, company):
+    # the demo's mentions restate the clause; the invoice states it itself, from the rules
+    company.legal_mentions = (
+        "SARL au capital de 8 000 € – RCS Rennes 732 829 320\n"
+        "En cas de retard de paiement, pénalités au taux de la BCE majoré de 10 points et "
+        "indemnité forfaitaire pour frais de recouvrement de 40 € (art. L441-10 C. com.)."
+    )
+    company.save()
+    text = " ".join(_text(ensure_invoice_pdf(make_invoice(number="F-9"))).split())
+    assert text.count("ndemnité forfaitaire") == 1 and text.count("pénalités") == 1
+    assert "RCS Rennes 732 829 320" in text
+
+
+def test_a_consumer_invoice_keeps_the_company_mentions(make_invoice, customer, company):
+    company.legal_mentions = "SARL au capital de 8 000 € – RCS Rennes 732 829 320"
+    company.save()
+    customer.is_business = False
+    customer.save()
+    text = " ".join(_text(ensure_invoice_pdf(make_invoice(number="F-10"))).split())
+    assert "RCS Rennes 732 829 320" in text

@@ -66,14 +66,16 @@ def test_dashboard_shows_svg_charts_and_csv_links(alice_client, dataset, june_15
 
 
 def test_each_chart_csv_holds_its_numbers(alice_client, dataset, june_15):
-    text = alice_client.get("/insight/aging.csv").content.decode()
-    rows = list(csv.reader(io.StringIO(text)))
+    # a French user's spreadsheet: « ; » between cells, a decimal comma, UTF-8 with a BOM
+    text = alice_client.get("/insight/aging.csv").content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     assert rows[0] == ["tranche", "nombre", "montant"]
-    assert [(r[1], D(r[2])) for r in rows[1:]] == [
-        ("2", D("110")), ("2", D("170")), ("1", D("300")), ("1", D("400")), ("1", D("500")),
+    assert [(r[1], r[2]) for r in rows[1:]] == [
+        ("2", "110,00"), ("2", "170,00"), ("1", "300,00"), ("1", "400,00"), ("1", "500,00"),
     ]  # fmt: skip
-    dso_rows = list(csv.reader(io.StringIO(alice_client.get("/insight/dso.csv").content.decode())))
-    assert dso_rows[-1][0] == "2026-06-15" and dso_rows[-1][3] == "151.4"
+    dso = alice_client.get("/insight/dso.csv").content.decode("utf-8-sig")
+    dso_rows = list(csv.reader(io.StringIO(dso), delimiter=";"))
+    assert dso_rows[-1][0] == "2026-06-15" and dso_rows[-1][3] == "151,4"
     assert len(dso_rows) == 13
     assert alice_client.get("/insight/effectiveness.csv").status_code == 200
     assert alice_client.get("/insight/nothing.csv").status_code == 404

@@ -4,8 +4,10 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
+from dunning.charges import Charges
 from dunning.models import Channel
 from dunning.policies import ensure_default_policies
+from dunning.reckoning import Line, Reckoning
 from reminders.keywords import (
     KEYWORDS,
     DocLine,
@@ -15,6 +17,8 @@ from reminders.keywords import (
     unknown_keywords,
 )
 from reminders.models import Template
+
+CHARGES = Charges(interest=Decimal("2.40"), indemnity=Decimal("40.00"))
 
 
 def ctx(language="fr", customer="ANYWAY SARL", **kwargs):
@@ -37,8 +41,12 @@ def ctx(language="fr", customer="ANYWAY SARL", **kwargs):
                 last_reminder_date=date(2026, 3, 3),
             )
         ],
-        indemnity=Decimal("40"),
-        interest=Decimal("2.40"),
+        reckoning=Reckoning(
+            date(2026, 3, 10),
+            "EUR",
+            (Line("F-5", date(2026, 2, 28), "EUR", Decimal("1200.00"), CHARGES),),
+            claims_charges=True,
+        ),
     )
     fields.update(kwargs)
     return KeywordContext(**fields)

@@ -138,7 +138,7 @@ def test_the_printed_letter_keeps_its_lines_apart(late_invoice, company):
     for line in ("DRATEY Daisy", "3 rue de Paris", "35000 Rennes", "1 place du Marché"):
         assert line in lines
     assert any(line.startswith("Référence à indiquer : RF") for line in lines)
-    assert any(line.startswith("Montant : 720,00") for line in lines)
+    assert any(line.startswith("Montant : 762,40") for line in lines)  # 720 + 2,40 + 40
 
 
 def test_a_letter_reads_in_its_preview_and_its_proof_as_it_prints(late_invoice, company):

@@ -23,7 +23,9 @@ def test_a_customers_documents_go_in_one_reminder_at_the_most_overdue_level(late
     assert [d.number for d in msg.documents] == ["OLD", "NEW"]
     assert (msg.level.rank, msg.channel) == (3, Channel.FIRM_EMAIL)  # Relance 2: firm e-mail
     assert msg.subject.startswith("Relance : impayé de")
-    assert "indemnité forfaitaire de 40 €" in msg.body_text
+    # the level claims charges: 40 € per invoice in the breakdown (art. D441-5 C. com.)
+    assert "Indemnité forfaitaire pour frais de recouvrement : 40,00\xa0€" in msg.body_text
+    assert msg.body_text.count("Indemnité forfaitaire pour frais de recouvrement") == 2
     assert msg.attachments == ["facture-OLD.pdf", "facture-NEW.pdf"]
     assert preview.counts["firm_email"] == 1 and preview.counts["failed"] == 0
     # each document keeps its own level: NEW is not pushed past level 2

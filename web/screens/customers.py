@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from dunning.reckoner import customer_reckonings
 from dunning.services import record_promise
 from receivables.collation import by_name
 from receivables.models import Customer, Document, DocumentKind, DocumentState, Role, balance_of
@@ -153,6 +154,7 @@ def customer_detail(request, pk: int):
             "customer": customer,
             "as_of": as_of,
             "aging": aging(open_docs, as_of),
+            "reckonings": customer_reckonings(customer, as_of),
             "documents": docs,
             "timeline": history.timeline(company, customer=customer),
             "notes_form": NotesForm(instance=customer),

@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
-from dunning.services import charges_for, document_dunning_state
+from dunning.reckoner import reckoning_for
+from dunning.services import document_dunning_state
 from inbox.models import InboundMessage, Kind
 from reminders.models import PhoneCall, Reminder, ReminderState
 
@@ -43,8 +44,8 @@ def timeline(company, *, documents=None, customer=None) -> list[Entry]:
 
 
 def charges(document, as_of):
-    """Late-payment interest and indemnity."""
-    return charges_for(document, as_of)
+    """The document's line of its reckoning: balance, interest, indemnity and total."""
+    return reckoning_for([document], as_of).lines[0]
 
 
 def dunning_state(document, as_of):

@@ -5,6 +5,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.formats import number_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from inbox.models import Mailbox
@@ -80,6 +81,7 @@ def dashboard(request):
         "figures": figures,
         "tables": tables,
         "aging": aging,
+        "currencies": services.currency_totals(company, as_of),
         "total_open": sum(r[2] for r in aging),
         "total_overdue": sum(r[2] for r in aging[1:]),
         # a reply mailbox that is down: replies are not read, reminders are not paused
@@ -95,7 +97,10 @@ def chart_csv(request, chart: str):
     header, rows, _extra = services.table(chart, company, company.today())
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{chart}.csv"'
-    writer = csvsafe.writer(response)
+    # The reader's spreadsheet opens it as it is: « ; » and 1234,50 in French, « , » and
+    # 1234.50 in English; the byte-order mark makes Excel read UTF-8 (accents).
+    response.write("\ufeff")
+    writer = csvsafe.writer(response, get_language() or "fr")
     writer.writerow(header)
     writer.writerows(rows)
     return response

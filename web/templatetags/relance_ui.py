@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import get_language, to_locale
 
+from reminders.keywords import fmt_date
+
 register = template.Library()
 
 
@@ -37,6 +39,24 @@ def percent(value) -> str:
     if value in (None, ""):
         return ""
     return format_decimal(Decimal(value), format="0.#", locale=_locale()) + " %"
+
+
+@register.filter
+def fulldate(value) -> str:
+    """3 décembre 2026, « 1er décembre 2026 » for the first of the month (3 December 2026)."""
+    if not value:
+        return ""
+    if isinstance(value, datetime):
+        value = _local(value).date()
+    return fmt_date(value, (get_language() or "fr")[:2])
+
+
+@register.filter
+def percent2(value) -> str:
+    """A rate as the law states it: 12,15 %."""
+    if value in (None, ""):
+        return ""
+    return format_decimal(Decimal(value), format="0.00#", locale=_locale()) + " %"
 
 
 def _local(moment: datetime) -> datetime:

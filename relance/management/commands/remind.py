@@ -12,6 +12,7 @@ from relance.clitools import (
     add_company_argument,
     clip,
     iso_date,
+    money,
     positive_int,
     resolve_company,
     table,
@@ -107,7 +108,8 @@ class Command(BaseCommand):
         title = "Would go out" if dry_run else "Going out"
         self.stdout.write(f"{title}: {len(result.messages)} reminder(s) as of {result.as_of}")
         if result.messages:
-            self.stdout.write(table([_message_row(m) for m in result.messages], HEADERS))
+            rows = [_message_row(m) for m in result.messages]
+            self.stdout.write(table(rows, HEADERS, right={len(HEADERS) - 1}))
         if result.failures:
             self.stdout.write("")
             self.stdout.write(
@@ -153,7 +155,7 @@ class Command(BaseCommand):
         self.stdout.write(json.dumps(body, default=str, ensure_ascii=False, indent=1))
 
 
-HEADERS = ["Customer", "Documents", "Level", "Channel", "To", "Subject"]
+HEADERS = ["Customer", "Documents", "Level", "Channel", "To", "Subject", "Claimed"]
 STATES = ["queued", "sending", "sent", "failed", "cancelled", "needs_review"]
 
 
@@ -165,4 +167,12 @@ def _message_row(m) -> list[str]:
         m.channel,
         clip(", ".join(str(r) for r in (m.recipient or [])), 32),
         clip(m.subject, 50),
+        _claimed(m),
     ]
+
+
+def _claimed(m) -> str:
+    """The total the message claims (its reckoning: what its payment code asks for)."""
+    if m.reckoning is None:
+        return ""
+    return f"{money(m.reckoning.total, m.language)} {m.reckoning.currency}"

@@ -5,6 +5,7 @@ import json
 from django.core.management.base import BaseCommand
 
 from printing import csvsafe
+from printing.amounts import json_amount
 from receivables.worklist import worklist, worklist_totals
 from relance.clitools import (
     BadArguments,
@@ -43,6 +44,7 @@ TABLE = ["Id", "N°", "Date", "Echéance", "Retard", "Mode pmt", "Client", "Nom,
          "Nature", "Montant", "Réglé", "Solde", "%Rgl", "Niveau", "À faire", "Rappels",
          "Dernier rappel"]  # fmt: skip
 MONEY = {"Montant", "Réglé", "Solde"}
+JSON_MONEY = ("amount", "paid", "balance")
 
 
 class Command(BaseCommand):
@@ -67,6 +69,12 @@ class Command(BaseCommand):
             "--order", default="-days_late", help="column, '-' for descending (default -days_late)"
         )
         parser.add_argument("--format", choices=["table", "csv", "json"], default="table")
+        parser.add_argument(
+            "--csv-language",
+            choices=["fr", "en"],
+            help="CSV for a spreadsheet in this language: fr « ; » and 1234,50; en « , » and "
+            "1234.50 (default: plain comma-separated for scripts)",
+        )
         parser.add_argument("--limit", type=positive_int, help="at most this many rows")
 
     def handle(self, *args, **opts):
@@ -88,15 +96,35 @@ class Command(BaseCommand):
         totals = worklist_totals(qs)
         if opts["limit"]:
             qs = qs[: opts["limit"]]
+        self.csv_language = opts["csv_language"]
         getattr(self, "_" + opts["format"])(qs, totals, company, as_of)
 
     def _json(self, qs, totals, company, as_of):
-        rows = [{key: get(d) for key, _h, get in COLUMNS} for d in qs.iterator(chunk_size=2000)]
-        body = {"company": company.name, "as_of": as_of, "totals": totals, "items": rows}
+        """Amounts as strings with the currency's digits ("725.10"), never the stray
+        digits of a SQL sum; totals per currency."""
+        rows = []
+        for d in qs.iterator(chunk_size=2000):
+            row = {key: get(d) for key, _h, get in COLUMNS}
+            row["currency"] = d.currency
+            for key in JSON_MONEY:
+                row[key] = json_amount(row[key], d.currency)
+            row["percent_paid"] = f"{row['percent_paid']:.1f}"
+            rows.append(row)
+        by_currency = [
+            {**t, **{k: json_amount(t[k], t["currency"]) for k in JSON_MONEY}}
+            for t in totals["by_currency"]
+        ]
+        sums = {k: json_amount(totals[k], company.currency) for k in JSON_MONEY}
+        body = {
+            "company": company.name,
+            "as_of": as_of,
+            "totals": {"count": totals["count"], **sums, "by_currency": by_currency},
+            "items": rows,
+        }
         self.stdout.write(json.dumps(body, default=str, ensure_ascii=False, indent=1))
 
     def _csv(self, qs, totals, company, as_of):
-        writer = csvsafe.writer(self.stdout)
+        writer = csvsafe.writer(self.stdout, self.csv_language)
         writer.writerow([key for key, _h, _g in COLUMNS])
         for d in qs.iterator(chunk_size=2000):
             writer.writerow([get(d) for _k, _h, get in COLUMNS])
@@ -115,13 +143,16 @@ class Command(BaseCommand):
                     value = f"{value:g}" if value else ""
                 row.append(clip("" if value is None else value, 24))
             rows.append(row)
-        sums = [""] * len(TABLE)
-        sums[0] = "Somme"
-        sums[TABLE.index("Montant")] = money(totals["amount"], lang)
-        sums[TABLE.index("Réglé")] = money(totals["paid"], lang)
-        sums[TABLE.index("Solde")] = money(totals["balance"], lang)
+        several = len(totals["by_currency"]) > 1
+        for t in totals["by_currency"] or [totals]:  # never added across currencies
+            sums = [""] * len(TABLE)
+            sums[0] = f"Somme {t['currency']}" if several else "Somme"
+            sums[TABLE.index("Montant")] = money(t["amount"], lang)
+            sums[TABLE.index("Réglé")] = money(t["paid"], lang)
+            sums[TABLE.index("Solde")] = money(t["balance"], lang)
+            rows.append(sums)
         right = {TABLE.index(h) for h in ("Id", "Retard", "Montant", "Réglé", "Solde", "%Rgl")}
-        self.stdout.write(table(rows + [sums], TABLE, right))
+        self.stdout.write(table(rows, TABLE, right))
         self.stdout.write(
             f"{totals['count']} document(s) — {company.name}, {as_of:%d/%m/%Y}",
             ending="\n",

@@ -1,0 +1,144 @@
+"""The reckoning of documents from the database: the creditor's rule and the base rates,
+read once per kind of customer and per series, handed to the pure `reckoning.reckon`.
+
+A batch of thousands of reminders asks the same questions again and again: one
+`Reckoner` per company and day answers each once. The e-mail, the letter, the payment
+block, the customer file, the API and the CLI all go through `Reckoner.reckon`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+
+from receivables.models import Document, DocumentKind, DocumentState
+
+from . import charges as ch
+from .models import Channel, LateChargeRule, ReferenceRate
+from .policies import policy_for
+from .reckoning import Basis, Item, Reckoning, reckon
+
+EU_MEMBERS = set(
+    "AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE".split()
+)
+
+
+def charge_rule_for(document: Document) -> LateChargeRule | None:
+    """The rule of the creditor's country for B2B or B2C; EU directive as B2B fallback."""
+    return _rule(document.company.country, document.customer.is_business)
+
+
+def _rule(country: str, business: bool) -> LateChargeRule | None:
+    rules = {r.jurisdiction: r for r in LateChargeRule.objects.filter(business=business)}
+    if country in rules:
+        return rules[country]
+    if business and country in EU_MEMBERS:
+        return rules.get("EU")
+    return None
+
+
+def formal_notice_date(document: Document) -> date | None:
+    """Date of the formal notice: the last letter level of the policy, once sent (the
+    notice is the last level, so the last reminder date is its date)."""
+    policy = policy_for(document)
+    if policy is None:
+        return None
+    notice = policy.levels.filter(channel=Channel.LETTER).order_by("-rank").first()
+    if notice is None or document.dunning_level < notice.rank:
+        return None
+    return document.last_reminder_date
+
+
+def chargeable(document: Document) -> bool:
+    return document.kind == DocumentKind.INVOICE and document.state == DocumentState.OPEN
+
+
+class Reckoner:
+    """Reckonings on `as_of` for one company's documents, rules and rates cached."""
+
+    def __init__(self, as_of: date):
+        self.as_of = as_of
+        self._rules: dict[tuple, LateChargeRule | None] = {}
+        self._rates: dict[str, list] = {}
+
+    def rule(self, document: Document) -> LateChargeRule | None:
+        key = (document.company.country, document.customer.is_business)
+        if key not in self._rules:
+            self._rules[key] = _rule(*key)
+        return self._rules[key]
+
+    def rates(self, rule: LateChargeRule) -> list[tuple[date, Decimal]]:
+        if not rule.rate_series:  # a fixed rate: the margin alone
+            return [(date.min, Decimal("0"))]
+        if rule.rate_series not in self._rates:
+            self._rates[rule.rate_series] = list(
+                ReferenceRate.objects.filter(series=rule.rate_series).values_list("date", "rate")
+            )
+        return self._rates[rule.rate_series]
+
+    def reckon(self, documents: Iterable[Document], claims_charges: bool = True) -> Reckoning:
+        """The reckoning of `documents` (one customer's, one currency) on `as_of`."""
+        docs = list(documents)
+        rule = self.rule(docs[0]) if docs and claims_charges else None
+        items = [self._item(d, rule) for d in docs]
+        data = basis = None
+        if rule is not None:
+            data = ch.ChargeRule(
+                margin_points=rule.margin_points,
+                interest_from=rule.interest_from,
+                indemnity_bands=tuple((Decimal(a), Decimal(b)) for a, b in rule.indemnity_bands),
+                currency=rule.currency,
+            )
+            basis = Basis(rule.name, rule.reference, rule.margin_points, rule.interest_from)
+        return reckon(
+            items,
+            self.as_of,
+            rule=data,
+            rates=self.rates(rule) if rule is not None else (),
+            claims_charges=claims_charges,
+            basis=basis,
+            currency=docs[0].currency if docs else None,
+        )
+
+    def _item(self, doc: Document, rule: LateChargeRule | None) -> Item:
+        notice = None
+        if rule is not None and rule.interest_from == "formal_notice" and chargeable(doc):
+            notice = formal_notice_date(doc)
+        return Item(
+            number=doc.number,
+            due_date=doc.due_date,
+            balance=doc.balance,
+            currency=doc.currency,
+            chargeable=chargeable(doc),
+            notice_date=notice,
+        )
+
+    def charges(self, document: Document) -> ch.Charges:
+        """One invoice's interest and indemnity (zero for anything else)."""
+        return self.reckon([document]).lines[0].charges
+
+
+def reckoning_for(documents: Iterable[Document], as_of: date, claims_charges: bool = True):
+    return Reckoner(as_of).reckon(documents, claims_charges)
+
+
+def customer_reckonings(customer, as_of: date) -> list[Reckoning]:
+    """The customer's overdue open invoices with the charges the law allows on `as_of`,
+    one reckoning per currency (amounts in two currencies are never added up)."""
+    docs = (
+        Document.objects.filter(
+            customer=customer,
+            kind=DocumentKind.INVOICE,
+            state=DocumentState.OPEN,
+            due_date__lt=as_of,
+        )
+        .select_related("company", "customer", "customer__policy")
+        .order_by("currency", "due_date", "number")
+    )
+    by_currency: dict[str, list[Document]] = {}
+    for doc in docs:
+        if doc.balance > 0:
+            by_currency.setdefault(doc.currency, []).append(doc)
+    reckoner = Reckoner(as_of)
+    return [reckoner.reckon(group) for group in by_currency.values()]
