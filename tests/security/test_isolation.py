@@ -52,6 +52,7 @@ API_RULES: dict = {
     "document_id": Document,
     "quote_id": Quote,
     "payment_id": Payment,
+    ("/api/customers/{id}/reckoning", "id"): Customer,
 }
 # Reachable without logging in (the login itself, language switch, API description).
 PUBLIC = {

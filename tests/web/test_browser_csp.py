@@ -52,7 +52,13 @@ def test_the_screens_run_under_the_policy(browser, live_server, site, no_csp_vio
     page.fill("input[name=password]", "claire-pass-1")
     page.click("button[type=submit]")
     page.wait_for_url(url + "/")
-    invoice, template = site["invoice"], Template.objects.first()
+    invoice = site["invoice"]
+    # an invoice's e-mail template: its preview is drawn on an invoice (quote ones on a quote)
+    template = (
+        Template.objects.filter(level__policy__kind="invoice", channel="email", language="fr")
+        .order_by("level__rank", "pk")
+        .first()
+    )
     screens = [
         ("/relance/", "ANYWAY SARL"),
         ("/factures/", "ANYWAY SARL"),
