@@ -132,6 +132,8 @@ def test_attachments_are_stored_once_by_content_and_too_big_ones_are_only_listed
     client.force_login(bob)
     got = client.get(reverse("reply_file", args=[a.pk]))
     assert b"".join(got.streaming_content).startswith(b"%PDF")
+    assert got["Content-Type"] == "application/octet-stream"
+    assert got["Content-Disposition"].startswith("attachment")
     settings.RELANCE_INBOX_MAX_ATTACHMENT_BYTES = 10
     big = record(box, 1, 12, raw.replace(b"<a@anyway.example>", b"<c@anyway.example>"))
     kept = big.files.get()

@@ -89,7 +89,14 @@ def reply_file(request, pk: int):
     att = get_object_or_404(InboundAttachment, pk=pk, message__company=company)
     if not att.file:
         raise Http404
-    return FileResponse(att.file.open("rb"), as_attachment=True, filename=att.filename)
+    # A stranger's file: downloaded, never typed from its name (an .html or .svg would
+    # otherwise be served as a page of ours).
+    return FileResponse(
+        att.file.open("rb"),
+        as_attachment=True,
+        filename=att.filename,
+        content_type="application/octet-stream",
+    )
 
 
 class MailboxForm(forms.ModelForm):
