@@ -317,7 +317,7 @@ def _pay_some(company: Company, reminded: list[Invoice], day: date, today: date,
     paid in full a few days later (before the next week's scan), so the dashboard's
     effectiveness, DSO and aging read as a real company's would."""
     payments = []
-    for doc in reminded:
+    for doc in sorted(reminded, key=lambda d: d.number):  # same draws on every database
         paid_on = day + timedelta(days=rng.randint(1, 6))
         if rng.random() >= PAID_AFTER.get(doc.pending_level, 0) or paid_on >= today:
             continue
