@@ -13,8 +13,10 @@ The rules, in the order they are applied:
   reminder (a late first reminder does not bring the second one the same day);
 - catch-up, not exact-day: "due on or before as_of", so a missed day is made up and a
   second run the same day changes nothing;
-- stop conditions (first one wins): customer blocked, a reply of the customer waiting
-  for a person (inbox), document disputed or blocked,
+- stop conditions (first one wins): the e-invoicing platform rejected the invoice
+  (lifecycle status 213), customer blocked, a reply of the customer waiting for a person
+  (inbox), the buyer refused or disputes it on the platform (210, 207), or suspended it
+  (208: a pause until a later status), document disputed or blocked,
   direct debit (policy option), promise to pay in the future, balance below the level
   minimum, unallocated credit of the customer covering the balance. The holds with an
   end date (blocked until, promise) resume on that date: it becomes the next action date.
@@ -28,6 +30,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from receivables.models import StopReason
+from receivables.models.document import LIFECYCLE_DISPUTE, LIFECYCLE_PAUSE, LIFECYCLE_REJECTED
 
 DIRECT_DEBIT = "direct_debit"
 DUNNABLE_STATES = {"invoice": ("open",), "quote": ("open", "expired")}
@@ -77,6 +80,7 @@ class Facts:
     customer_no_reminders: bool = False
     customer_blocked_until: date | None = None
     customer_awaiting_reply: bool = False
+    lifecycle_status: str = ""
     unallocated_credit: Decimal = Decimal("0")
 
 
@@ -115,6 +119,8 @@ def stop_of(facts: Facts, policy: PolicyRules, level: LevelRule, as_of: date) ->
     """(reason, temporary): the first stop condition that holds on `as_of`, if any.
 
     A temporary stop ends on a known date (blocked until, promise date)."""
+    if facts.lifecycle_status in LIFECYCLE_REJECTED:
+        return StopReason.REJECTED, False
     cbu = facts.customer_blocked_until
     if cbu is not None and as_of < cbu:
         return StopReason.CUSTOMER_BLOCKED, True
@@ -122,6 +128,10 @@ def stop_of(facts: Facts, policy: PolicyRules, level: LevelRule, as_of: date) ->
         return StopReason.CUSTOMER_BLOCKED, False
     if facts.customer_awaiting_reply:
         return StopReason.REPLY, False
+    if facts.lifecycle_status in LIFECYCLE_DISPUTE:
+        return StopReason.DISPUTED, False
+    if facts.lifecycle_status in LIFECYCLE_PAUSE:
+        return StopReason.SUSPENDED, False
     dbu = facts.blocked_until
     if dbu is not None and as_of < dbu:
         return (StopReason.DISPUTED if facts.disputed else StopReason.BLOCKED), True

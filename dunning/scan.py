@@ -35,6 +35,7 @@ from django.utils.timezone import now as django_now
 
 from receivables.models import Company
 from receivables.models.company import today_in
+from receivables.models.document import LIFECYCLE_DISPUTE, LIFECYCLE_PAUSE, LIFECYCLE_REJECTED
 
 from .rules import DIRECT_DEBIT, DUNNABLE_STATES
 
@@ -226,12 +227,19 @@ class ScanSQL:
             "d.blocked_until",
             "c.blocked_until",
         )
+
         # The same order as dunning.rules.stop_of; "temporary" holds end on a date.
+        def lifecycle(codes) -> str:
+            return f"d.lifecycle_status IN ({', '.join(repr(c) for c in codes)})"
+
         conditions = [
             ("s.done = 1", "'done'", 0),
+            (lifecycle(LIFECYCLE_REJECTED), "'rejected'", 0),
             (f"c.blocked_until > {d}", "'customer_blocked'", 1),
             ("c.no_reminders AND c.blocked_until IS NULL", "'customer_blocked'", 0),
             ("c.awaiting_reply", "'reply'", 0),
+            (lifecycle(LIFECYCLE_DISPUTE), "'disputed'", 0),
+            (lifecycle(LIFECYCLE_PAUSE), "'suspended'", 0),
             (
                 f"d.blocked_until > {d}",
                 "CASE WHEN d.disputed THEN 'disputed' ELSE 'blocked' END",

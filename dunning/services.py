@@ -58,6 +58,7 @@ def facts_of(document: Document) -> Facts:
         customer_no_reminders=customer.no_reminders,
         customer_blocked_until=customer.blocked_until,
         customer_awaiting_reply=customer.awaiting_reply,
+        lifecycle_status=document.lifecycle_status,
         unallocated_credit=unallocated_credit(customer.pk),
     )
 

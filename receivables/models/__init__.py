@@ -5,11 +5,13 @@ from .document import (
     DocumentKind,
     DocumentState,
     Invoice,
+    LifecycleStatus,
     Quote,
     StopReason,
     balance_of,
 )
 from .import_mapping import ImportMapping
+from .lifecycle import LifecycleEvent
 from .payment import Allocation, Payment
 
 __all__ = [
@@ -21,6 +23,8 @@ __all__ = [
     "DocumentState",
     "ImportMapping",
     "Invoice",
+    "LifecycleEvent",
+    "LifecycleStatus",
     "Membership",
     "Payment",
     "PaymentMethod",

@@ -39,6 +39,49 @@ class StopReason(models.TextChoices):
     BELOW_MINIMUM = "below_minimum", _("solde sous le minimum du niveau")
     CREDIT = "credit", _("crédit non affecté du client couvrant le solde")
     REPLY = "reply", _("réponse à traiter")
+    REJECTED = "rejected", _("rejetée par la plateforme")
+    SUSPENDED = "suspended", _("suspendue par le client (plateforme)")
+
+
+class LifecycleStatus(models.TextChoices):
+    """The statuses French e-invoicing platforms return for an issued invoice (reform of
+    September 2026). Codes and names: the DGFiP « Dossier de spécifications externes de
+    la facturation électronique » (v3), lifecycle statuses of the invoice (§ 2.8 of the
+    general document), as in the AFNOR XP Z12-012 standard; carried in UN/CEFACT CDAR
+    D22B messages (`receivables/imports/cdar.py`). 200–203, 213 and 221 are set by the
+    platforms; the others by the buyer (or the seller, for 211/212)."""
+
+    DEPOSITED = "200", _("Déposée")
+    ISSUED = "201", _("Émise par la plateforme")
+    RECEIVED = "202", _("Reçue par la plateforme")
+    AVAILABLE = "203", _("Mise à disposition")
+    IN_HAND = "204", _("Prise en charge")
+    APPROVED = "205", _("Approuvée")
+    PARTLY_APPROVED = "206", _("Approuvée partiellement")
+    DISPUTED = "207", _("En litige")
+    SUSPENDED = "208", _("Suspendue")
+    COMPLETED = "209", _("Complétée")
+    REFUSED = "210", _("Refusée")
+    PAYMENT_SENT = "211", _("Paiement transmis")
+    COLLECTED = "212", _("Encaissée")
+    REJECTED = "213", _("Rejetée")
+    REVIEWED = "214", _("Visée")
+    CANCELLED = "220", _("Annulée")
+    ROUTING_ERROR = "221", _("Erreur de routage")
+    DIRECT_PAYMENT = "224", _("Demande de paiement direct")
+    FACTORED = "225", _("Affacturée")
+    FACTORED_CONFIDENTIAL = "226", _("Affacturée confidentiel")
+    PAYER_CHANGED = "227", _("Changement de compte à payer")
+    NOT_FACTORED = "228", _("Non affacturée")
+
+
+# What a document's latest lifecycle status does to its reminders (dunning/rules.py and
+# its SQL twin dunning/scan.py): the buyer refused or disputes it → dispute stop; the
+# buyer suspended it (waiting for a missing piece) → pause until a later status; the
+# platform rejected it (it was never validly issued) → never reminded.
+LIFECYCLE_DISPUTE = (LifecycleStatus.DISPUTED.value, LifecycleStatus.REFUSED.value)
+LIFECYCLE_PAUSE = (LifecycleStatus.SUSPENDED.value,)
+LIFECYCLE_REJECTED = (LifecycleStatus.REJECTED.value,)
 
 
 class DocumentKind(models.TextChoices):
@@ -130,6 +173,18 @@ class Document(CompanyScoped):
         help_text=_("Pourquoi la pièce n'est pas relancée (tenu à jour par le scan quotidien)."),
     )
     removed_from_worklist = models.BooleanField(default=False, editable=False)
+    # The latest e-invoicing lifecycle status the platform returned (receivables/lifecycle.py).
+    lifecycle_status = models.CharField(
+        _("statut plateforme"),
+        max_length=3,
+        choices=LifecycleStatus.choices,
+        blank=True,
+        default="",
+        editable=False,
+    )
+    lifecycle_date = models.DateField(
+        _("statut plateforme du"), null=True, blank=True, editable=False
+    )
 
     objects = DocumentQuerySet.as_manager()
 

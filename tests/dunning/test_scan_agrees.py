@@ -41,6 +41,7 @@ document_st = st.fixed_dictionaries(
         "blocked_until": maybe_day,
         "promise": maybe_day,
         "pending": st.none() | st.integers(1, 5),
+        "lifecycle": st.sampled_from(["", "", "", "205", "207", "208", "210", "212", "213"]),
     }
 )
 levels_st = st.lists(
@@ -106,6 +107,7 @@ def test_the_scan_sets_what_the_rules_decide(
                     promise_date=d["promise"],
                     pending_level=d["pending"],
                     to_remind=d["pending"] is not None,
+                    lifecycle_status=d["lifecycle"],
                 )  # fmt: skip
             )
         scan(company, as_of)
@@ -123,6 +125,7 @@ def test_the_scan_sets_what_the_rules_decide(
                 customer_no_reminders=c["no_reminders"],
                 customer_blocked_until=c["blocked_until"],
                 customer_awaiting_reply=c["awaiting_reply"],
+                lifecycle_status=doc.lifecycle_status,
                 unallocated_credit=c["credit"] or D("0"),
             )  # fmt: skip
             expected = evaluate(facts, policy_rules(policy), as_of)
