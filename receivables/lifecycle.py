@@ -24,8 +24,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from .coerce import BadValue
-from .imports.values import parse_amount, parse_date
+from .coerce import BadValue, to_date, to_money
 from .models import Company, Document, DocumentKind, LifecycleEvent, LifecycleStatus, Payment
 from .normalize import norm
 from .upsert import ItemError, UpsertError, upsert_payments
@@ -121,15 +120,15 @@ def _plan(item, index: int, invoices: dict, errors: Errors) -> _Plan | None:
     except BadValue as exc:
         errors.add(index, "status", exc)
     try:
-        raw = item.get("date")
-        day = raw if isinstance(raw, date) else parse_date(raw) if raw else None
-        if day is None:
+        if item.get("date") in (None, ""):
             errors.add(index, "date", _("date du statut manquante"))
+        else:
+            day = to_date(item["date"])
     except BadValue as exc:
         errors.add(index, "date", exc)
     try:
         if item.get("amount") not in (None, ""):
-            amount = parse_amount(item["amount"])
+            amount = to_money(item["amount"])
             if amount <= 0:
                 errors.add(index, "amount", _("le montant encaissé doit être positif"))
     except BadValue as exc:

@@ -1,4 +1,5 @@
-"""Import one file (CSV, XLSX, Factur-X PDF, CII/UBL XML) all-or-nothing."""
+"""Import one file (CSV, XLSX, Factur-X PDF, CII/UBL XML, CDAR lifecycle messages)
+all-or-nothing."""
 
 import dataclasses
 import time
@@ -10,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from .. import upsert
 from ..models import Company
+from .cdar import import_cdar, is_cdar
 from .columns import CUSTOMERS, INVOICES, PAYMENTS, QUOTES
 from .einvoice import import_einvoice
 from .errors import ImportRejected, ImportResult, RowError
@@ -70,7 +72,9 @@ def import_file(
     """
     started = time.monotonic()
     fmt = file_format(data, filename)
-    if fmt in ("pdf", "xml"):
+    if fmt == "xml" and is_cdar(data):
+        result = import_cdar(company, data, filename, dry_run=dry_run)
+    elif fmt in ("pdf", "xml"):
         result = import_einvoice(company, data, filename, fmt, today=today, dry_run=dry_run)
     elif fmt == "xls":
         raise ImportRejected(
