@@ -11,14 +11,14 @@ from ninja import NinjaAPI
 
 from . import errors
 from .auth import TokenAuth
-from .routes import batches, calls, data, dunning, me, reckoning, reminders, worklist
+from .routes import batches, calls, data, dunning, lifecycle, me, reckoning, reminders, worklist
 
 api = NinjaAPI(
     title="Relance API",
     version="1",
     description=(
         "Relance's REST API: push customers, invoices, quotes and payments from your "
-        "invoicing tool, run the daily scan, read the worklist, preview and send reminder "
+        "invoicing tool and the e-invoicing lifecycle statuses of your invoices, run the daily scan, read the worklist, preview and send reminder "
         "batches, log phone calls. Authenticate with `Authorization: Bearer <token>` "
         "(create one with `relance api-token USER` or in the admin). Every error has the "
         'body `{"error": code, "message": text, "details": [...]}`.'
@@ -31,6 +31,7 @@ api = NinjaAPI(
 errors.install(api)
 api.add_router("", me.router)
 api.add_router("", data.router)
+api.add_router("", lifecycle.router)
 api.add_router("", worklist.router)
 api.add_router("", dunning.router)
 api.add_router("", batches.router)

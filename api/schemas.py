@@ -155,6 +155,35 @@ QuoteBatch = batch_of(QuoteIn)
 PaymentBatch = batch_of(PaymentIn)
 
 
+class LifecycleIn(Schema):
+    """One e-invoicing lifecycle status of an invoice (DGFiP external specifications v3,
+    AFNOR XP Z12-012): what a CDAR message carries, as JSON."""
+
+    number: Code = Field(description="The invoice's number (BT-1).")
+    status: str = Field(
+        min_length=1,
+        max_length=40,
+        description="Code 200–228 (212, or VRBL:FR:212) or its name (Encaissée, Refusée…).",
+    )
+    date: Day = Field(description="Date of the status.")
+    amount: PositiveMoney | None = Field(None, description="212 Encaissée: amount collected.")
+    currency: str | None = Field(None, min_length=3, max_length=3)
+    reason_code: str | None = Field(None, max_length=20)
+    reason: str | None = Field(None, max_length=500)
+    message_id: str | None = Field(None, max_length=200)
+
+
+LifecycleBatch = batch_of(LifecycleIn)
+
+
+class LifecycleOut(Schema):
+    created: int = Field(description="Statuses recorded.")
+    unchanged: int = Field(description="Statuses already known (same invoice, code, date).")
+    payments_created: int = Field(description="Payments recorded for 212 Encaissée.")
+    rejected: list[str] = Field(description="Invoices the platform rejected (213).")
+    warnings: list[str]
+
+
 class UpsertOut(Schema):
     created: int
     updated: int

@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from .coerce import BadValue, to_date, to_money
 from .models import Company, Document, DocumentKind, LifecycleEvent, LifecycleStatus, Payment
 from .normalize import norm
-from .upsert import ItemError, UpsertError, upsert_payments
+from .upsert import ItemError, UpsertError, UpsertResult, upsert_payments
 from .upsert.batch import Errors, check_keys, run
 
 FIELDS = {"number", "status", "date", "amount", "currency", "reason_code", "reason",
@@ -48,17 +48,10 @@ ENGLISH = {  # the names of the English translations of the specification
 
 
 @dataclass
-class StatusResult:
-    created: int = 0
-    unchanged: int = 0
-    payments_created: int = 0
+class StatusResult(UpsertResult):
     changed_numbers: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     rejected: list[str] = field(default_factory=list)  # invoices the platform rejected
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.created)
 
 
 def status_code(value) -> str:

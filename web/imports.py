@@ -20,6 +20,7 @@ KIND_LABELS = {
     "invoices": _("Factures et avoirs"),
     "quotes": _("Devis"),
     "payments": _("Règlements"),
+    "lifecycle": _("Statuts de facturation électronique (cycle de vie)"),
 }
 
 

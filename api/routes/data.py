@@ -44,7 +44,7 @@ def _run(request, function, items: list, rename: dict | None = None, scan=False)
             [{"index": e.index, "field": e.field, "message": e.reason} for e in exc.errors],
         ) from exc
     if scan and (result.created or result.updated):
-        _queue_refresh(company)
+        queue_scan(company)
     return UpsertOut(
         created=result.created,
         updated=result.updated,
@@ -53,7 +53,7 @@ def _run(request, function, items: list, rename: dict | None = None, scan=False)
     )
 
 
-def _queue_refresh(company) -> None:
+def queue_scan(company) -> None:
     """A batch committed: the company's worklist is brought up to date on a worker."""
     try:
         queue_refresh(company)

@@ -173,15 +173,16 @@ def import_cdar(
 def lifecycle_result(outcome, filename: str, rows: int) -> ImportResult:
     """An import's report for statuses: counts, payments, and what the collector must know."""
     result = ImportResult(filename=filename, kind="lifecycle", rows=rows)
-    result.created, result.unchanged = outcome.created, outcome.unchanged
-    result.payments_created = outcome.payments_created
-    result.warnings = list(outcome.warnings)
-    result.warnings += [
-        _(
-            "Facture %(n)s rejetée par la plateforme (statut 213) : elle ne sera pas relancée ; "
-            "corrigez-la et déposez-la de nouveau."
-        )
-        % {"n": n}  # fmt: skip
-        for n in outcome.rejected
-    ]
+    result.add(outcome)
+    result.warnings = lifecycle_warnings(outcome)
     return result
+
+
+def lifecycle_warnings(outcome) -> list[str]:
+    """What the collector must know after statuses were applied (none for other kinds)."""
+    warnings = list(getattr(outcome, "warnings", []))
+    rejected = _(
+        "Facture %(n)s rejetée par la plateforme (statut 213) : elle ne sera pas relancée ; "
+        "corrigez-la et déposez-la de nouveau."
+    )
+    return warnings + [rejected % {"n": n} for n in getattr(outcome, "rejected", [])]

@@ -4,7 +4,8 @@ words go here). Matched to a file's headers, any case or accent, by headers.py."
 from ..normalize import norm
 
 CUSTOMERS, INVOICES, QUOTES, PAYMENTS = "customers", "invoices", "quotes", "payments"
-KINDS = (CUSTOMERS, INVOICES, QUOTES, PAYMENTS)
+LIFECYCLE = "lifecycle"  # e-invoicing statuses of our invoices (receivables/lifecycle.py)
+KINDS = (CUSTOMERS, INVOICES, QUOTES, PAYMENTS, LIFECYCLE)
 KIND_WORDS = {
     CUSTOMERS: ["customers", "customer", "clients", "client"],
     INVOICES: ["invoices", "invoice", "factures", "facture", "avoirs"],
@@ -18,6 +19,7 @@ KIND_WORDS = {
         "paiement",
         "encaissements",
     ],
+    LIFECYCLE: ["lifecycle", "statuts", "cdv", "cycle"],
 }
 
 _CUSTOMER_DETAILS = {
@@ -314,6 +316,33 @@ COLUMNS: dict[str, dict[str, list[str]]] = {
         ],
     },
 }
+COLUMNS[LIFECYCLE] = {
+    "number": [
+        "facture",
+        "n° facture",
+        "numéro facture",
+        "numéro de facture",
+        "invoice",
+        "invoice number",
+        "numéro",
+        "number",
+    ],
+    "status": [
+        "statut",
+        "code statut",
+        "statut cycle de vie",
+        "statut plateforme",
+        "status",
+        "status code",
+        "lifecycle status",
+    ],
+    "date": ["date", "date statut", "date du statut", "status date"],
+    "amount": ["montant encaissé", "montant", "amount", "amount collected", "collected amount"],
+    "currency": ["devise", "currency"],
+    "reason_code": ["code motif", "reason code"],
+    "reason": ["motif", "reason", "commentaire", "comment"],
+    "message_id": ["identifiant message", "id message", "message id"],
+}
 # Derived in Relance (never typed in): accepted and ignored without a warning.
 DERIVED = {
     norm(h)
@@ -348,6 +377,13 @@ REQUIRED = {
         ("reference", "external_id"),
         ("customer.code", "customer.name", "invoice"),
     ],
+    LIFECYCLE: [("number",), ("status",), ("date",)],
 }
 # The column of the row's key, to name a line and to spot a totals line.
-KEY_COLUMN = {CUSTOMERS: "code", INVOICES: "number", QUOTES: "number", PAYMENTS: "reference"}
+KEY_COLUMN = {
+    CUSTOMERS: "code",
+    INVOICES: "number",
+    QUOTES: "number",
+    PAYMENTS: "reference",
+    LIFECYCLE: "number",
+}

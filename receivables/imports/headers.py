@@ -9,6 +9,7 @@ from .columns import (
     DERIVED,
     INVOICES,
     KIND_WORDS,
+    LIFECYCLE,
     PAYMENTS,
     QUOTES,
     REQUIRED,
@@ -72,12 +73,24 @@ _PAYMENT_MARKERS = {
         "facture réglée",
     ]
 }
+_LIFECYCLE_MARKERS = {
+    norm(h)
+    for h in [
+        "code statut",
+        "statut cycle de vie",
+        "statut plateforme",
+        "status code",
+        "lifecycle status",
+    ]  # fmt: skip
+}
 _AMOUNT_MARKERS = {norm(h) for h in COLUMNS[INVOICES]["amount"]}
 
 
 def detect_kind(headers: list[str], filename: str = "") -> str | None:
     """The kind of a table from its headers, else from its file name; None if unsure."""
     names = {norm(h) for h in headers}
+    if names & _LIFECYCLE_MARKERS:
+        return LIFECYCLE
     if names & _QUOTE_MARKERS:
         return QUOTES
     if names & _INVOICE_MARKERS:

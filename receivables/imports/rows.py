@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from ..coerce import BadValue
 from ..normalize import DOCUMENT_KINDS, norm
-from .columns import CUSTOMERS, INVOICES, KEY_COLUMN, PAYMENTS, QUOTES
+from .columns import CUSTOMERS, INVOICES, KEY_COLUMN, LIFECYCLE, PAYMENTS, QUOTES
 from .errors import RowError
 from .mapping import BALANCE, VALUE_FIELDS, Mapping
 from .values import parse_amount, parse_date, parse_text
@@ -133,6 +133,8 @@ def _key(kind: str, item: dict):
         return ("name", norm(item["name"]), item["name"]) if item.get("name") else None
     if kind in (INVOICES, QUOTES):
         return (item.get("kind", "invoice"), item["number"]) if item.get("number") else None
+    if kind == LIFECYCLE:  # one invoice has several statuses, each once a day
+        return (item.get("number"), item.get("status"), item.get("date"))
     if item.get("external_id"):
         return ("external_id", item["external_id"])
     if item.get("reference"):

@@ -10,9 +10,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .. import upsert
+from ..lifecycle import apply_statuses
 from ..models import Company
-from .cdar import import_cdar, is_cdar
-from .columns import CUSTOMERS, INVOICES, PAYMENTS, QUOTES
+from .cdar import import_cdar, is_cdar, lifecycle_warnings
+from .columns import CUSTOMERS, INVOICES, LIFECYCLE, PAYMENTS, QUOTES
 from .einvoice import import_einvoice
 from .errors import ImportRejected, ImportResult, RowError
 from .header_row import promote_header
@@ -29,6 +30,7 @@ UPSERTS = {
     INVOICES: lambda company, items, today: upsert.upsert_invoices(company, items, today=today),
     QUOTES: lambda company, items, today: upsert.upsert_quotes(company, items, today=today),
     PAYMENTS: lambda company, items, today: upsert.upsert_payments(company, items),
+    LIFECYCLE: lambda company, items, today: apply_statuses(company, items),
 }
 
 
@@ -134,7 +136,9 @@ def _import_table(company, table, filename, how, progress, today, dry_run) -> Im
             for start in range(0, len(built.items), CHUNK_ROWS):
                 chunk = built.items[start : start + CHUNK_ROWS]
                 try:
-                    result.add(UPSERTS[kind](company, chunk, today))
+                    outcome = UPSERTS[kind](company, chunk, today)
+                    result.add(outcome)
+                    result.warnings += lifecycle_warnings(outcome)
                 except upsert.UpsertError as exc:
                     errors += [
                         _row_error(e, start, built.lines, table.headers, mapping)

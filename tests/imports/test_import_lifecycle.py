@@ -130,3 +130,33 @@ def test_a_dry_run_saves_nothing(company, invoices):
     )
     assert result.created == 1
     assert not Payment.objects.exists() and not LifecycleEvent.objects.exists()
+
+
+def test_statuses_from_a_csv_export_of_the_platform(company, invoices):
+    csv = (
+        "N° facture;Code statut;Date du statut;Montant encaissé;Motif\n"
+        "FA-2026-0009;212;04/11/2026;300,00;\n"
+        "FA-2026-0010;Refusée;20/10/2026;;Commande inconnue\n"
+        "FA-2026-0012;208;22/10/2026;;\n"
+        "FA-2026-0013;213;03/10/2026;;Destinataire inconnu\n"
+    ).encode()
+    result = import_file(company, csv, "statuts.csv", today=AS_OF)
+    assert (result.kind, result.created, result.payments_created) == ("lifecycle", 4, 1)
+    assert any("FA-2026-0013" in w for w in result.warnings)
+    docs = _state(invoices)
+    assert docs["0009"].paid_amount == D("300.00")
+    assert [docs[n].stop_reason for n in ("0010", "0012", "0013")] == [
+        "disputed", "suspended", "rejected"]  # fmt: skip
+
+
+def test_a_bad_csv_line_is_named_by_line_and_column(company, invoices):
+    csv = (
+        "N° facture;Code statut;Date du statut;Montant encaissé\n"
+        "FA-2026-0009;212;04/11/2026;\n"
+        "FA-2026-0010;Perdue;20/10/2026;\n"
+    ).encode()
+    with pytest.raises(ImportRejected) as caught:
+        import_file(company, csv, "statuts.csv", today=AS_OF)
+    assert {(e.line, e.column) for e in caught.value.errors} == {
+        (2, "Montant encaissé"), (3, "Code statut")}  # fmt: skip
+    assert not LifecycleEvent.objects.exists()
