@@ -137,6 +137,7 @@ def document_detail(request, pk: int):
             "charges": history.charges(doc, as_of),
             "dunning_state": history.dunning_state(doc, as_of),
             "stop_form": StopForm(instance=doc),
+            "lifecycle_event": doc.lifecycle_events.filter(code=doc.lifecycle_status).last(),
             "can_send": can_send(request),
         },
     )

@@ -12,7 +12,10 @@ from django.utils.translation import gettext as _
 from dunning.reckoner import reckoning_for
 from dunning.services import document_dunning_state
 from inbox.models import InboundMessage, Kind
+from receivables.models import LifecycleEvent
 from reminders.models import PhoneCall, Reminder, ReminderState
+from web.templatetags.relance_ui import LIFECYCLE_CLASS
+from web.templatetags.relance_ui import money as money_text
 
 
 @dataclass
@@ -106,7 +109,41 @@ def _entries(company, *, documents=None, customer=None) -> list[Entry]:
             body=c.note,
         )
         out.append(entry)
-    return out + _messages(company, documents=documents, customer=customer)
+    return (
+        out
+        + _messages(company, documents=documents, customer=customer)
+        + _lifecycle(company, documents=documents, customer=customer)
+    )
+
+
+def _lifecycle(company, *, documents=None, customer=None) -> list[Entry]:
+    """The e-invoicing platform's statuses of the invoices (CDAR, CSV or API)."""
+    rows = LifecycleEvent.objects.for_company(company).select_related("document", "payment")
+    if documents is not None:
+        rows = rows.filter(document__in=documents)
+    if customer is not None:
+        rows = rows.filter(document__customer=customer)
+    out = []
+    for e in rows[:200]:
+        detail = [e.document.number]
+        if e.amount is not None:
+            detail.append(_("encaissé : %(a)s") % {"a": money_text(e.amount, e.document.currency)})
+        if e.reason or e.reason_code:
+            detail.append(_("motif : %(r)s") % {"r": e.reason or e.reason_code})
+        if e.source:
+            detail.append(_("reçu par %(s)s") % {"s": e.source})
+        out.append(
+            Entry(
+                when=e.date,
+                kind="lifecycle",
+                title=_("Statut plateforme : %(c)s %(l)s")
+                % {"c": e.code, "l": e.get_code_display()},
+                detail=" · ".join(detail),
+                status=e.get_code_display(),
+                status_class=LIFECYCLE_CLASS.get(e.code, "info"),
+            )
+        )
+    return out
 
 
 MESSAGE_CLASS = {Kind.REPLY: "todo", Kind.AUTO_REPLY: "done", Kind.BOUNCE: "stop"}

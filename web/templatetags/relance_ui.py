@@ -112,3 +112,21 @@ def aria_sort(context, key: str) -> str:
     if current == "-" + key:
         return "descending"
     return "none"
+
+
+# How a lifecycle status looks: what stops reminders in red, what settles in green.
+LIFECYCLE_CLASS = {"207": "stop", "208": "stop", "210": "stop", "213": "stop", "221": "stop",
+                   "205": "done", "209": "done", "211": "done", "212": "done"}  # fmt: skip
+
+
+@register.inclusion_tag("web/_lifecycle.html")
+def lifecycle(document, detail: bool = False) -> dict:
+    """The badge of a document's latest e-invoicing lifecycle status (code, name, date)."""
+    code = getattr(document, "lifecycle_status", "")
+    return {
+        "code": code,
+        "label": document.get_lifecycle_status_display() if code else "",
+        "day": getattr(document, "lifecycle_date", None),
+        "css": LIFECYCLE_CLASS.get(code, "info"),
+        "detail": detail,
+    }
