@@ -98,6 +98,11 @@ def money(value: Decimal | None, language: str = "fr") -> str:
     return format_decimal(value or 0, format="#,##0.00", locale=language)
 
 
+def percent(value: Decimal | None, language: str = "fr") -> str:
+    """« 57,5 » in French, « 57.5 » in English; "" for nothing paid."""
+    return format_decimal(value, format="#,##0.#", locale=language) if value else ""
+
+
 def table(rows: list[list[str]], headers: list[str], right: set[int] = frozenset()) -> str:
     """A plain text table; columns in `right` are right-aligned (numbers)."""
     widths = [len(h) for h in headers]

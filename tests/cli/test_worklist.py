@@ -43,3 +43,16 @@ def test_several_companies_need_a_choice(cli, scanned, other_company, worklist_r
     assert run.code == 2 and "--company" in run.err
     assert cli("worklist", "--company", "Alice SARL", "--as-of", AS_OF).code == 0
     assert cli("worklist", "--company", str(other_company.pk)).out.count("\n") >= 2
+
+
+def test_the_percent_paid_is_written_the_company_language_s_way(cli, scanned, worklist_ready):
+    from decimal import Decimal
+
+    from receivables.models import Company, Document
+
+    Document.objects.filter(number="A-1").update(paid_amount=Decimal("414.00"))  # 57,5 %
+    line = next(x for x in cli("worklist", "--as-of", AS_OF).out.splitlines() if "A-1" in x)
+    assert " 57,5 " in line and "57.5" not in line
+    Company.objects.filter(name="Alice SARL").update(language="en")
+    line = next(x for x in cli("worklist", "--as-of", AS_OF).out.splitlines() if "A-1" in x)
+    assert " 57.5 " in line

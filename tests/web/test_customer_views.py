@@ -15,13 +15,29 @@ def test_customer_list_is_scoped(alice_client, other_invoice, seed_docs):
     assert "Other Co" not in alice_client.get("/clients/").content.decode()
 
 
+def test_two_currencies_are_never_added_on_the_customer_file_and_list(
+    alice_client, customer, make_invoice, today
+):
+    make_invoice(number="E", due_date=today - timedelta(days=10), amount=Decimal("100.00"))
+    make_invoice(
+        number="G", due_date=today - timedelta(days=10), amount=Decimal("50.00"), currency="GBP"
+    )
+    page = alice_client.get(f"/clients/{customer.pk}/").content.decode().replace("\xa0", " ")
+    card = page.split('id="aging"', 1)[1].split("</table>", 1)[0]
+    total = card.split("Total", 1)[1].split("</tr>", 1)[0]
+    assert "100,00 €" in total and "50,00 £GB" in total and "150,00" not in card
+    listing = alice_client.get("/clients/").content.decode().replace("\xa0", " ")
+    row = listing.split("ANYWAY SARL", 1)[1].split("</tr>", 1)[0]
+    assert "100,00 €" in row and "50,00 £GB" in row and "150,00" not in row
+
+
 def test_customer_file_aging_buckets(alice_client, customer, make_invoice, today):
     make_invoice(number="A", due_date=today - timedelta(days=10), amount=Decimal("10"))
     make_invoice(number="B", due_date=today - timedelta(days=45), amount=Decimal("20"))
     make_invoice(number="C", due_date=today - timedelta(days=120), amount=Decimal("40"))
     make_invoice(number="D", due_date=today + timedelta(days=5), amount=Decimal("80"))
     response = alice_client.get(f"/clients/{customer.pk}/")
-    aging = dict(response.context["aging"])
+    aging = {label: dict(values)["EUR"] for label, values in response.context["aging"]["rows"]}
     assert aging["Non échu"] == Decimal("80")
     assert aging["1–30 j"] == Decimal("10")
     assert aging["31–60 j"] == Decimal("20")

@@ -34,8 +34,9 @@ BUCKETS = [
 ]
 
 
-def aging(documents, as_of: date) -> list[tuple[str, Decimal]]:
-    """Open balance by days late, one aggregate query."""
+def aging(documents, as_of: date) -> dict:
+    """Open balance by days late and by currency, one aggregate query: {"currencies":
+    [codes], "rows": [(label, [amount per currency])]}; two currencies are never added."""
     balance = balance_of()
     sums = {}
     for key, _label, low, high in BUCKETS:
@@ -48,8 +49,38 @@ def aging(documents, as_of: date) -> list[tuple[str, Decimal]]:
             cond &= Q(due_date__gte=as_of - timedelta(days=high))
         sums[key] = Coalesce(Sum(balance, filter=cond, output_field=MONEY), Value(Decimal("0")))
     sums["total"] = Coalesce(Sum(balance, output_field=MONEY), Value(Decimal("0")))
-    row = documents.order_by().aggregate(**sums)
-    return [(str(label), row[key]) for key, label, _l, _h in BUCKETS] + [(_("Total"), row["total"])]
+    found = list(documents.order_by().values("currency").annotate(**sums).order_by("currency")) or [
+        {"currency": "EUR", **dict.fromkeys(sums, Decimal("0"))}
+    ]
+    labels = [(key, str(label)) for key, label, _l, _h in BUCKETS] + [("total", _("Total"))]
+    cent = Decimal("0.01")
+    return {
+        "currencies": [r["currency"] for r in found],
+        "rows": [
+            (label, [(r["currency"], Decimal(r[key]).quantize(cent)) for r in found])
+            for key, label in labels
+        ],
+    }
+
+
+def balances_by_currency(customers) -> dict[int, list[tuple[str, Decimal]]]:
+    """Each customer's open balance per currency (one query for the page's customers)."""
+    rows = (
+        Document.objects.filter(
+            customer__in=customers, kind=DocumentKind.INVOICE, state=DocumentState.OPEN
+        )
+        .order_by()
+        .values("customer_id", "currency")
+        .annotate(balance=Sum(balance_of(), output_field=MONEY))
+        .order_by("customer_id", "currency")
+    )
+    out: dict[int, list] = {}
+    for r in rows:
+        if r["balance"]:
+            out.setdefault(r["customer_id"], []).append(
+                (r["currency"], Decimal(r["balance"]).quantize(Decimal("0.01")))
+            )
+    return out
 
 
 def _open_documents(company, customer):
@@ -93,6 +124,9 @@ def customer_list(request):
     first = by_name(field, order.startswith("-")) if field == "name" else order
     qs = qs.annotate(**_reminders_sent())
     page = Paginator(qs.order_by(first, "pk"), 50).get_page(request.GET.get("page"))
+    balances = balances_by_currency([c.pk for c in page.object_list])
+    for c in page.object_list:  # shown per currency: two currencies are never added up
+        c.balances = balances.get(c.pk) or [("", Decimal("0"))]
     return render(
         request,
         "web/customer_list.html",

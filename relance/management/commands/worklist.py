@@ -13,6 +13,7 @@ from relance.clitools import (
     clip,
     iso_date,
     money,
+    percent,
     positive_int,
     resolve_company,
     table,
@@ -140,7 +141,7 @@ class Command(BaseCommand):
                 if header in MONEY:
                     value = money(value, lang)
                 elif header == "%Rgl":
-                    value = f"{value:g}" if value else ""
+                    value = percent(value, lang)
                 row.append(clip("" if value is None else value, 24))
             rows.append(row)
         several = len(totals["by_currency"]) > 1
