@@ -50,6 +50,12 @@ class ImportResult(UpsertResult):
             setattr(self, name, getattr(self, name) + getattr(upsert, name))
 
     def summary(self) -> str:
+        if self.kind == "lifecycle":  # e-invoicing statuses (receivables/lifecycle.py)
+            return _(
+                "%(rows)s statuts : %(c)s enregistrés, %(n)s déjà connus ; "
+                "%(p)s règlements créés (212 Encaissée)"
+            ) % {"rows": self.rows, "c": self.created, "n": self.unchanged,
+                 "p": self.payments_created}  # fmt: skip
         text = _("%(rows)s lignes : %(c)s créées, %(u)s modifiées, %(n)s inchangées") % {
             "rows": self.rows,
             "c": self.created,
