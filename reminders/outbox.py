@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from receivables.models import DocumentKind, DocumentState
+from receivables.models.document import LIFECYCLE_STOPS
 
 from . import attachments as files
 from . import lease
@@ -93,9 +94,11 @@ class Link:
     disputed: bool
     amount: Decimal
     paid_amount: Decimal
+    lifecycle_status: str = ""
 
 
-LINK_FIELDS = ("kind", "state", "disputed", "amount", "paid_amount")  # of the document
+# of the document
+LINK_FIELDS = ("kind", "state", "disputed", "amount", "paid_amount", "lifecycle_status")
 
 
 @dataclass(frozen=True)
@@ -162,9 +165,10 @@ def hand_over(row: Reminder) -> bool:
 
 
 def still_owed(row: Reminder) -> bool:
-    """False when every document was paid, cancelled or disputed since the row was queued."""
+    """False when every document was paid, cancelled or disputed since the row was queued
+    (on the platform too: refused, disputed, suspended or rejected)."""
     for d in row.outbox_links:
-        if d.disputed:
+        if d.disputed or d.lifecycle_status in LIFECYCLE_STOPS:
             continue
         if d.kind == DocumentKind.QUOTE and d.state in (DocumentState.OPEN, DocumentState.EXPIRED):
             return True

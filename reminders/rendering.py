@@ -16,6 +16,7 @@ from dunning.policies import policy_for
 from dunning.reckoner import Reckoner
 from dunning.reckoning import Reckoning
 from receivables.models import Company, Customer, Document, DocumentKind, DocumentState
+from receivables.models.document import LIFECYCLE_STOPS
 from receivables.paycodes import payment_block
 
 from .attachments import pdf_filename
@@ -98,6 +99,11 @@ def document_problem(doc: Document, as_of: date) -> str:
         return _("pièce soldée")
     if doc.disputed:
         return _("pièce en litige")
+    if doc.lifecycle_status in LIFECYCLE_STOPS:  # refused, disputed, suspended, rejected
+        return _("statut plateforme %(c)s %(l)s") % {
+            "c": doc.lifecycle_status,
+            "l": doc.get_lifecycle_status_display(),
+        }
     if doc.blocked_until and doc.blocked_until >= as_of:
         return _("pièce bloquée jusqu'au %(d)s") % {"d": doc.blocked_until.strftime("%d/%m/%Y")}
     if doc.promise_date and doc.promise_date >= as_of:

@@ -57,6 +57,10 @@ class WorklistRow(Schema):
     to_remind_since: date | None
     reminder_count: int
     last_reminder_date: date | None
+    lifecycle_status: str = Field(
+        "", description="Latest e-invoicing lifecycle status (200–228), '' when none."
+    )
+    lifecycle_date: date | None = None
 
     @staticmethod
     def resolve_customer_code(obj) -> str:

@@ -82,6 +82,7 @@ class LifecycleStatus(models.TextChoices):
 LIFECYCLE_DISPUTE = (LifecycleStatus.DISPUTED.value, LifecycleStatus.REFUSED.value)
 LIFECYCLE_PAUSE = (LifecycleStatus.SUSPENDED.value,)
 LIFECYCLE_REJECTED = (LifecycleStatus.REJECTED.value,)
+LIFECYCLE_STOPS = LIFECYCLE_DISPUTE + LIFECYCLE_PAUSE + LIFECYCLE_REJECTED
 
 
 class DocumentKind(models.TextChoices):

@@ -250,3 +250,20 @@ def test_a_message_worded_under_word_first_still_lists_the_customers_other_overd
     [first] = preview_batch(company, [selected], as_of=AS_OF, word_first=1).messages
     assert "AUTRE" in full.body_text
     assert first.body_text == full.body_text
+
+
+def test_an_invoice_stopped_on_the_e_invoicing_platform_is_not_reminded_by_hand(
+    late_invoice, company
+):
+    from receivables.lifecycle import apply_statuses
+
+    rejected, refused = late_invoice(number="REJ"), late_invoice(number="REF")
+    apply_statuses(company, [
+        {"number": "REJ", "status": "213", "date": AS_OF},
+        {"number": "REF", "status": "210", "date": AS_OF},
+    ])  # fmt: skip
+    preview = preview_batch(company, [rejected, refused], as_of=AS_OF)
+    reasons = {tuple(d.number for d in m.documents): m.error for m in preview.failures}
+    assert reasons[("REJ",)] == "statut plateforme 213 Rejetée"
+    assert reasons[("REF",)] == "statut plateforme 210 Refusée"
+    assert not preview.messages

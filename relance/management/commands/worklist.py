@@ -40,6 +40,7 @@ COLUMNS = [
     ("pending_level", "À faire", lambda d: d.pending_level),
     ("reminder_count", "Rappels", lambda d: d.reminder_count),
     ("last_reminder_date", "Dernier rappel", lambda d: d.last_reminder_date),
+    ("lifecycle_status", "Statut plateforme", lambda d: d.lifecycle_status),
 ]
 TABLE = ["Id", "N°", "Date", "Echéance", "Retard", "Mode pmt", "Client", "Nom, prénom",
          "Nature", "Montant", "Réglé", "Solde", "%Rgl", "Niveau", "À faire", "Rappels",
