@@ -54,6 +54,7 @@ def test_the_worklist_shows_the_status_beside_the_number(
     assert "212 Encaissée" in row and "300,00" in row  # still reminded for its 600,00
     assert 'data-lifecycle="213"' not in shown  # a rejected invoice is not to remind
     assert 'data-lifecycle="213"' in everything  # but is shown among the open ones
+    assert "Rejetée par la plateforme" in everything  # in its « Niveau » column
 
 
 def test_the_status_reads_in_english(alice_client, company, make_invoice):

@@ -3,6 +3,7 @@
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from dunning.models import Level, Policy, PolicyKind
@@ -77,10 +78,12 @@ class LevelNames:
 
     def badge(self, document) -> tuple[str, str]:
         """(text, css class) like « Relance 1 — À faire », as on the seed's invoice."""
-        if document.disputed:
-            return _("En litige"), "stop"
+        if document.disputed or document.stop_reason == StopReason.DISPUTED:
+            return _("En litige"), "stop"  # by a person, or refused/disputed on the platform
         if document.stop_reason == StopReason.REPLY:  # the inbox paused it
             return _("Réponse à traiter"), "stop"
+        if document.stop_reason in (StopReason.REJECTED, StopReason.SUSPENDED):
+            return capfirst(StopReason(document.stop_reason).label), "stop"
         if document.pending_level:
             return _("%(level)s — À faire") % {
                 "level": self.name(document, document.pending_level)
