@@ -21,7 +21,9 @@ invoice up to its balance (the rest stays as the customer's unallocated credit).
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cache
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from .coerce import BadValue, to_date, to_money
@@ -33,9 +35,6 @@ from .upsert.batch import Errors, check_keys, run
 FIELDS = {"number", "status", "date", "amount", "currency", "reason_code", "reason",
           "message_id", "source"}  # fmt: skip
 COLLECTED = LifecycleStatus.COLLECTED.value
-_BY_WORD = {norm(label): code for code, label in LifecycleStatus.choices} | {
-    norm(str(label)): code for code, label in LifecycleStatus.choices
-}
 ENGLISH = {  # the names of the English translations of the specification
     "submitted": "200", "deposited": "200", "issued": "201", "received": "202",
     "made available": "203", "in hand": "204", "approved": "205",
@@ -62,13 +61,20 @@ def status_code(value) -> str:
     if code in LifecycleStatus.values:
         return code
     word = norm(text)
-    found = _BY_WORD.get(word) or ENGLISH.get(word)
+    found = _french_words().get(word) or ENGLISH.get(word)
     if found:
         return found
     raise BadValue(
         _("statut inconnu « %(v)s » (codes 200 à 228 du cycle de vie, ex. 212 Encaissée)")
         % {"v": text[:40]}
     )
+
+
+@cache
+def _french_words() -> dict[str, str]:
+    """« Encaissée » → 212: the names of the specification, whatever the active language."""
+    with translation.override("fr"):
+        return {norm(str(label)): code for code, label in LifecycleStatus.choices}
 
 
 @dataclass

@@ -160,3 +160,13 @@ def test_a_bad_csv_line_is_named_by_line_and_column(company, invoices):
     assert {(e.line, e.column) for e in caught.value.errors} == {
         (2, "Montant encaissé"), (3, "Code statut")}  # fmt: skip
     assert not LifecycleEvent.objects.exists()
+
+
+def test_a_status_is_read_by_code_or_by_name_whatever_the_language():
+    from django.utils import translation
+
+    from receivables.lifecycle import status_code
+
+    with translation.override("en"):
+        assert [status_code(v) for v in ("Encaissée", "refusée", "Payment received",
+                                         "VRBL:FR:213", 207)] == ["212", "210", "212", "213", "207"]  # fmt: skip
