@@ -8,6 +8,12 @@ PostgreSQL: a dedicated database (relance_bench_scan, created when missing, or
 The data is reused when the database already holds N invoices (--rebuild forces).
 Three runs are timed: the first scan of fresh data (most rows change), the same day
 again (nothing changes), and the next day (a day's worth of new levels).
+
+Each figure is also a ratio to a floor measured in the same run, on the same freshly
+vacuumed table: a bare UPDATE writing the scan's five columns of every invoice, with
+nothing computed (issue 22). On a shared machine wall time mostly measures the
+neighbours: beside it are the CPU seconds of the database server process (PostgreSQL
+on this host: /proc of pg_backend_pid; SQLite: this process) and the load average.
 """
 
 from __future__ import annotations
@@ -143,19 +149,80 @@ def build(n: int, seed: int = 7) -> None:
                 cur.executemany(sql, batch)
 
 
-def timed(label: str, n: int, as_of: date) -> None:
+def cpu_seconds() -> float:
+    """CPU (user + system) of whoever runs the SQL: the PostgreSQL backend of this
+    connection when the server runs on this host, else this process (SQLite)."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("SELECT pg_backend_pid()")
+            pid = cur.fetchone()[0]
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the server runs elsewhere
+            return float("nan")
+        return sum(int(f) for f in fields[11:13]) / os.sysconf("SC_CLK_TCK")
+    return time.process_time()
+
+
+def measure(fn) -> tuple[float, float, object]:
+    cpu = cpu_seconds()
+    start = time.perf_counter()
+    value = fn()
+    return time.perf_counter() - start, cpu_seconds() - cpu, value
+
+
+def load() -> str:
+    return "load " + " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def vacuum() -> None:
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("VACUUM ANALYZE receivables_document")
+
+
+def floor(n: int) -> tuple[float, float]:
+    """A bare UPDATE of the scan's five columns on every invoice (values unchanged,
+    nothing computed): what writing the rows costs at least. Vacuumed afterwards so the
+    first scan finds the table as this UPDATE did."""
+    from django.db import connection
+
+    def bare():
+        with connection.cursor() as cur:
+            cur.execute(
+                "UPDATE receivables_document SET pending_level = pending_level,"
+                " to_remind = to_remind, to_remind_since = to_remind_since,"
+                " next_action_date = next_action_date, stop_reason = stop_reason"
+                " WHERE kind = 'invoice'"
+            )
+            return cur.rowcount
+
+    wall, cpu, rows = measure(bare)
+    vacuum()
+    print(
+        f"{'floor: bare UPDATE':<28} {wall:7.2f} s wall {cpu:7.2f} s server CPU  "
+        f"{rows:>9,} rows  {load()}"
+    )
+    return wall, cpu
+
+
+def timed(label: str, n: int, as_of: date, base: tuple[float, float]) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     from dunning.scan import scan
 
     with CaptureQueriesContext(connection) as ctx:
-        start = time.perf_counter()
-        result = scan(None, as_of, report=False)
-        seconds = time.perf_counter() - start
+        seconds, cpu, result = measure(lambda: scan(None, as_of, report=False))
     print(
-        f"{label:<28} {seconds:7.2f} s  {n / seconds:>10,.0f} invoices/s  "
-        f"{len(ctx.captured_queries):>2} SQL statements  {result.changed:>9,} changed"
+        f"{label:<28} {seconds:7.2f} s wall {cpu:7.2f} s server CPU  "
+        f"{result.changed:>9,} changed  ×{seconds / base[0]:.2f} wall ×{cpu / base[1]:.2f} CPU"
+        f" of the floor  {n / seconds:>9,.0f} invoices/s  "
+        f"{len(ctx.captured_queries):>2} SQL  {load()}"
     )
 
 
@@ -181,15 +248,12 @@ def main() -> None:
         print(f"built {n:,} open invoices in {time.perf_counter() - start:.1f} s")
     Document.objects.update(pending_level=None, to_remind=False, to_remind_since=None,
                             next_action_date=None, stop_reason="")  # fmt: skip
-    if args.database == "postgres":
-        from django.db import connection
-
-        with connection.cursor() as cur:
-            cur.execute("VACUUM ANALYZE receivables_document")
+    vacuum()
     print(f"{args.database}, {n:,} open invoices, as of {AS_OF}")
-    timed("first scan (fresh data)", n, AS_OF)
-    timed("same day again", n, AS_OF)
-    timed("next day", n, AS_OF + timedelta(days=1))
+    base = floor(n)
+    timed("first scan (fresh data)", n, AS_OF, base)
+    timed("same day again", n, AS_OF, base)
+    timed("next day", n, AS_OF + timedelta(days=1), base)
     pending = Document.objects.filter(to_remind=True).count()
     print(f"{pending:,} invoices to remind after the next-day scan")
 

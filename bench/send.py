@@ -9,6 +9,12 @@ default, as the product runs them) wording each e-mail, storing its PDF as proof
 an aiosmtpd server in another process.
 Each invoice has its own PDF (distinct bytes), read once per document. Uses a fresh
 SQLite file in a temporary folder unless DATABASE_URL is set (that database is made anew).
+
+Each figure is also a ratio to a floor measured in the same run (issue 22), with the
+load average beside it: for e-mails, the SMTP server's own CPU time per message (our
+sender's CPU per message divided by it; the PostgreSQL server's CPU is not counted);
+for letters, WeasyPrint alone rendering the same HTML, in parts of the same size, in
+this process (our letters per CPU-second as a fraction of its).
 """
 
 import argparse
@@ -230,6 +236,13 @@ def main() -> None:
                 f"SMTP server {smtp_cpu:.1f} s -> "
                 f"{sent / cpu:.0f} messages per CPU-second of the sender"
             )
+            if sent:
+                print(
+                    f"e-mails vs floor: sender {cpu / sent * 1000:.2f} ms CPU per message, "
+                    f"SMTP server {smtp_cpu / sent * 1000:.2f} ms -> "
+                    f"x{cpu / smtp_cpu if smtp_cpu else float('nan'):.1f} the SMTP server's CPU"
+                    f"  {load()}"
+                )
             if sent != args.emails or count.value != args.emails:
                 print("MISMATCH: some messages were not delivered exactly once")
 
@@ -247,7 +260,45 @@ def main() -> None:
             cpu = cpu_seconds(me) - c0
             print(f"letters end to end: {args.letters / (t2 - t0):.1f} letters/s (wall clock)")
             print(f"letters CPU: {cpu:.1f} s -> {args.letters / cpu:.1f} letters per CPU-second")
+            floor_cpu = weasyprint_alone(batch)
+            print(
+                f"letters floor: WeasyPrint alone, same HTML, {args.letters / floor_cpu:.1f} "
+                f"letters per CPU-second -> ours is {floor_cpu / cpu:.2f} of it  {load()}"
+            )
     server.terminate()
+
+
+def load() -> str:
+    return "load " + " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def weasyprint_alone(batch) -> float:
+    """CPU seconds of WeasyPrint rendering the batch's letters, the same HTML our letter
+    channel renders, in parts of the same size, one after the other in this process:
+    no database, no parallel processes, no join."""
+    import math
+
+    from weasyprint import HTML
+
+    from channels.letter.transport import _frame, letter_html
+    from printing.pdf import part_count
+    from reminders.rendering import build_letter
+
+    company = batch.company
+    rows = batch.reminders.select_related("customer").order_by("customer__name", "pk")
+    letters = [
+        build_letter(company, r.recipient, r.subject, r.body_html, r.language,
+                     company.today(r.created_at))
+        for r in rows
+    ]  # fmt: skip
+    head, tail = _frame()
+    sections = [letter_html(letter) for letter in letters]
+    size = math.ceil(len(sections) / part_count(len(sections)))
+    htmls = [head + "".join(sections[i : i + size]) + tail for i in range(0, len(sections), size)]
+    start = time.process_time()
+    for html in htmls:
+        HTML(string=html).write_pdf()
+    return time.process_time() - start
 
 
 def _drain(batch_id: int) -> None:

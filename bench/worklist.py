@@ -7,7 +7,10 @@ BENCH_DATABASE_URL to use another). Open invoices are bulk-inserted with one
 INSERT ... SELECT generate_series per step, all "à relancer", spread over 2,000
 customers and a year of due dates; each size adds to the previous one.
 Prints, per size: the first page rendered through Django (test client, logged in),
-and the two SQL statements alone (totals, page).
+and the two SQL statements alone (totals, page); then, at the largest size, the same
+two statements for the sort on each column and for a search. Each figure is also a
+ratio to a floor measured in the same run (issue 22): a bare SELECT of a page of 50
+documents of the company by primary key; the load average is printed beside it.
 """
 
 import argparse
@@ -135,7 +138,7 @@ def main() -> None:
     from django.test import Client
 
     from receivables.models import Document
-    from receivables.worklist import worklist, worklist_totals
+    from receivables.worklist import ORDERINGS, worklist, worklist_totals
 
     call_command("migrate", verbosity=0)
     company, user = setup_company()
@@ -159,10 +162,39 @@ def main() -> None:
             worklist_totals(qs)
             list(qs[:50])
 
+        base = timed(lambda: bare_page(company), args.runs)
+        full, sql = timed(page, args.runs), timed(sql_only, args.runs)
         print(
-            f"{size:>9,} open invoices: first page with total row {timed(page, args.runs):6.1f} ms"
-            f" (SQL alone {timed(sql_only, args.runs):6.1f} ms), median of {args.runs}"
+            f"{size:>9,} open invoices: first page with total row {full:6.1f} ms"
+            f" (SQL alone {sql:6.1f} ms, ×{sql / base:.1f} of the floor: a bare SELECT of a"
+            f" page {base:.1f} ms), median of {args.runs}  {load()}"
         )
+    print(f"at {have:,}: totals + first page, SQL alone, per sort and for a search")
+    for order, search in [(o, "") for o in ORDERINGS] + [("-days_late", "Client 01234")]:
+
+        def one(order=order, search=search):
+            qs = worklist(company, as_of=company.today(), order=order, search=search)
+            worklist_totals(qs)
+            list(qs[:50])
+
+        label = f"search {search!r}" if search else f"sort {order}"
+        ms = timed(one, args.runs)
+        print(f"  {label:<28} {ms:7.1f} ms  ×{ms / base:5.1f} of the floor  {load()}")
+
+
+def bare_page(company) -> None:
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT * FROM receivables_document WHERE company_id = %s ORDER BY id LIMIT 50",
+            [company.pk],
+        )
+        cur.fetchall()
+
+
+def load() -> str:
+    return "load " + " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 if __name__ == "__main__":
