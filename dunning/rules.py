@@ -30,7 +30,7 @@ from decimal import Decimal
 from receivables.models import StopReason
 
 DIRECT_DEBIT = "direct_debit"
-DUNNABLE_STATES = {"invoice": ("open",), "quote": ("open", "expired")}
+DUNNABLE_STATES = {"invoice": ("open",), "debit_note": ("open",), "quote": ("open", "expired")}
 
 
 @dataclass(frozen=True)
