@@ -38,6 +38,7 @@ from receivables.models import (
     NumberSequence,
     VatCategory,
 )
+from receivables.totals import percent
 
 from .invoice_pdf import ensure_invoice_pdf
 from .reckoner import Reckoner
@@ -51,7 +52,7 @@ class CannotWaive(ValueError):
 
 def _interest_text(number: str, line) -> str:
     first, last = line.periods[0].start, line.periods[-1].end
-    rates = " ; ".join(f"{p.rate} %" for p in line.periods)
+    rates = " ; ".join(percent(p.rate) for p in line.periods)
     return _("Intérêts de retard, facture %(n)s, du %(a)s au %(b)s (%(d)s jours, %(r)s)") % {
         "n": number,
         "a": first.strftime("%d/%m/%Y"),
