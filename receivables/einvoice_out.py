@@ -123,6 +123,13 @@ def _lines(document: Document, totals: Totals) -> list[dict]:
     ]
 
 
+def _no_rate_when_out_of_scope(rows: list[dict], category_key: str, rate_key: str) -> None:
+    """BR-O-05 / BR-O-09: a line or VAT group outside the scope of VAT carries no rate."""
+    for row in rows:
+        if row.get(category_key) == "O":
+            row.pop(rate_key, None)
+
+
 def data_dict(document: Document, notes: list[tuple[str, str]] = ()) -> dict:
     """The EN 16931 fields of `document` (`notes`: (subject code, text) pairs)."""
     totals = totals_of(document)
@@ -173,6 +180,8 @@ def data_dict(document: Document, notes: list[tuple[str, str]] = ()) -> dict:
         if code:
             group["BT-121"] = code
         data["BG-23"].append(group)
+    _no_rate_when_out_of_scope(data["BG-25"], "BT-151", "BT-152")
+    _no_rate_when_out_of_scope(data["BG-23"], "BT-118", "BT-119")
     return {k: v for k, v in data.items() if v not in (None, "", [])}
 
 
