@@ -25,6 +25,10 @@ def test_invoice_the_charges_then_waive_them_with_a_reason(alice_client, make_in
         assert response.status_code == 302
         note = Document.objects.get(kind=DocumentKind.DEBIT_NOTE)
         assert (note.number, note.amount) == ("ND-00001", Decimal("63.16"))
+        note.to_remind = True  # as the scan puts it at its next level
+        note.save(update_fields=["to_remind"])
+        worklist = alice_client.get(reverse("worklist")).content.decode()
+        assert "ND-00001" in worklist  # reminded like an invoice, on the invoices' list
         page = alice_client.get(reverse("document_detail", args=[note.pk])).content.decode()
         assert "Pénalités facturées" in page and "FA-0008" in page
         alice_client.post(reverse("document_waive", args=[note.pk]), {"reason": ""})
