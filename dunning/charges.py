@@ -124,11 +124,15 @@ def compute_charges(
     rule: ChargeRule | None,
     rates: Sequence[tuple[date, Decimal]] = (),
     formal_notice_date: date | None = None,
+    interest_after: date | None = None,
 ) -> Charges:
-    """Interest and indemnity owed on `as_of` for an unpaid `balance` due on `due_date`."""
+    """Interest and indemnity owed on `as_of` for an unpaid `balance` due on `due_date`
+    (interest counted only after `interest_after` when given: invoiced up to that day)."""
     if rule is None or balance <= 0 or as_of <= due_date:
         return NO_CHARGES
     after = due_date if rule.interest_from == "due_date" else formal_notice_date
+    if after is not None and interest_after is not None:
+        after = max(after, interest_after)
     periods: tuple[Period, ...] = ()
     missing = None
     if after is not None:

@@ -1,10 +1,16 @@
-"""An invoice without a PDF gets one, rendered from an editable HTML template.
+"""An invoice without a PDF gets one, rendered from an editable HTML template; a debit
+note Relance issues gets the same layout.
 
 It lives with the dunning rules because the invoice states their late-payment terms.
 The template (receivables/templates/receivables/invoice_pdf.html; override it in the
-project's templates/ folder) carries the company letterhead and the mentions the law
-requires on a French invoice: payment date, late-payment penalty rate and, B2B only,
-the 40 € fixed recovery indemnity. Rates come from the dunning late-charge rules (data).
+project's templates/ folder) carries the company letterhead, HT / TVA per rate / TTC
+(receivables.totals: from the lines, else the header totals) and the mentions the law
+requires on a French invoice (art. L441-9 C. com., art. 242 nonies A ann. II CGI): SIREN,
+TVA number, payment date, discount terms, late-payment penalty rate and, B2B only, the
+40 € fixed recovery indemnity (once), and the 2026 additions: the customer's SIREN, the
+category of the operation, the delivery address when it differs, the option for VAT on
+debits. When the amounts are broken down, the PDF is a Factur-X (EN 16931) with its XML
+embedded (receivables.einvoice_out). Rates come from the late-charge rules (data).
 """
 
 import logging
@@ -18,7 +24,9 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from printing.pdf import html_to_pdf
-from receivables.models import Document
+from receivables.einvoice_out import NoBreakdown, embed, factur_x_xml
+from receivables.models import Document, DocumentKind
+from receivables.totals import totals_of
 
 from .models import ReferenceRate
 from .reckoner import charge_rule_for
@@ -83,6 +91,14 @@ def _half_year_start(day: date) -> date:
     return date(day.year, 1 if day.month <= 6 else 7, 1)
 
 
+def vat_on_debits(document: Document) -> bool:
+    """« Option pour le paiement de la taxe d'après les débits »: services only."""
+    return document.company.vat_on_debits and document.operation_category in (
+        "services",
+        "mixed",
+    )
+
+
 def render_invoice_html(document: Document) -> str:
     company = document.company
     logo = company.logo_path
@@ -95,9 +111,54 @@ def render_invoice_html(document: Document) -> str:
                 "customer": document.customer,
                 "terms": late_payment_terms(document),
                 "mentions": other_mentions(company),
+                "totals": totals_of(document),
+                "lines": list(document.lines.all()) if document.pk else [],
+                "debit_note": document.kind == DocumentKind.DEBIT_NOTE,
+                "vat_on_debits": vat_on_debits(document),
                 "logo_url": Path(logo).as_uri() if logo else "",
             },
         )
+
+
+def xml_notes(document: Document) -> list[tuple[str, str]]:
+    """The French mentions carried as EN 16931 notes with their subject codes (UNTDID
+    4451: PMD penalties, PMT fixed indemnity, AAB discount terms)."""
+    if document.kind == DocumentKind.DEBIT_NOTE:
+        return [("AAB", "Pas d'escompte. Payable à réception.")]
+    terms = late_payment_terms(document)
+    notes = [("AAB", "Pas d'escompte pour paiement anticipé.")]
+    if terms["business"]:
+        rate = terms["rate"] if terms["rate"] is not None else None
+        notes.append(
+            (
+                "PMD",
+                f"Pénalités de retard au taux de {rate} % l'an."
+                if rate is not None
+                else f"Pénalités de retard : taux directeur de la BCE + {terms['margin']} points.",
+            )
+        )
+        if terms["indemnity"]:
+            notes.append(
+                (
+                    "PMT",
+                    f"Indemnité forfaitaire pour frais de recouvrement : {terms['indemnity']} €.",
+                )
+            )
+    else:
+        notes.append(("PMD", "Intérêts au taux légal après mise en demeure."))
+    return notes
+
+
+def render_pdf(document: Document) -> bytes:
+    """The document's PDF, a Factur-X one when its amounts are broken down."""
+    logo = document.company.logo_path
+    pdf = html_to_pdf(render_invoice_html(document), files=[logo] if logo else [])
+    if document.kind == DocumentKind.QUOTE:
+        return pdf
+    try:
+        return embed(pdf, factur_x_xml(document, xml_notes(document)))
+    except NoBreakdown:  # the file gave only the amount TTC: a plain PDF
+        return pdf
 
 
 def ensure_invoice_pdf(document: Document) -> bytes:
@@ -108,8 +169,7 @@ def ensure_invoice_pdf(document: Document) -> bytes:
                 return fh.read()
         except FileNotFoundError:
             log.warning("PDF file of %s is missing, rendering it again", document)
-    logo = document.company.logo_path
-    pdf = html_to_pdf(render_invoice_html(document), files=[logo] if logo else [])
+    pdf = render_pdf(document)
     name = f"{document.get_kind_display()}-{document.number}.pdf".replace("/", "-").replace(
         " ", "-"
     )

@@ -86,6 +86,14 @@ class Level(models.Model):
         default=False,
         help_text=_("Le message mentionne les intérêts de retard et l'indemnité forfaitaire."),
     )
+    invoices_charges = models.BooleanField(
+        _("facture les pénalités"),
+        default=False,
+        help_text=_(
+            "Une fois le message envoyé, les pénalités et l'indemnité qu'il réclame sont "
+            "facturées par une note de débit, relancée ensuite comme une facture."
+        ),
+    )
     automatic = models.BooleanField(
         _("envoi automatique"),
         default=False,

@@ -12,7 +12,16 @@ from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
-from receivables.models import Document, DocumentKind, DocumentState
+from django.db.models import Max
+
+from receivables.models import (
+    INVOICE_LIKE,
+    Charge,
+    Document,
+    DocumentKind,
+    DocumentLine,
+    DocumentState,
+)
 
 from . import charges as ch
 from .models import Channel, LateChargeRule, ReferenceRate
@@ -81,7 +90,8 @@ class Reckoner:
         """The reckoning of `documents` (one customer's, one currency) on `as_of`."""
         docs = list(documents)
         rule = self.rule(docs[0]) if docs and claims_charges else None
-        items = [self._item(d, rule) for d in docs]
+        invoiced = self._invoiced([d.pk for d in docs if chargeable(d)]) if rule else {}
+        items = [self._item(d, rule, invoiced.get(d.pk, {})) for d in docs]
         data = basis = None
         if rule is not None:
             data = ch.ChargeRule(
@@ -101,7 +111,22 @@ class Reckoner:
             currency=docs[0].currency if docs else None,
         )
 
-    def _item(self, doc: Document, rule: LateChargeRule | None) -> Item:
+    @staticmethod
+    def _invoiced(ids: list[int]) -> dict[int, dict]:
+        """Charges already on debit notes, per invoice: {charge: last day invoiced}."""
+        out: dict[int, dict] = {}
+        if not ids:
+            return out
+        rows = (
+            DocumentLine.objects.filter(source_id__in=ids)
+            .values("source_id", "charge")
+            .annotate(until=Max("charged_until"))
+        )
+        for row in rows:
+            out.setdefault(row["source_id"], {})[row["charge"]] = row["until"]
+        return out
+
+    def _item(self, doc: Document, rule: LateChargeRule | None, invoiced: dict) -> Item:
         notice = None
         if rule is not None and rule.interest_from == "formal_notice" and chargeable(doc):
             notice = formal_notice_date(doc)
@@ -112,6 +137,8 @@ class Reckoner:
             currency=doc.currency,
             chargeable=chargeable(doc),
             notice_date=notice,
+            charged_until=invoiced.get(Charge.INTEREST),
+            indemnity_invoiced=Charge.INDEMNITY in invoiced,
         )
 
     def charges(self, document: Document) -> ch.Charges:
@@ -124,12 +151,12 @@ def reckoning_for(documents: Iterable[Document], as_of: date, claims_charges: bo
 
 
 def customer_reckonings(customer, as_of: date) -> list[Reckoning]:
-    """The customer's overdue open invoices with the charges the law allows on `as_of`,
+    """The customer's overdue open invoices and debit notes with the charges the law allows on `as_of`,
     one reckoning per currency (amounts in two currencies are never added up)."""
     docs = (
         Document.objects.filter(
             customer=customer,
-            kind=DocumentKind.INVOICE,
+            kind__in=INVOICE_LIKE,
             state=DocumentState.OPEN,
             due_date__lt=as_of,
         )

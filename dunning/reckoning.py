@@ -10,14 +10,17 @@ payment block and its QR code, the customer file, the API, the CLI) reads the sa
    claims charges (the level says so); otherwise they are zero.
 3. An indemnity in another currency than the document's is not added (a £40 sum is not
    added to a euro balance): the line says so (`foreign_indemnity`).
-4. The total claimed is balance + interest + indemnity; a message claiming no charges
+4. Charges already invoiced on a debit note (waived or not) are not claimed again:
+   interest runs from the day after the last day invoiced, the indemnity is not
+   repeated; the debit note itself is a line of its own, without charges.
+5. The total claimed is balance + interest + indemnity; a message claiming no charges
    claims the balance. The payment code asks for exactly that total.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
@@ -34,6 +37,8 @@ class Item:
     currency: str = "EUR"
     chargeable: bool = True  # an open invoice (a quote or a credit note never is)
     notice_date: date | None = None  # the formal notice, for rules counting from it
+    charged_until: date | None = None  # interest already invoiced (debit note) up to
+    indemnity_invoiced: bool = False  # its indemnity is on a debit note already
 
 
 @dataclass(frozen=True)
@@ -132,8 +137,16 @@ def reckon(
         charges, foreign = NO_CHARGES, ZERO
         if claims_charges and item.chargeable and rule is not None:
             charges = compute_charges(
-                item.balance, item.due_date, as_of, rule, rates, item.notice_date
+                item.balance,
+                item.due_date,
+                as_of,
+                rule,
+                rates,
+                item.notice_date,
+                interest_after=item.charged_until,
             )
+            if item.indemnity_invoiced and charges.indemnity:
+                charges = replace(charges, indemnity=ZERO)
             if charges.indemnity and rule.currency != item.currency:
                 foreign = charges.indemnity
                 charges = Charges(

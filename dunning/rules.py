@@ -33,7 +33,7 @@ from receivables.models import StopReason
 from receivables.models.document import LIFECYCLE_DISPUTE, LIFECYCLE_PAUSE, LIFECYCLE_REJECTED
 
 DIRECT_DEBIT = "direct_debit"
-DUNNABLE_STATES = {"invoice": ("open",), "quote": ("open", "expired")}
+DUNNABLE_STATES = {"invoice": ("open",), "debit_note": ("open",), "quote": ("open", "expired")}
 
 
 @dataclass(frozen=True)

@@ -48,6 +48,8 @@ TEMP = "dunning_scan_tmp"
 FEW_CHANGES = 100_000
 BIG_WORK_MEM = "128MB"  # ~64 MB of hash table per million changed rows
 MAX_RANK = "SELECT MAX(rank) FROM dunning_level"
+# a debit note (the charges invoiced) follows the invoice procedure
+POLICY_KIND = "CASE WHEN d.kind = 'debit_note' THEN 'invoice' ELSE d.kind END"
 
 
 @dataclass(frozen=True)
@@ -279,15 +281,15 @@ class ScanSQL:
                    {reason} AS reason, {temporary} AS temporary
             FROM receivables_document d
             JOIN receivables_customer c ON c.id = d.customer_id
-            LEFT JOIN dunning_policy cp ON cp.id = c.policy_id AND cp.kind = d.kind
+            LEFT JOIN dunning_policy cp ON cp.id = c.policy_id AND cp.kind = {POLICY_KIND}
             LEFT JOIN dunning_policy dp
-                   ON dp.company_id = d.company_id AND dp.kind = d.kind AND dp.is_default = TRUE
+                   ON dp.company_id = d.company_id AND dp.kind = {POLICY_KIND} AND dp.is_default = TRUE
             LEFT JOIN ({self.steps()}) s
                    ON s.policy_id = COALESCE(cp.id, dp.id)
                   AND s.from_level = CASE WHEN d.dunning_level > ({MAX_RANK})
                                           THEN ({MAX_RANK}) ELSE d.dunning_level END
             LEFT JOIN ({credit_sql}) cr ON cr.customer_id = d.customer_id
-            WHERE d.kind IN ('invoice', 'quote'){doc_filter}
+            WHERE d.kind IN ('invoice', 'debit_note', 'quote'){doc_filter}
               AND (d.state IN ('open', 'expired') OR d.pending_level IS NOT NULL
                    OR d.to_remind = TRUE OR d.next_action_date IS NOT NULL
                    OR d.stop_reason <> ''){self.fence()}"""

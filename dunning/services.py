@@ -8,7 +8,14 @@ from decimal import Decimal
 
 from django.db.models import F, Sum
 
-from receivables.models import Document, DocumentKind, DocumentState, Payment, balance_of
+from receivables.models import (
+    INVOICE_LIKE,
+    Document,
+    DocumentKind,
+    DocumentState,
+    Payment,
+    balance_of,
+)
 
 from . import charges as ch
 from .models import Level, Policy
@@ -75,7 +82,7 @@ def record_promise(company, customer, document_ids, promise_date: date | None) -
         Document.objects.for_company(company)
         .filter(
             customer=customer,
-            kind=DocumentKind.INVOICE,
+            kind__in=INVOICE_LIKE,
             state=DocumentState.OPEN,
             pk__in=list(document_ids),
         )

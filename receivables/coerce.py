@@ -28,6 +28,21 @@ CHOICE_TABLES = {
     "method": PAYMENT_METHODS,
     "state": DOCUMENT_STATES,
     "kind": DOCUMENT_KINDS,
+    # the category of operation (2026 mention), in words or as the French CIUS code
+    "operation_category": {
+        "": "",
+        "goods": "goods",
+        "biens": "goods",
+        "livraison de biens": "goods",
+        "b1": "goods",
+        "services": "services",
+        "prestation de services": "services",
+        "prestations de services": "services",
+        "s1": "services",
+        "mixed": "mixed",
+        "mixte": "mixed",
+        "m1": "mixed",
+    },
 }
 MAX_MONEY = Decimal("999999999999.99")
 # Dates outside these years are typing slips (0001, 9999), never an invoice's date.
@@ -158,6 +173,8 @@ def coerce(model, name: str, value):
     if isinstance(field, models.BooleanField):
         return to_bool(value)
     if isinstance(field, models.DecimalField):
+        if field.null and (value is None or value == ""):
+            return None
         return to_money(value)
     if isinstance(field, models.DateField):
         if field.null and (value is None or value == ""):

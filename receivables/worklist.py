@@ -24,7 +24,15 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from .models import Company, Document, DocumentKind, DocumentState, PaymentMethod, balance_of
+from .models import (
+    INVOICE_LIKE,
+    Company,
+    Document,
+    DocumentKind,
+    DocumentState,
+    PaymentMethod,
+    balance_of,
+)
 
 PERIODS = ("week", "month", "30", "60", "90")
 KINDS = ("invoice", "quote")
@@ -128,7 +136,8 @@ def worklist(
         states = [DocumentState.OPEN, DocumentState.EXPIRED]
     else:
         states = [DocumentState.OPEN]
-    qs = Document.objects.for_company(company).filter(kind=kind, state__in=states)
+    kinds = INVOICE_LIKE if kind == DocumentKind.INVOICE else (kind,)  # debit notes too
+    qs = Document.objects.for_company(company).filter(kind__in=kinds, state__in=states)
     if not show_not_due:
         qs = qs.filter(to_remind=True)
     start, end = period_range(period, as_of)

@@ -33,7 +33,7 @@ from . import lease
 from . import outbox_sql as sql
 from .delivery import DeliveryError, Email, EmailTransport, transport_class
 from .models import Attachment, Batch, Reminder, ReminderDocument, ReminderState
-from .outcomes import close_if_done, release_documents
+from .outcomes import close_if_done, invoice_charges_claimed, release_documents
 from .rendering import EMAIL_CHANNELS
 from .wording import word_claimed
 
@@ -235,6 +235,8 @@ def record(row: Reminder, outcome: Outcome, stats: DrainStats) -> None:
             sql.documents_reminded(links, row.company.today(now))
         elif outcome.state in (ReminderState.FAILED, ReminderState.CANCELLED):
             release_documents([row.pk])
+    if outcome.state == ReminderState.SENT and row.level_id:
+        invoice_charges_claimed([row.pk], row.company.today(now))
     counter = {
         ReminderState.SENT: "sent",
         ReminderState.QUEUED: "retried",

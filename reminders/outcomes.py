@@ -6,12 +6,16 @@ release_documents    a failed or cancelled one frees their level for another try
 close_if_done        a batch with nothing left to print or send is done
 """
 
+import logging
 from datetime import date
 
+from dunning.debit_notes import invoice_charges
 from dunning.models import Channel
 
-from .models import Batch, BatchState, ReminderDocument, ReminderState
+from .models import Batch, BatchState, Reminder, ReminderDocument, ReminderState
 from .outbox_sql import documents_reminded
+
+log = logging.getLogger(__name__)
 
 
 def mark_documents_sent(reminder_ids: list[int], today: date, links=None) -> None:
@@ -23,6 +27,21 @@ def mark_documents_sent(reminder_ids: list[int], today: date, links=None) -> Non
             "level_rank", "document_id"
         )
     documents_reminded(list(links), today)
+    invoice_charges_claimed(reminder_ids, today)
+
+
+def invoice_charges_claimed(reminder_ids: list[int], today: date) -> None:
+    """A sent reminder of a level that invoices its charges issues the debit note of
+    what it claimed (dunning.debit_notes); a failure there never undoes the sending."""
+    sent = Reminder.objects.filter(
+        pk__in=reminder_ids, level__invoices_charges=True, level__claims_charges=True
+    )
+    for reminder in sent.select_related("level"):
+        documents = reminder.documents.select_related("company", "customer", "customer__policy")
+        try:
+            invoice_charges(list(documents), today, level_rank=reminder.level_rank)
+        except Exception:
+            log.exception("debit note of reminder %s not issued", reminder.pk)
 
 
 def release_documents(reminder_ids: list[int]) -> None:

@@ -15,7 +15,14 @@ from dunning.models import Channel, Level, Policy
 from dunning.policies import policy_for
 from dunning.reckoner import Reckoner
 from dunning.reckoning import Reckoning
-from receivables.models import Company, Customer, Document, DocumentKind, DocumentState
+from receivables.models import (
+    INVOICE_LIKE,
+    Company,
+    Customer,
+    Document,
+    DocumentKind,
+    DocumentState,
+)
 from receivables.models.document import LIFECYCLE_STOPS
 from receivables.paycodes import payment_block
 
@@ -209,7 +216,7 @@ class Renderer:
         # SQLite walks every open document of the company for each chunk of a batch
         for doc in Document.objects.filter(
             customer_id__in=customer_ids,
-            kind=DocumentKind.INVOICE,
+            kind__in=INVOICE_LIKE,
             state=DocumentState.OPEN,
             due_date__lt=self.as_of,
             paid_amount__lt=F("amount"),

@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from dunning.scan import scan
-from receivables.models import Company, Document
+from receivables.models import INVOICE_LIKE, Company, Document, DocumentKind
 
 from .already import AlreadySending
 from .batches import create_batch
@@ -69,7 +69,8 @@ def candidate_ids(company: Company, selection: Selection) -> list[int]:
         if missing:
             raise LookupError(missing)
     else:
-        docs = docs.filter(to_remind=True, kind=selection.kind)
+        kinds = INVOICE_LIKE if selection.kind == DocumentKind.INVOICE else (selection.kind,)
+        docs = docs.filter(to_remind=True, kind__in=kinds)
     if selection.level is not None:
         docs = docs.filter(pending_level=selection.level)
     return list(docs.order_by("pk").values_list("pk", flat=True))

@@ -3,6 +3,7 @@ from django.urls import path
 from . import import_mapping, imports, views
 from .screens import (
     batches,
+    charges,
     customers,
     documents,
     files,
@@ -45,12 +46,18 @@ urlpatterns = [
     path("pieces/<int:pk>/", documents.document_detail, name="document_detail"),
     path("pieces/<int:pk>/blocage/", documents.document_stop, name="document_stop"),
     path("pieces/<int:pk>/pdf/", files.document_pdf, name="document_pdf"),
+    path("pieces/<int:pk>/abandon/", charges.document_waive, name="document_waive"),
     # Customers
     path("clients/", customers.customer_list, name="customer_list"),
     path("clients/<int:pk>/", customers.customer_detail, name="customer_detail"),
     path("clients/<int:pk>/notes/", customers.customer_notes, name="customer_notes"),
     path("clients/<int:pk>/blocage/", customers.customer_block, name="customer_block"),
     path("clients/<int:pk>/promesse/", customers.customer_promise, name="customer_promise"),
+    path(
+        "clients/<int:pk>/penalites/",
+        charges.customer_invoice_charges,
+        name="customer_invoice_charges",
+    ),
     # Settings
     path("reponses/", replies.reply_list, name="replies"),
     path("reponses/<int:pk>/", replies.reply_handle, name="reply_handle"),

@@ -12,7 +12,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from ..models import Company, Document, DocumentKind, PaymentMethod
+from ..models import Company, Document, DocumentKind, DocumentLine, PaymentMethod
 from ..upsert import UpsertError, upsert_invoices
 from .errors import ImportRejected, ImportResult, RowError
 from .limits import check_bytes
@@ -106,6 +106,11 @@ def to_item(data: dict, company: Company, filename: str) -> tuple[dict, list[str
     lines = [line.get("BT-153") for line in data.get("BG-25", []) if line.get("BT-153")]
     if lines:
         item["description"] = "; ".join(lines)[:300]
+    for bt, field in (("BT-109", "amount_excl_tax"), ("BT-110", "tax_amount")):
+        if data.get(bt) not in (None, ""):
+            item[field] = abs(parse_amount(data[bt], "."))
+    if str(data.get("BT-23", "")).upper() in ("B1", "S1", "M1"):
+        item["operation_category"] = str(data["BT-23"]).upper()
     prepaid = parse_amount(data.get("BT-113")) if data.get("BT-113") else None
     if prepaid and prepaid > 0 and not credit:
         item["paid"] = prepaid
@@ -176,7 +181,8 @@ def import_einvoice(
 ) -> ImportResult:
     xml = extract_xml(data, filename) if fmt == "pdf" else data
     check_bytes(len(xml), filename)
-    item, warnings = to_item(parse(xml, filename), company, filename)
+    parsed = parse(xml, filename)
+    item, warnings = to_item(parsed, company, filename)
     result = ImportResult(filename=filename, kind="einvoice", rows=1, warnings=warnings)
     with transaction.atomic():
         try:
@@ -185,13 +191,42 @@ def import_einvoice(
             raise ImportRejected(
                 [RowError(None, e.field, e.reason) for e in exc.errors], filename
             ) from None
-        if fmt == "pdf" and not dry_run:
-            document = Document.objects.for_company(company).get(
-                kind=item["kind"], number=item["number"]
-            )
+        if dry_run:
+            return result
+        document = Document.objects.for_company(company).get(
+            kind=item["kind"], number=item["number"]
+        )
+        store_lines(document, parsed.get("BG-25") or [])
+        if fmt == "pdf":
             if attach_pdf(document, data) and not result.created:
                 result.updated, result.unchanged = 1, 0
     return result
+
+
+def store_lines(document: Document, lines: list[dict]) -> None:
+    """The e-invoice's lines (BG-25), so the PDF we print states HT and TVA per rate:
+    replaced as a whole on each import of the same invoice."""
+    rows = []
+    for position, line in enumerate(lines, start=1):
+        net = line.get("BT-131")
+        if net in (None, ""):
+            continue
+        quantity = line.get("BT-129") or "1"
+        price = line.get("BT-146") or net
+        rows.append(
+            DocumentLine(
+                document=document,
+                position=position,
+                description=str(line.get("BT-153") or "—")[:300],
+                quantity=parse_amount(quantity, "."),
+                unit_price=parse_amount(price, "."),
+                net_amount=parse_amount(net, "."),
+                vat_category=str(line.get("BT-151") or "S")[:2],
+                vat_rate=parse_amount(line.get("BT-152") or "0", "."),
+            )
+        )
+    DocumentLine.objects.filter(document=document).delete()
+    DocumentLine.objects.bulk_create(rows)
 
 
 def attach_pdf(document: Document, pdf: bytes) -> bool:

@@ -11,7 +11,7 @@ from .errors import RowError
 from .mapping import BALANCE, VALUE_FIELDS, Mapping
 from .values import parse_amount, parse_date, parse_text
 
-AMOUNTS = {"amount", "paid", "allocated", BALANCE}
+AMOUNTS = {"amount", "paid", "allocated", BALANCE, "amount_excl_tax", "tax_amount"}
 DATES = {"issue_date", "due_date", "paid_date", "date"}
 TOTAL_WORDS = {"somme", "total", "totaux", "sous total", "total general"}
 

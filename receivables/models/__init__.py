@@ -1,21 +1,30 @@
 from .company import Company, Membership, Role
 from .customer import Customer, PaymentMethod
 from .document import (
+    INVOICE_LIKE,
     Document,
     DocumentKind,
     DocumentState,
     Invoice,
     LifecycleStatus,
+    OperationCategory,
     Quote,
     StopReason,
     balance_of,
 )
 from .import_mapping import ImportMapping
 from .lifecycle import LifecycleEvent
+from .lines import Charge, DocumentLine, NumberSequence, VatCategory
 from .payment import Allocation, Payment
 
 __all__ = [
     "Allocation",
+    "Charge",
+    "DocumentLine",
+    "INVOICE_LIKE",
+    "NumberSequence",
+    "OperationCategory",
+    "VatCategory",
     "Company",
     "Customer",
     "Document",

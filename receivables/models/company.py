@@ -48,6 +48,14 @@ class Company(models.Model):
             "marqués « envoi automatique »."
         ),
     )
+    vat_on_debits = models.BooleanField(
+        _("TVA d'après les débits"),
+        default=False,
+        help_text=_(
+            "Option pour le paiement de la taxe d'après les débits : imprimée sur les "
+            "factures de prestations de services."
+        ),
+    )
     # set by each scan (dunning.scan): /healthz and /metrics tell when cron stopped
     last_scan_at = models.DateTimeField(_("dernier scan"), null=True, blank=True, editable=False)
     last_scan_seconds = models.FloatField(_("durée du dernier scan (s)"), null=True, editable=False)

@@ -3,6 +3,7 @@ import re
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ..validators import validate_siren, validate_vat
 from .base import CompanyScoped
 
 
@@ -30,6 +31,16 @@ class Customer(CompanyScoped):
     city = models.CharField(_("ville"), max_length=100, blank=True)
     country = models.CharField(_("pays"), max_length=2, default="FR")
     language = models.CharField(_("langue"), max_length=5, default="fr")
+    siren = models.CharField(
+        "SIREN",
+        max_length=9,
+        blank=True,
+        validators=[validate_siren],
+        help_text=_("Mention obligatoire des factures entre professionnels à partir de 2026."),
+    )
+    vat_number = models.CharField(
+        _("TVA intracommunautaire"), max_length=20, blank=True, validators=[validate_vat]
+    )
     is_business = models.BooleanField(
         _("professionnel (B2B)"),
         default=True,

@@ -89,6 +89,22 @@ class DocumentKind(models.TextChoices):
     INVOICE = "invoice", _("facture")
     CREDIT_NOTE = "credit_note", _("avoir")
     QUOTE = "quote", _("devis")
+    DEBIT_NOTE = "debit_note", _("note de débit")
+
+
+# Kinds the engine reminds with the invoice procedure: a debit note (the charges
+# invoiced) is reminded like an invoice.
+INVOICE_LIKE = (DocumentKind.INVOICE, DocumentKind.DEBIT_NOTE)
+
+
+class OperationCategory(models.TextChoices):
+    """Catégorie de l'opération, a mention of French invoices from 2026 (art. 242 nonies A
+    annexe II CGI as amended for e-invoicing)."""
+
+    UNSPECIFIED = "", _("—")
+    GOODS = "goods", _("livraison de biens")
+    SERVICES = "services", _("prestation de services")
+    MIXED = "mixed", _("livraison de biens et prestation de services")
 
 
 class DocumentState(models.TextChoices):
@@ -124,6 +140,19 @@ class Document(CompanyScoped):
     )
     description = models.CharField(_("nature"), max_length=300, blank=True)
     amount = money_field(_("montant TTC"))
+    # Header totals when the file gives them (the lines, when imported, give them too).
+    amount_excl_tax = money_field(_("montant HT"), null=True, blank=True)
+    tax_amount = money_field(_("montant TVA"), null=True, blank=True)
+    operation_category = models.CharField(
+        _("catégorie de l'opération"),
+        max_length=10,
+        choices=OperationCategory.choices,
+        blank=True,
+        default="",
+    )
+    delivery_address = models.TextField(
+        _("adresse de livraison"), blank=True, help_text=_("Si elle diffère de celle du client.")
+    )
     currency = models.CharField(_("devise"), max_length=3, default="EUR")
     state = models.CharField(
         _("état"), max_length=10, choices=DocumentState.choices, default=DocumentState.OPEN
@@ -189,6 +218,10 @@ class Document(CompanyScoped):
     lifecycle_date = models.DateField(
         _("statut plateforme du"), null=True, blank=True, editable=False
     )
+    # A debit note a collector waived: cancelled, its number kept (no gap), and why.
+    waived_reason = models.CharField(_("motif de l'abandon"), max_length=300, blank=True)
+    waived_at = models.DateTimeField(_("abandonnée le"), null=True, blank=True)
+    waived_by = models.CharField(_("abandonnée par"), max_length=150, blank=True)
 
     objects = DocumentQuerySet.as_manager()
 

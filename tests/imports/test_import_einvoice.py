@@ -1,11 +1,13 @@
 """Factur-X round trip: CII XML generated with the factur-x library, embedded into a PDF
 rendered by printing.pdf.html_to_pdf, then imported."""
 
+import io
 from datetime import date
 from decimal import Decimal
 
 import facturx
 import pytest
+from pypdf import PdfReader
 
 from printing.pdf import html_to_pdf
 from receivables.imports import ImportRejected, import_file
@@ -121,3 +123,39 @@ def test_a_supplier_invoice_is_refused(company):
 def test_a_plain_pdf_is_refused(company):
     with pytest.raises(ImportRejected, match="Factur-X"):
         import_file(company, html_to_pdf("<p>pas de XML</p>"), "scan.pdf")
+
+
+def test_the_lines_and_header_totals_are_kept_and_printed_ht_tva_ttc(company, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    from dunning.invoice_pdf import ensure_invoice_pdf
+
+    import_file(company, _cii(**{"BT-23": "S1"}), "f.xml")
+    doc = Document.objects.get()
+    assert (doc.amount_excl_tax, doc.tax_amount, doc.amount) == (
+        Decimal("100.00"), Decimal("20.00"), Decimal("120.00"),
+    )  # fmt: skip
+    assert doc.operation_category == "services"
+    line = doc.lines.get()
+    assert (line.description, line.net_amount, line.vat_rate) == (
+        "Pommes de terre Bintje", Decimal("100.00"), Decimal("20.00"),
+    )  # fmt: skip
+    import_file(company, _cii(**{"BT-23": "S1"}), "f.xml")  # again: still one line
+    assert doc.lines.count() == 1
+    pdf = ensure_invoice_pdf(doc)
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).split())
+    text = text.replace("\u202f", " ").replace("\xa0", " ")
+    assert "Pommes de terre Bintje" in text and "Total HT 100,00 EUR" in text
+    assert "Total TVA 20,00 EUR" in text and "Total TTC 120,00 EUR" in text
+    _name, xml = facturx.get_xml_from_pdf(pdf, check_xsd=True)
+    assert facturx.xml_check_xsd(xml, flavor="factur-x", level="en16931")
+
+
+def test_a_csv_with_ht_and_tva_columns_keeps_the_header_totals(company):
+    csv = (
+        "Numéro;Client;Date;Échéance;Montant HT;TVA;Montant TTC\n"
+        "F-1;ANYWAY SARL;01/01/2026;31/01/2026;1 000,00;200,00;1 200,00\n"
+        "F-2;ANYWAY SARL;01/01/2026;31/01/2026;;;50,00\n"
+    ).encode()
+    import_file(company, csv, "factures.csv")
+    got = {d.number: (d.amount_excl_tax, d.tax_amount) for d in Document.objects.all()}
+    assert got == {"F-1": (Decimal("1000.00"), Decimal("200.00")), "F-2": (None, None)}

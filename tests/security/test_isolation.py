@@ -37,6 +37,8 @@ RULES: dict[str, dict] = {
     "customer_notes": {"pk": Customer},
     "customer_block": {"pk": Customer},
     "customer_promise": {"pk": Customer},
+    "customer_invoice_charges": {"pk": Customer},
+    "document_waive": {"pk": Invoice},
     "settings_user": {"pk": Membership},
     # a scan's task result: Charlie's own is refused in tests/onboarding (404)
     "import_refresh": {"task_id": "0e6f1c1e-0000-4000-8000-000000000000"},

@@ -16,7 +16,15 @@ from django.views.decorators.http import require_POST
 from dunning.reckoner import customer_reckonings
 from dunning.services import record_promise
 from receivables.collation import by_name
-from receivables.models import Customer, Document, DocumentKind, DocumentState, Role, balance_of
+from receivables.models import (
+    INVOICE_LIKE,
+    Customer,
+    Document,
+    DocumentKind,
+    DocumentState,
+    Role,
+    balance_of,
+)
 from reminders.models import Reminder, ReminderState
 from web.company import company_of, require_role
 
@@ -86,7 +94,7 @@ def balances_by_currency(customers) -> dict[int, list[tuple[str, Decimal]]]:
 def _open_documents(company, customer):
     return Document.objects.for_company(company).filter(
         customer=customer,
-        kind=DocumentKind.INVOICE,
+        kind__in=INVOICE_LIKE,
         state=DocumentState.OPEN,
     )
 

@@ -5,6 +5,7 @@ charges and dunning state."""
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
@@ -12,9 +13,9 @@ from django.utils.translation import gettext as _
 from dunning.reckoner import reckoning_for
 from dunning.services import document_dunning_state
 from inbox.models import InboundMessage, Kind
-from receivables.models import LifecycleEvent
+from receivables.models import Document, DocumentKind, LifecycleEvent
 from reminders.models import PhoneCall, Reminder, ReminderState
-from web.templatetags.relance_ui import LIFECYCLE_CLASS
+from web.templatetags.relance_ui import LIFECYCLE_CLASS, money
 from web.templatetags.relance_ui import money as money_text
 
 
@@ -113,6 +114,7 @@ def _entries(company, *, documents=None, customer=None) -> list[Entry]:
         out
         + _messages(company, documents=documents, customer=customer)
         + _lifecycle(company, documents=documents, customer=customer)
+        + _debit_notes(company, documents=documents, customer=customer)
     )
 
 
@@ -143,6 +145,44 @@ def _lifecycle(company, *, documents=None, customer=None) -> list[Entry]:
                 status_class=LIFECYCLE_CLASS.get(e.code, "info"),
             )
         )
+    return out
+
+
+def _debit_notes(company, *, documents=None, customer=None) -> list[Entry]:
+    """Charges invoiced: each debit note issued, and its waiver with the reason."""
+    notes = Document.objects.for_company(company).filter(kind=DocumentKind.DEBIT_NOTE)
+    if documents is not None:
+        ids = [d.pk for d in documents]
+        notes = notes.filter(Q(pk__in=ids) | Q(lines__source_id__in=ids)).distinct()
+    if customer is not None:
+        notes = notes.filter(customer=customer)
+    out = []
+    for note in notes.prefetch_related("lines__source")[:200]:
+        sources = sorted({line.source.number for line in note.lines.all() if line.source})
+        url = reverse("document_detail", args=[note.pk])
+        out.append(
+            Entry(
+                when=note.issue_date,
+                kind="note",
+                title=_("Note de débit %(n)s émise : %(a)s")
+                % {"n": note.number, "a": money(note.amount, note.currency)},
+                detail=_("Pénalités des factures %(f)s") % {"f": ", ".join(sources)},
+                url=url,
+            )
+        )
+        if note.waived_at:
+            out.append(
+                Entry(
+                    when=note.waived_at,
+                    kind="note",
+                    title=_("Note de débit %(n)s abandonnée") % {"n": note.number},
+                    detail=_("Motif : %(r)s") % {"r": note.waived_reason}
+                    + (" · " + _("par %(u)s") % {"u": note.waived_by} if note.waived_by else ""),
+                    status=_("abandonnée"),
+                    status_class="stop",
+                    url=url,
+                )
+            )
     return out
 
 

@@ -103,6 +103,7 @@ LevelFormSet = inlineformset_factory(
         "channel",
         "min_balance",
         "claims_charges",
+        "invoices_charges",
         "automatic",
     ],
     localized_fields=["min_balance"],  # « 0,00 » in French, as every amount on screen
