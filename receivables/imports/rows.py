@@ -22,6 +22,7 @@ class Items:
     lines: list[int] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     skipped_totals: int = 0
+    repeated: int = 0  # rows repeating a document already read, value for value
 
 
 def _reader(name: str, options: Mapping | None):
@@ -100,17 +101,21 @@ def build_items(
         item = _to_item(kind, values, signed)
         key = _key(kind, item)
         if key is not None and key in seen:
+            first_line, first_item = seen[key]
+            if not bad and item == first_item:
+                out.repeated += 1  # one row per invoice line (Xero): the same document
+                continue
             column = headers[key_col] if key_col is not None else ""
             out.errors.append(
                 RowError(
                     line,
                     column,
-                    _("« %(k)s » figure déjà ligne %(l)s") % {"k": key[-1], "l": seen[key]},
+                    _("« %(k)s » figure déjà ligne %(l)s") % {"k": key[-1], "l": first_line},
                 )
             )
             continue
         if key is not None:
-            seen[key] = line
+            seen[key] = (line, item)
         if not bad:
             out.items.append(item)
             out.lines.append(line)

@@ -90,7 +90,7 @@ def import_file(
 
 def _import_table(company, table, filename, how, progress, today, dry_run) -> ImportResult:
     table, titles = promote_header(table)
-    layout = choose(company, table.headers, filename, **how)
+    layout = choose(company, table.headers, filename, header_line=table.header_line, **how)
     kind, mapping, ignored, header_errors = (
         layout.mapping.kind,
         layout.positions,
@@ -100,7 +100,9 @@ def _import_table(company, table, filename, how, progress, today, dry_run) -> Im
     if header_errors:
         if ignored:
             header_errors.append(_("colonnes non reconnues : %(c)s") % {"c": ", ".join(ignored)})
-        raise ImportRejected([RowError(1, "", e) for e in header_errors], filename, mappable=True)
+        raise ImportRejected(
+            [RowError(table.header_line, "", e) for e in header_errors], filename, mappable=True
+        )
     if not table.rows:
         raise ImportRejected(
             [RowError(None, "", _("le fichier ne contient aucune ligne de données"))], filename
@@ -123,6 +125,11 @@ def _import_table(company, table, filename, how, progress, today, dry_run) -> Im
     if built.skipped_totals:
         result.warnings.append(
             _("%(n)s ligne(s) de total ignorée(s).") % {"n": built.skipped_totals}
+        )
+    if built.repeated:
+        result.warnings.append(
+            _("%(n)s ligne(s) répétant une pièce déjà lue (une ligne par article) lue(s) une fois.")
+            % {"n": built.repeated}
         )
     errors = list(built.errors)
     try:

@@ -18,6 +18,7 @@ class Table:
     headers: list[str]
     rows: list[tuple[int, list]]  # (line in the file, cells)
     warnings: list[str] = field(default_factory=list)
+    header_line: int = 1  # the header's line in the file (blank lines above it counted)
 
 
 def decode(data: bytes, filename: str) -> tuple[str, str]:
@@ -74,7 +75,7 @@ def read_csv(data: bytes, filename: str) -> Table:
     if first is None:
         raise ImportRejected([RowError(None, "", _("le fichier est vide"))], filename)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(first))
-    headers, rows, last_line, budget = None, [], 0, Budget(filename)
+    headers, rows, last_line, budget, header_line = None, [], 0, Budget(filename), 1
     try:
         for cells in reader:
             line, last_line = last_line + 1, reader.line_num
@@ -83,14 +84,14 @@ def read_csv(data: bytes, filename: str) -> Table:
             if blank:
                 continue
             if headers is None:
-                headers = [c.strip() for c in cells]
+                headers, header_line = [c.strip() for c in cells], line
             else:
                 rows.append((line, cells))
     except csv.Error as exc:
         raise ImportRejected([RowError(reader.line_num, "", str(exc))], filename) from None
     if headers is None:  # e.g. only quoted blanks: no header line to read
         raise ImportRejected([RowError(None, "", _("le fichier est vide"))], filename)
-    table = Table(headers, rows)
+    table = Table(headers, rows, header_line=header_line)
     if encoding == "Windows-1252":
         table.warnings.append(_("Fichier lu en Windows-1252 (pas en UTF-8)."))
     return table
@@ -108,7 +109,7 @@ def read_xlsx(data: bytes, filename: str) -> Table:
             [RowError(None, "", _("classeur illisible : %(e)s") % {"e": exc})], filename
         ) from None
     try:
-        headers, rows = _first_sheet(book, filename)
+        headers, rows, header_line = _first_sheet(book, filename)
     except ImportRejected:
         raise
     except Exception as exc:  # the sheet's XML is parsed while reading: damage shows here
@@ -119,16 +120,16 @@ def read_xlsx(data: bytes, filename: str) -> Table:
         book.close()
     if headers is None:
         raise ImportRejected([RowError(None, "", _("le classeur est vide"))], filename)
-    table = Table(headers, rows)
+    table = Table(headers, rows, header_line=header_line)
     if len(book.worksheets) > 1:
         table.warnings.append(_("Seule la première feuille du classeur a été lue."))
     return table
 
 
-def _first_sheet(book, filename: str) -> tuple[list[str] | None, list[tuple[int, list]]]:
-    headers, rows, budget = None, [], Budget(filename)
+def _first_sheet(book, filename: str) -> tuple[list[str] | None, list[tuple[int, list]], int]:
+    headers, rows, budget, header_line = None, [], Budget(filename), 1
     if not book.worksheets:
-        return headers, rows
+        return headers, rows, header_line
     sheet = book.worksheets[0]
     sheet.reset_dimensions()  # the sheet's stated size can lie: read the rows it has
     for line, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
@@ -137,7 +138,7 @@ def _first_sheet(book, filename: str) -> tuple[list[str] | None, list[tuple[int,
         if blank:
             continue
         if headers is None:
-            headers = ["" if c is None else str(c).strip() for c in cells]
+            headers, header_line = ["" if c is None else str(c).strip() for c in cells], line
         else:
             rows.append((line, list(cells)))
-    return headers, rows
+    return headers, rows, header_line
