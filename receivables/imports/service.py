@@ -166,7 +166,9 @@ def _import_table(company, table, filename, how, progress, today, dry_run) -> Im
         )
     if read.repeated:
         result.warnings.append(
-            _("%(n)s ligne(s) répétant une pièce déjà lue (une ligne par article) lue(s) une fois.")
+            _(
+                "%(n)s ligne(s) répètent une pièce déjà lue (une ligne par article) : chaque pièce est comptée une fois."
+            )
             % {"n": read.repeated}
         )
     if read.errors or save_errors:
