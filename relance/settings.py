@@ -170,6 +170,9 @@ RELANCE_IMPORT_MAX_ROWS = int(os.environ.get("RELANCE_IMPORT_MAX_ROWS", "100000"
 RELANCE_IMPORT_MAX_CELLS = int(os.environ.get("RELANCE_IMPORT_MAX_CELLS", "2000000"))
 RELANCE_IMPORT_MAX_BYTES = int(os.environ.get("RELANCE_IMPORT_MAX_BYTES", 100 * 1024 * 1024))
 RELANCE_IMPORT_MAX_ZIP_RATIO = int(os.environ.get("RELANCE_IMPORT_MAX_ZIP_RATIO", "100"))
+# A file uploaded for the mapping step and never imported is removed after this many hours
+# (at the next upload of anyone, and by `relance daily`).
+RELANCE_IMPORT_PENDING_HOURS = float(os.environ.get("RELANCE_IMPORT_PENDING_HOURS", "24"))
 # --- end of imports -------------------------------------------------------------------
 
 # E-mail: SMTP from the environment; the demo prints mail to the console when unset.

@@ -1,8 +1,12 @@
 """An uploaded file kept between the steps of the mapping screen: on disk under
-MEDIA_ROOT/import-pending/<company>/, named by a random token held in the session."""
+MEDIA_ROOT/import-pending/<company>/, named by a random token held in the session.
+
+A file left there (the person never imported it) is removed once older than
+RELANCE_IMPORT_PENDING_HOURS: at the next upload, and by `relance daily`."""
 
 import re
 import secrets
+import time
 from pathlib import Path
 
 from django.conf import settings
@@ -13,11 +17,35 @@ TOKEN = re.compile(r"^[0-9a-f]{32}$")
 KEEP = 20  # files a session keeps at most; the oldest go first
 
 
+def _root() -> Path:
+    return Path(settings.MEDIA_ROOT) / "import-pending"
+
+
 def _path(company_id: int, token: str) -> Path:
-    return Path(settings.MEDIA_ROOT) / "import-pending" / str(company_id) / token
+    return _root() / str(company_id) / token
+
+
+def sweep(now: float | None = None) -> int:
+    """Remove the files left longer than RELANCE_IMPORT_PENDING_HOURS; how many went."""
+    limit = (now or time.time()) - settings.RELANCE_IMPORT_PENDING_HOURS * 3600
+    removed = 0
+    if not _root().is_dir():
+        return removed
+    for folder in _root().iterdir():
+        if not folder.is_dir():
+            continue
+        for path in folder.iterdir():
+            try:
+                if TOKEN.match(path.name) and path.stat().st_mtime < limit:
+                    path.unlink()
+                    removed += 1
+            except FileNotFoundError:  # taken by a parallel sweep or import
+                continue
+    return removed
 
 
 def keep(request, company_id: int, data: bytes, filename: str) -> str:
+    sweep()
     token = secrets.token_hex(16)
     path = _path(company_id, token)
     path.parent.mkdir(parents=True, exist_ok=True)

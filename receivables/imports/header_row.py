@@ -41,4 +41,6 @@ def promote_header(table: Table, known: set[str] = frozenset()) -> tuple[Table, 
     if index == 0:
         return table, 0
     headers = ["" if c is None else str(c).strip() for c in candidates[index]]
-    return Table(headers, table.rows[index:], table.warnings), index
+    return Table(
+        headers, table.rows[index:], table.warnings, header_line=table.rows[index - 1][0]
+    ), index

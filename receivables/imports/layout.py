@@ -60,6 +60,7 @@ def choose(
     kind: str | None = None,
     mapping: Mapping | None = None,
     preset: str | None = None,
+    header_line: int = 1,
 ) -> Layout:
     source = "given" if mapping is not None else ""
     if mapping is None and preset:
@@ -70,12 +71,12 @@ def choose(
     if mapping is None and (found := preset_for(headers)) is not None:
         mapping, source = found.mapping(), "preset"
     if mapping is None:
-        mapping = guess(_resolve_kind(kind, headers, filename), headers)
+        mapping = guess(_resolve_kind(kind, headers, filename, header_line), headers)
     positions, ignored, errors = resolve(mapping, headers)
     return Layout(mapping, positions, ignored, errors, source)
 
 
-def _resolve_kind(kind, headers, filename) -> str:
+def _resolve_kind(kind, headers, filename, header_line: int = 1) -> str:
     if kind:
         resolved = kind if kind in KINDS else kind_from_word(kind)
         if resolved is None:
@@ -88,7 +89,7 @@ def _resolve_kind(kind, headers, filename) -> str:
         raise ImportRejected(
             [
                 RowError(
-                    1,
+                    header_line,
                     "",
                     _(
                         "impossible de savoir si ce fichier contient des clients, factures, devis ou règlements : précisez le type"

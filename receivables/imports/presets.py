@@ -133,7 +133,135 @@ ODOO_FR = Preset(
     },
 )
 
-PRESETS: dict[str, Preset] = {p.name: p for p in [ODOO_EN, ODOO_FR]}
+# Dolibarr, Facturation > Exports > « Factures clients et lignes de facture » (dataset
+# facture_1), invoice fields only (one row per invoice). Columns: export_fields_array of
+# Dolibarr/dolibarr htdocs/core/modules/modFacture.class.php (s.nom CompanyName,
+# s.code_client CustomerCode, f.ref InvoiceRef, f.type Type, f.datef DateInvoice,
+# f.date_lim_reglement DateDue, f.total_ttc TotalTTC, none.rest Rest = getRemainToPay,
+# f.paye InvoicePaid, f.fk_statut InvoiceStatus); headers are those keys translated by
+# htdocs/langs/fr_FR/{companies,bills,main}.lang (« Raison sociale », « Code client »,
+# « Réf. facture », « Date facturation », « Date échéance », « Total TTC », « Créance »,
+# « Facture payée », « Statut facture »). export_csv.modules.php writes the raw values
+# (ISO-8859-1, a separator after every cell): Type 0 standard, 1 replacement, 2 credit note
+# (negative totals), 3 deposit; Statut 0 draft, 1 validated, 2 closed/paid, 3 abandoned;
+# amounts as stored (1250.00000000), dates as stored (2024-03-01).
+DOLIBARR = Preset(
+    name="dolibarr",
+    label="Dolibarr (export des factures clients)",
+    source="Dolibarr/dolibarr htdocs/core/modules/modFacture.class.php + langs/fr_FR",
+    kind=INVOICES,
+    columns={
+        "Raison sociale": "customer.name",
+        "Code client": "customer.code",
+        "Réf. facture": "number",
+        "Ref. facture": "number",  # older translations
+        "Réf. client": "",
+        "Type": "kind",
+        "Date facturation": "issue_date",
+        "Date échéance": "due_date",
+        "Date création facture": "",
+        "Total HT": "",
+        "Total TTC": "amount",
+        "Total TVA": "",
+        "Créance": BALANCE,
+        "Facture payée": "",  # told by « Créance », to the cent
+        "Statut facture": "state",
+        "Id facture": "",
+        "Note (privée)": "",
+        "Note (publique)": "",
+    },
+    required=("Réf. facture", "Date facturation", "Total TTC", "Statut facture"),
+    values={
+        "state": {"0": "draft", "1": "open", "2": "paid", "3": "cancelled"},
+        "kind": {"0": "invoice", "1": "invoice", "2": "credit_note", "3": "invoice"},
+    },
+    date_order="dmy",
+    decimal=".",
+)
+
+# Xero, Business > Invoices > Export (CSV): the columns of Xero's sales-invoice import
+# template, one row per invoice line (the invoice's columns repeated on each line), as
+# listed by an integrator writing that file: docs.milientsoftware.com « File export -
+# accounting system > Xero » (ContactName … InvoiceNumber, Reference, InvoiceDate,
+# DueDate, PlannedDate, Total, TaxTotal, InvoiceAmountPaid, InvoiceAmountDue, line
+# columns …, Currency, Type "Sales Invoice", Sent, Status "Awaiting Payment"). The other
+# status words are the labels of the Xero API statuses (developer.xero.com Invoices:
+# DRAFT, SUBMITTED, AUTHORISED, PAID, VOIDED); a word not listed goes to the mapping step.
+XERO = Preset(
+    name="xero",
+    label="Xero (export des factures de vente)",
+    source="Xero sales-invoice CSV columns (docs.milientsoftware.com, Xero template)",
+    kind=INVOICES,
+    columns={
+        "ContactName": "customer.name",
+        "EmailAddress": "customer.emails",
+        "POAddressLine1": "customer.address",
+        "POCity": "customer.city",
+        "POPostalCode": "customer.postal_code",
+        "POCountry": "customer.country",
+        **{
+            h: ""
+            for h in [
+                "POAddressLine2",
+                "POAddressLine3",
+                "POAddressLine4",
+                "PORegion",
+                "SAAddressLine1",
+                "SAAddressLine2",
+                "SAAddressLine3",
+                "SAAddressLine4",
+                "SACity",
+                "SARegion",
+                "SAPostalCode",
+                "SACountry",
+                "Reference",
+                "PlannedDate",
+                "TaxTotal",
+                "InventoryItemCode",
+                "Description",
+                "Quantity",
+                "UnitAmount",
+                "Discount",
+                "LineAmount",
+                "AccountCode",
+                "TaxType",
+                "TaxAmount",
+                "TrackingName1",
+                "TrackingOption1",
+                "TrackingName2",
+                "TrackingOption2",
+                "Sent",
+            ]
+        },
+        "InvoiceNumber": "number",
+        "InvoiceDate": "issue_date",
+        "DueDate": "due_date",
+        "Total": "amount",
+        "InvoiceAmountPaid": "paid",
+        "InvoiceAmountDue": "",  # = Total - InvoiceAmountPaid
+        "Currency": "currency",
+        "Type": "kind",
+        "Status": "state",
+    },
+    required=("ContactName", "InvoiceNumber", "InvoiceDate", "InvoiceAmountDue"),
+    values={
+        "state": {
+            "Draft": "draft",
+            "Awaiting Approval": "draft",
+            "Awaiting Payment": "open",
+            "Paid": "paid",
+            "Voided": "cancelled",
+        },
+        "kind": {"Sales Invoice": "invoice"},
+    },
+    date_order="",  # UK (DD/MM/YYYY) or US files: from the dates, asked when ambiguous
+    decimal=".",
+)
+
+# Not written (columns not confirmed from a vendor's public description in the time):
+# Pennylane, Sage 100 / 50, EBP, QuickBooks Online. Their files go through the mapping
+# step once, and the mapping is remembered.
+PRESETS: dict[str, Preset] = {p.name: p for p in [ODOO_EN, ODOO_FR, DOLIBARR, XERO]}
 
 
 def preset_for(headers: list[str]) -> Preset | None:

@@ -22,6 +22,7 @@ class Items:
     lines: list[int] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     skipped_totals: int = 0
+    repeated: int = 0  # rows repeating a document already read, value for value
 
 
 def _reader(name: str, options: Mapping | None):
@@ -74,49 +75,73 @@ def build_items(
     progress=None,
     options: Mapping | None = None,
 ) -> Items:
-    out = Items()
-    readers = [(name, position, _reader(name, options)) for name, position in mapping.items()]
-    signed = options.signed if options else True
-    key_col = mapping.get(KEY_COLUMN[kind], mapping.get("external_id", mapping.get("name")))
-    seen: dict[tuple, int] = {}
+    """Every row read at once (the mapping step's preview; imports go by chunks)."""
+    builder, out = ItemBuilder(kind, headers, mapping, options), Items()
     total = len(rows)
     for done, (line, cells) in enumerate(rows, start=1):
         if progress and done % 2000 == 0:
             progress("read", done, total)
+        builder.add(line, cells, out)
+    if progress:
+        progress("read", total, total)
+    return out
+
+
+class ItemBuilder:
+    """Rows -> items, one at a time, remembering the keys already met in the file (a
+    second row of the same document: the same values are one line of it, others an
+    error), so that a file can be read in chunks."""
+
+    def __init__(self, kind: str, headers: list[str], mapping: dict[str, int], options=None):
+        self.kind, self.headers = kind, headers
+        self.readers = [(name, pos, _reader(name, options)) for name, pos in mapping.items()]
+        self.signed = options.signed if options else True
+        self.key_col = mapping.get(
+            KEY_COLUMN[kind], mapping.get("external_id", mapping.get("name"))
+        )
+        self.seen: dict[tuple, tuple[int, int]] = {}  # key -> (first line, its values' hash)
+
+    def add(self, line: int, cells, out: Items) -> None:
         values, bad = {}, False
-        for name, position, read in readers:
+        for name, position, read in self.readers:
             raw = cells[position] if position < len(cells) else None
             try:
                 value = read(raw)
             except BadValue as exc:
-                out.errors.append(RowError(line, headers[position], str(exc)))
+                out.errors.append(RowError(line, self.headers[position], str(exc)))
                 bad = True
                 continue
             if value is not None:
                 values[name] = value
-        if kind != CUSTOMERS and _is_totals_line(cells, values):
+        if self.kind != CUSTOMERS and _is_totals_line(cells, values):
             out.skipped_totals += 1
-            continue
-        item = _to_item(kind, values, signed)
-        key = _key(kind, item)
-        if key is not None and key in seen:
-            column = headers[key_col] if key_col is not None else ""
+            return
+        item = _to_item(self.kind, values, self.signed)
+        key = _key(self.kind, item)
+        if key is None:
+            if not bad:
+                out.items.append(item)
+                out.lines.append(line)
+            return
+        fingerprint = hash(repr(item))
+        if key in self.seen:
+            first_line, first = self.seen[key]
+            if not bad and fingerprint == first:
+                out.repeated += 1  # one row per invoice line (Xero): the same document
+                return
+            column = self.headers[self.key_col] if self.key_col is not None else ""
             out.errors.append(
                 RowError(
                     line,
                     column,
-                    _("« %(k)s » figure déjà ligne %(l)s") % {"k": key[-1], "l": seen[key]},
+                    _("« %(k)s » figure déjà ligne %(l)s") % {"k": key[-1], "l": first_line},
                 )
             )
-            continue
-        if key is not None:
-            seen[key] = line
+            return
+        self.seen[key] = (line, fingerprint)
         if not bad:
             out.items.append(item)
             out.lines.append(line)
-    if progress:
-        progress("read", total, total)
-    return out
 
 
 def _is_totals_line(cells, values) -> bool:

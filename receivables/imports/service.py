@@ -19,7 +19,7 @@ from .errors import ImportRejected, ImportResult, RowError
 from .header_row import promote_header
 from .layout import choose
 from .mapping import Mapping, settle_date_order, unknown_values
-from .rows import build_items, column_of
+from .rows import ItemBuilder, Items, column_of
 from .signals import file_imported
 from .tabular import read_csv, read_xlsx
 
@@ -96,7 +96,7 @@ def import_file(
 
 def _import_table(company, table, filename, how, progress, today, dry_run) -> ImportResult:
     table, titles = promote_header(table)
-    layout = choose(company, table.headers, filename, **how)
+    layout = choose(company, table.headers, filename, header_line=table.header_line, **how)
     kind, mapping, ignored, header_errors = (
         layout.mapping.kind,
         layout.positions,
@@ -106,52 +106,81 @@ def _import_table(company, table, filename, how, progress, today, dry_run) -> Im
     if header_errors:
         if ignored:
             header_errors.append(_("colonnes non reconnues : %(c)s") % {"c": ", ".join(ignored)})
-        raise ImportRejected([RowError(1, "", e) for e in header_errors], filename, mappable=True)
+        raise ImportRejected(
+            [RowError(table.header_line, "", e) for e in header_errors], filename, mappable=True
+        )
     if not table.rows:
         raise ImportRejected(
             [RowError(None, "", _("le fichier ne contient aucune ligne de données"))], filename
         )
     options, unknown = _settled(layout.mapping, mapping, table, filename)
-    built = build_items(kind, table.headers, mapping, table.rows, progress, options)
+    builder = ItemBuilder(kind, table.headers, mapping, options)
     if unknown:  # the lines of an unknown value are named once, with the value
-        raise ImportRejected(unknown + built.errors, filename, mappable=True)
-    result = ImportResult(
-        filename=filename, kind=kind, rows=len(built.items), warnings=list(table.warnings)
-    )
+        everything = Items()
+        for line, cells in table.rows:
+            builder.add(line, cells, everything)
+        raise ImportRejected(unknown + everything.errors, filename, mappable=True)
+    result = ImportResult(filename=filename, kind=kind, rows=0, warnings=list(table.warnings))
     result.mapping_name, result.mapping_source = layout.mapping.name, layout.source
     if titles:
         result.warnings.append(
             _("En-têtes trouvés ligne %(n)s (lignes de titre au-dessus ignorées).")
-            % {"n": table.rows[0][0] - 1 if table.rows else titles + 1}
+            % {"n": table.header_line}
         )
     if ignored:
         result.warnings.append(_("Colonnes ignorées : %(c)s") % {"c": ", ".join(ignored)})
-    if built.skipped_totals:
-        result.warnings.append(
-            _("%(n)s ligne(s) de total ignorée(s).") % {"n": built.skipped_totals}
-        )
-    errors = list(built.errors)
+    read = Items()  # counts and the errors of reading; the items go chunk by chunk
+    save_errors: list[RowError] = []
+    total = len(table.rows)
+
+    def save(chunk: Items) -> None:
+        read.errors += chunk.errors
+        read.skipped_totals += chunk.skipped_totals
+        read.repeated += chunk.repeated
+        if not chunk.items:
+            return
+        try:
+            outcome = UPSERTS[kind](company, chunk.items, today)
+            result.add(outcome)
+            result.warnings += lifecycle_warnings(outcome)
+        except upsert.UpsertError as exc:
+            save_errors.extend(
+                _row_error(e, 0, chunk.lines, table.headers, mapping) for e in exc.errors
+            )
+        result.rows += len(chunk.items)
+        if progress:
+            progress("save", result.rows, total)
+
     try:
         with transaction.atomic():
-            for start in range(0, len(built.items), CHUNK_ROWS):
-                chunk = built.items[start : start + CHUNK_ROWS]
-                try:
-                    outcome = UPSERTS[kind](company, chunk, today)
-                    result.add(outcome)
-                    result.warnings += lifecycle_warnings(outcome)
-                except upsert.UpsertError as exc:
-                    errors += [
-                        _row_error(e, start, built.lines, table.headers, mapping)
-                        for e in exc.errors
-                    ]
-                if progress:
-                    progress("save", min(start + CHUNK_ROWS, len(built.items)), len(built.items))
-            if errors or dry_run:
+            chunk = Items()
+            for done, (line, cells) in enumerate(table.rows, start=1):
+                builder.add(line, cells, chunk)
+                if len(chunk.items) >= CHUNK_ROWS:
+                    save(chunk)
+                    chunk = Items()
+                if progress and done % 2000 == 0:
+                    progress("read", done, total)
+            save(chunk)
+            if progress:
+                progress("read", total, total)
+            if read.errors or save_errors or dry_run:
                 raise _Rollback
     except _Rollback:
         pass
-    if errors:
-        raise ImportRejected(errors, filename)
+    if read.skipped_totals:
+        result.warnings.append(
+            _("%(n)s ligne(s) de total ignorée(s).") % {"n": read.skipped_totals}
+        )
+    if read.repeated:
+        result.warnings.append(
+            _(
+                "%(n)s ligne(s) répètent une pièce déjà lue (une ligne par article) : chaque pièce est comptée une fois."
+            )
+            % {"n": read.repeated}
+        )
+    if read.errors or save_errors:
+        raise ImportRejected(read.errors + save_errors, filename)
     return result
 
 

@@ -3,6 +3,7 @@
 import csv
 import io
 from dataclasses import dataclass, field
+from itertools import islice
 
 from django.utils.translation import gettext as _
 
@@ -13,11 +14,50 @@ DELIMITERS = (";", ",", "\t", "|")
 _CONTROL = {chr(c) for c in range(32)} - {"\t", "\n", "\r"}
 
 
+class CsvRows:
+    """The data rows of a CSV file as (line, cells), parsed again at each pass instead of
+    kept: a file of 100,000 rows holds its text, not 100,000 lists of cells. `skip` is
+    how many non-blank records come before the first row (the header, title lines)."""
+
+    def __init__(self, text: str, delimiter: str, skip: int, count: int):
+        self._text, self._delimiter, self._skip, self._count = text, delimiter, skip, count
+
+    def __iter__(self):
+        reader = csv.reader(io.StringIO(self._text, newline=""), delimiter=self._delimiter)
+        last, skipped = 0, 0
+        for cells in reader:
+            line, last = last + 1, reader.line_num
+            if not any(c.strip() for c in cells):
+                continue
+            if skipped < self._skip:
+                skipped += 1
+                continue
+            yield line, cells
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, key):
+        if isinstance(key, slice):
+            start = key.start or 0
+            if key.stop is None and key.step is None and start >= 0:
+                count = max(self._count - start, 0)
+                return CsvRows(self._text, self._delimiter, self._skip + start, count)
+            if key.step is None and start >= 0 and key.stop is not None and key.stop >= 0:
+                return list(islice(iter(self), start, key.stop))
+            return list(self)[key]
+        index = key + self._count if key < 0 else key
+        if not 0 <= index < self._count:
+            raise IndexError(key)
+        return next(islice(iter(self), index, None))
+
+
 @dataclass
 class Table:
     headers: list[str]
-    rows: list[tuple[int, list]]  # (line in the file, cells)
+    rows: "list[tuple[int, list]] | CsvRows"  # (line in the file, cells)
     warnings: list[str] = field(default_factory=list)
+    header_line: int = 1  # the header's line in the file (blank lines above it counted)
 
 
 def decode(data: bytes, filename: str) -> tuple[str, str]:
@@ -73,9 +113,10 @@ def read_csv(data: bytes, filename: str) -> Table:
     first = next((line for line in io.StringIO(text) if line.strip()), None)
     if first is None:
         raise ImportRejected([RowError(None, "", _("le fichier est vide"))], filename)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(first))
-    headers, rows, last_line, budget = None, [], 0, Budget(filename)
-    try:
+    delimiter = sniff_delimiter(first)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    headers, count, last_line, budget, header_line = None, 0, 0, Budget(filename), 1
+    try:  # one pass checks the whole file (limits, quoting); the rows are read again later
         for cells in reader:
             line, last_line = last_line + 1, reader.line_num
             blank = not any(c.strip() for c in cells)
@@ -83,14 +124,14 @@ def read_csv(data: bytes, filename: str) -> Table:
             if blank:
                 continue
             if headers is None:
-                headers = [c.strip() for c in cells]
+                headers, header_line = [c.strip() for c in cells], line
             else:
-                rows.append((line, cells))
+                count += 1
     except csv.Error as exc:
         raise ImportRejected([RowError(reader.line_num, "", str(exc))], filename) from None
     if headers is None:  # e.g. only quoted blanks: no header line to read
         raise ImportRejected([RowError(None, "", _("le fichier est vide"))], filename)
-    table = Table(headers, rows)
+    table = Table(headers, CsvRows(text, delimiter, 1, count), header_line=header_line)
     if encoding == "Windows-1252":
         table.warnings.append(_("Fichier lu en Windows-1252 (pas en UTF-8)."))
     return table
@@ -108,7 +149,7 @@ def read_xlsx(data: bytes, filename: str) -> Table:
             [RowError(None, "", _("classeur illisible : %(e)s") % {"e": exc})], filename
         ) from None
     try:
-        headers, rows = _first_sheet(book, filename)
+        headers, rows, header_line = _first_sheet(book, filename)
     except ImportRejected:
         raise
     except Exception as exc:  # the sheet's XML is parsed while reading: damage shows here
@@ -119,16 +160,16 @@ def read_xlsx(data: bytes, filename: str) -> Table:
         book.close()
     if headers is None:
         raise ImportRejected([RowError(None, "", _("le classeur est vide"))], filename)
-    table = Table(headers, rows)
+    table = Table(headers, rows, header_line=header_line)
     if len(book.worksheets) > 1:
         table.warnings.append(_("Seule la première feuille du classeur a été lue."))
     return table
 
 
-def _first_sheet(book, filename: str) -> tuple[list[str] | None, list[tuple[int, list]]]:
-    headers, rows, budget = None, [], Budget(filename)
+def _first_sheet(book, filename: str) -> tuple[list[str] | None, list[tuple[int, list]], int]:
+    headers, rows, budget, header_line = None, [], Budget(filename), 1
     if not book.worksheets:
-        return headers, rows
+        return headers, rows, header_line
     sheet = book.worksheets[0]
     sheet.reset_dimensions()  # the sheet's stated size can lie: read the rows it has
     for line, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
@@ -137,7 +178,7 @@ def _first_sheet(book, filename: str) -> tuple[list[str] | None, list[tuple[int,
         if blank:
             continue
         if headers is None:
-            headers = ["" if c is None else str(c).strip() for c in cells]
+            headers, header_line = ["" if c is None else str(c).strip() for c in cells], line
         else:
             rows.append((line, list(cells)))
-    return headers, rows
+    return headers, rows, header_line

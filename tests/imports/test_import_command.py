@@ -61,3 +61,25 @@ def test_an_unknown_preset_is_refused_naming_the_known_ones(company, tmp_path, c
     with pytest.raises(CommandError, match="1 error\\(s\\), nothing imported"):
         call_command("import", str(path), "--preset", "nope")
     assert "modèle inconnu : nope (connus : odoo" in capsys.readouterr().err
+
+
+def test_a_header_under_title_lines_is_named_by_its_own_line(company, tmp_path, capsys):
+    path = tmp_path / "f.csv"
+    path.write_bytes(
+        csv_bytes(
+            ["Factures clients", "Exporté le 03/12/2026", "Numéro;Date;Client", "F1;01/03/24;X"]
+        )
+    )
+    with pytest.raises(CommandError):
+        call_command("import", str(path), "--company", company.name, "--kind", "invoices")
+    err = capsys.readouterr().err
+    assert "ligne 3" in err and "colonne manquante" in err and "ligne 1" not in err
+
+
+def test_an_undetectable_layout_under_a_title_names_the_header_line(company, tmp_path, capsys):
+    path = tmp_path / "f.csv"
+    path.write_bytes(csv_bytes(["Mon export", "", "Foo;Bar;Baz", "1;2;3"]))
+    with pytest.raises(CommandError):
+        call_command("import", str(path), "--company", company.name)
+    err = capsys.readouterr().err
+    assert "ligne 3" in err and "ligne 1" not in err

@@ -143,3 +143,16 @@ def test_title_lines_above_the_headers_of_a_workbook_and_errors_keep_their_line(
     out = io.BytesIO()
     book.save(out)
     assert import_file(company, out.getvalue(), "f.xlsx", today=TODAY).created == 1
+
+
+def test_a_missing_column_of_a_workbook_under_titles_names_the_header_line(company):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Balance âgée au 31/03/2024"])
+    sheet.append([])
+    sheet.append(["N° facture", "Date", "Client"])
+    sheet.append(["F1", date(2024, 3, 6), "Alpha"])
+    out = io.BytesIO()
+    book.save(out)
+    errors = _reject(company, out.getvalue(), "f.xlsx")
+    assert errors == ["ligne 3 : colonne manquante : « Montant »"]

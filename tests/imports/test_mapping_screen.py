@@ -79,3 +79,28 @@ def test_someone_else_cannot_open_the_step(alice_client, client, company):
     Membership.objects.create(user=other, company=company, role=Role.COLLECTOR)
     client.force_login(other)
     assert client.get(location).status_code == 404
+
+
+def test_an_abandoned_upload_is_removed_after_the_documented_age(
+    alice_client, company, settings, tmp_path
+):
+    import os
+    import time
+    from pathlib import Path
+
+    from django.core.management import call_command
+
+    settings.MEDIA_ROOT = tmp_path
+    settings.RELANCE_IMPORT_PENDING_HOURS = 24
+    _upload(alice_client, FIRST)  # left at the mapping step
+    folder = Path(tmp_path) / "import-pending" / str(company.pk)
+    (left,) = list(folder.iterdir())
+    a_day_ago = time.time() - 25 * 3600
+    os.utime(left, (a_day_ago, a_day_ago))
+    fresh = _upload(alice_client, SECOND, "autre.csv")  # the next upload sweeps
+    assert fresh.status_code == 302 and not left.exists()
+    (kept,) = list(folder.iterdir())  # the one just uploaded is younger: kept
+    assert alice_client.get(fresh["Location"]).status_code == 200
+    os.utime(kept, (a_day_ago, a_day_ago))
+    call_command("daily", "--no-send")
+    assert not kept.exists()

@@ -88,3 +88,66 @@ def test_an_odoo_list_in_french_imports_as_it_is_and_again_changes_nothing(compa
     assert docs["FAC/2024/00004"].state == "draft"
     again = _import(company, "odoo_factures_fr.csv")
     assert (again.created, again.updated, again.unchanged) == (0, 0, 5)
+
+
+def test_a_dolibarr_invoice_export_imports_as_it_is_and_again_changes_nothing(company):
+    result = _import(company, "dolibarr_factures.csv")
+    assert (result.mapping_name, result.created, result.rows) == ("dolibarr", 6, 6)
+    docs = _docs(company)
+    paid = docs["FA2403-0001"]
+    assert (paid.amount, paid.paid_amount, paid.state) == (Decimal("1200.00"),) * 2 + ("paid",)
+    partly = docs["FA2403-0002"]
+    assert (partly.amount, partly.paid_amount, partly.balance, partly.state) == (
+        Decimal("3480.00"),
+        Decimal("2000.00"),
+        Decimal("1480.00"),
+        "open",
+    )
+    assert docs["FA2403-0003"].paid_amount == Decimal("0")
+    credit = docs["AV2403-0001"]
+    assert (credit.kind, credit.amount, credit.paid_amount) == (
+        "credit_note",
+        Decimal("480.00"),
+        Decimal("0"),
+    )
+    assert docs["PROV5"].state == "draft" and docs["FA2403-0004"].state == "cancelled"
+    assert (paid.customer.code, paid.customer.name) == ("CU2403-0001", "Boulangerie Martin")
+    assert docs["FA2403-0002"].customer.name == "Garage Dupré"  # read in ISO-8859-1
+    again = _import(company, "dolibarr_factures.csv")
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 6)
+
+
+def test_a_xero_export_with_a_row_per_line_imports_each_invoice_once(company):
+    result = _import(company, "xero_invoices.csv")
+    assert (result.mapping_name, result.created, result.rows) == ("xero", 4, 4)
+    assert any("2 ligne(s)" in w for w in result.warnings)  # the repeated invoice lines
+    docs = _docs(company)
+    paid = docs["INV-0001"]
+    assert (paid.amount, paid.paid_amount, paid.state) == (Decimal("1200.00"),) * 2 + ("paid",)
+    partly = docs["INV-0002"]
+    assert (partly.amount, partly.paid_amount, partly.balance, partly.state) == (
+        Decimal("3480.50"),
+        Decimal("2000.00"),
+        Decimal("1480.50"),
+        "open",
+    )
+    assert str(partly.issue_date) == "2024-03-04" and str(partly.due_date) == "2024-04-03"
+    assert docs["INV-0003"].paid_amount == Decimal("0")
+    assert docs["INV-0004"].state == "draft"
+    assert partly.customer.emails == "factures@citylimo.example"
+    again = _import(company, "xero_invoices.csv")
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 4)
+
+
+def test_one_number_twice_with_different_values_is_still_refused(company):
+    import pytest
+
+    from receivables.imports import ImportRejected
+
+    text = (SAMPLES / "xero_invoices.csv").read_text()
+    lines = text.splitlines()
+    lines[2] = lines[2].replace("1200.00,200.00", "1300.00,200.00")
+    with pytest.raises(ImportRejected) as refused:
+        import_file(company, "\n".join(lines).encode(), "x.csv", today=TODAY)
+    assert "figure déjà ligne 2" in str(refused.value.errors[0].reason)
+    assert refused.value.errors[0].line == 3

@@ -7,6 +7,7 @@ from relance.clitools import DATA_ERRORS, iso_date, resolve_company
 from relance.sending import send_batch
 from reminders.runs import daily_run
 from reminders.summary import batch_summary
+from web import pending_imports
 
 
 class Command(BaseCommand):
@@ -50,6 +51,9 @@ class Command(BaseCommand):
             if not report.batches and company.auto_send and not opts["no_send"]:
                 line += "; nothing automatic to send"
             self.stdout.write(line)
+        swept = pending_imports.sweep()
+        if swept:
+            self.stdout.write(f"{swept} abandoned import upload(s) removed")
         if failed:
             self.stderr.write(f"{failed} automatic reminder(s) failed: see `relance outbox`.")
             raise SystemExit(DATA_ERRORS)
