@@ -281,6 +281,8 @@ LOGGING = logging_config(RELANCE_LOG_FORMAT, os.environ.get("LOG_LEVEL", "WARNIN
 # company's last scan is older (hours: cron or the scheduler stopped).
 RELANCE_HEALTH_MAX_QUEUE_AGE = int(os.environ.get("RELANCE_HEALTH_MAX_QUEUE_AGE", "900"))
 RELANCE_HEALTH_MAX_SCAN_AGE = int(os.environ.get("RELANCE_HEALTH_MAX_SCAN_AGE", "26"))
+# ... or a reply mailbox's last successful fetch is older (seconds: the fetch task stopped).
+RELANCE_HEALTH_MAX_MAILBOX_AGE = int(os.environ.get("RELANCE_HEALTH_MAX_MAILBOX_AGE", "1800"))
 # /metrics answers a bearer token, or clients from these networks; neither set: 404.
 RELANCE_METRICS_TOKEN = os.environ.get("RELANCE_METRICS_TOKEN", "")
 try:
