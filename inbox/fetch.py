@@ -27,6 +27,7 @@ from imap_tools import MailBox, MailBoxStartTls, MailBoxUnencrypted, MailMessage
 from imap_tools.errors import ImapToolsError
 
 from dunning.scan import scan
+from receivables.logcontext import for_company
 
 from .effects import Context, record_chunk
 from .models import AfterRead, Kind, Mailbox, Security
@@ -84,6 +85,11 @@ def in_words(exc: Exception) -> str:
 
 
 def fetch_mailbox(mailbox: Mailbox, *, now: datetime | None = None, force=False) -> FetchReport:
+    with for_company(mailbox.company_id):  # the company's id on every log line
+        return _fetch(mailbox, now=now, force=force)
+
+
+def _fetch(mailbox: Mailbox, *, now: datetime | None, force: bool) -> FetchReport:
     now = now or timezone.now()
     report = FetchReport(mailbox=mailbox.pk)
     if not force and mailbox.next_try_at and mailbox.next_try_at > now:
