@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "relance.middleware.LoginRequiredMiddleware",
+    "relance.member2fa.MemberTwoFactorMiddleware",  # admins' one-time code (RELANCE_ADMIN_2FA)
     "relance.middleware.RefuseNulMiddleware",
     "relance.middleware.CompanyTimeZoneMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks: turns a lockout into 429
