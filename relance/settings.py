@@ -236,6 +236,10 @@ RELANCE_INBOX_MAX_ATTACHMENT_BYTES = int(
 RELANCE_INBOX_BACKOFF = float(os.environ.get("RELANCE_INBOX_BACKOFF", "300"))
 # Mailgun's webhook signing key: its events (bounced, complained...) reach /esp/mailgun/tracking/.
 RELANCE_MAILGUN_WEBHOOK_SIGNING_KEY = os.environ.get("RELANCE_MAILGUN_WEBHOOK_SIGNING_KEY", "")
+# Brevo's and Postmark's webhooks: the « USER:PASSWORD » of the basic auth written in the
+# webhook URL given to the provider (relance/webhooks.py); empty: no such webhook.
+RELANCE_BREVO_WEBHOOK_SECRET = os.environ.get("RELANCE_BREVO_WEBHOOK_SECRET", "")
+RELANCE_POSTMARK_WEBHOOK_SECRET = os.environ.get("RELANCE_POSTMARK_WEBHOOK_SECRET", "")
 # -- end of inbox -----------------------------------------------------------------------
 
 # -- Channels (plug-ins; docs/architecture.md) ----------------------------------------

@@ -10,7 +10,7 @@ from relance.ops.health import healthz
 from relance.ops.metrics import metrics_view
 from relance.twofactor import admin_login
 
-from .webhooks import mailgun_tracking
+from .webhooks import brevo_tracking, mailgun_tracking, postmark_tracking
 
 
 def favicon(request):
@@ -35,6 +35,8 @@ urlpatterns = [
     path("admin/login/", admin_login),  # with a one-time code when RELANCE_ADMIN_2FA
     path("admin/", admin.site.urls),
     path("esp/mailgun/tracking/", mailgun_tracking, name="esp_mailgun_tracking"),
+    path("esp/brevo/tracking/", brevo_tracking, name="esp_brevo_tracking"),
+    path("esp/postmark/tracking/", postmark_tracking, name="esp_postmark_tracking"),
     path("api/", api.urls),
     re_path(r"^api/", api_not_found),
     path("banking/", include("web.banking_urls")),
