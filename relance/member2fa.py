@@ -12,6 +12,7 @@ Wrong codes are throttled by django-otp (each failure doubles the wait)."""
 
 import base64
 import io
+from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
@@ -50,7 +51,8 @@ class MemberTwoFactorMiddleware:
 
     def __call__(self, request):
         if needs_code(request) and not request.path.startswith(EXEMPT):
-            return redirect(f"{reverse('member_2fa')}?next={request.get_full_path()}")
+            target = quote(request.get_full_path(), safe="/")
+            return redirect(f"{reverse('member_2fa')}?next={target}")
         return self.get_response(request)
 
 
