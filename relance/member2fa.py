@@ -19,13 +19,13 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from receivables.models import Role
+from web.screens.common import safe_next
 
 # What a member waiting for their code may still reach.
 EXEMPT = ("/accounts/", "/static/", "/i18n/", "/favicon.ico", "/healthz", "/metrics")
@@ -57,9 +57,7 @@ class MemberTwoFactorMiddleware:
 
 
 def _next(request) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or "/"
-    safe = url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure())
-    return target if safe and target.startswith("/") else "/"
+    return safe_next(request, "/")  # a page of this site only (web/screens/common.py)
 
 
 def _enrolment(user) -> TOTPDevice:
