@@ -1,4 +1,7 @@
 from django.contrib import admin
+from django.db import models
+
+from receivables.amountfield import AMOUNT_INPUTS
 
 from .models import Statement, StatementLine
 
@@ -10,5 +13,6 @@ class StatementAdmin(admin.ModelAdmin):
 
 @admin.register(StatementLine)
 class StatementLineAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.DecimalField: AMOUNT_INPUTS}  # « 1 234,56 »
     list_display = ["booking_date", "amount", "counterparty", "status", "rule", "company"]
     list_filter = ["status"]

@@ -15,6 +15,7 @@ the settings screen and the dashboard.
 from __future__ import annotations
 
 import imaplib
+import re
 import socket
 import ssl
 from dataclasses import dataclass, field
@@ -27,12 +28,15 @@ from imap_tools import MailBox, MailBoxStartTls, MailBoxUnencrypted, MailMessage
 from imap_tools.errors import ImapToolsError
 
 from dunning.scan import scan
+from receivables.logcontext import for_company
 
 from .effects import Context, record_chunk
 from .models import AfterRead, Kind, Mailbox, Security
 
 KEYWORD = "$Relance"  # the flag of a processed message when they are not moved
-CHUNK = 200
+CHUNK = 200  # messages fetched at once, at most
+CHUNK_BYTES = 16 * 1024 * 1024  # and at most this many bytes (a lone bigger one alone)
+SIZE = re.compile(rb"UID (\d+) RFC822\.SIZE (\d+)|RFC822\.SIZE (\d+) UID (\d+)")
 MAX_WAIT = timedelta(days=1)
 IMAP_ERRORS = (ImapToolsError, imaplib.IMAP4.error, OSError, socket.timeout, ssl.SSLError)
 
@@ -84,6 +88,11 @@ def in_words(exc: Exception) -> str:
 
 
 def fetch_mailbox(mailbox: Mailbox, *, now: datetime | None = None, force=False) -> FetchReport:
+    with for_company(mailbox.company_id):  # the company's id on every log line
+        return _fetch(mailbox, now=now, force=force)
+
+
+def _fetch(mailbox: Mailbox, *, now: datetime | None, force: bool) -> FetchReport:
     now = now or timezone.now()
     report = FetchReport(mailbox=mailbox.pk)
     if not force and mailbox.next_try_at and mailbox.next_try_at > now:
@@ -107,8 +116,7 @@ def _read_folder(box, mailbox: Mailbox, report: FetchReport) -> None:
         box.folder.create(mailbox.done_folder)
     uids = box.uids("ALL" if moving else f"UNKEYWORD {KEYWORD}")
     ctx = Context()
-    for start in range(0, len(uids), CHUNK):
-        chunk = uids[start : start + CHUNK]
+    for chunk in chunks_by_size(uids, _sizes(box, uids)):
         # one commit per chunk (each message in its own savepoint): all of it is
         # recorded before any of it is moved, or none of it and it is read again
         with transaction.atomic():
@@ -126,6 +134,36 @@ def _read_folder(box, mailbox: Mailbox, report: FetchReport) -> None:
             box.move(chunk, mailbox.done_folder)
         else:
             box.client.uid("STORE", ",".join(chunk), "+FLAGS", f"({KEYWORD})")
+
+
+def _sizes(box, uids: list[str]) -> dict[str, int]:
+    """Each message's size as the server counts it (one FETCH of RFC822.SIZE, no bodies)."""
+    if not uids:
+        return {}
+    status, lines = box.client.uid("FETCH", ",".join(uids), "(RFC822.SIZE)")
+    sizes = {}
+    for line in lines if status == "OK" else []:
+        raw = line[0] if isinstance(line, tuple) else line
+        match = SIZE.search(raw) if isinstance(raw, bytes) else None
+        if match:
+            uid, size = (match[1], match[2]) if match[1] else (match[4], match[3])
+            sizes[uid.decode()] = int(size)
+    return sizes
+
+
+def chunks_by_size(uids: list[str], sizes: dict[str, int]):
+    """`uids` in chunks of at most CHUNK messages and CHUNK_BYTES bytes: a mailbox of big
+    attachments is read a few messages at a time, memory flat (a size unknown counts 0)."""
+    chunk, total = [], 0
+    for uid in uids:
+        size = sizes.get(uid, 0)
+        if chunk and (len(chunk) >= CHUNK or total + size > CHUNK_BYTES):
+            yield chunk
+            chunk, total = [], 0
+        chunk.append(uid)
+        total += size
+    if chunk:
+        yield chunk
 
 
 def _remember(mailbox: Mailbox, report: FetchReport, now: datetime) -> None:

@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.db import models
 
+from .amountfield import AMOUNT_INPUTS
 from .models import Allocation, Company, Customer, Document, Membership, Payment
 
 
@@ -30,6 +32,7 @@ class AllocationInline(admin.TabularInline):
 
 @admin.register(Document)
 class DocumentAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.DecimalField: AMOUNT_INPUTS}  # « 1 234,56 »
     list_display = [
         "number",
         "kind",
@@ -52,6 +55,7 @@ class DocumentAdmin(admin.ModelAdmin):
 
 @admin.register(Payment)
 class PaymentAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.DecimalField: AMOUNT_INPUTS}  # « 1 234,56 »
     list_display = ["date", "customer", "amount", "allocated_amount", "method", "reference"]
     list_filter = ["company", "method"]
     search_fields = ["reference", "customer__name"]

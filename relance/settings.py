@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "relance.middleware.LoginRequiredMiddleware",
+    "relance.member2fa.MemberTwoFactorMiddleware",  # admins' one-time code (RELANCE_ADMIN_2FA)
     "relance.middleware.RefuseNulMiddleware",
     "relance.middleware.CompanyTimeZoneMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks: turns a lockout into 429
@@ -238,6 +239,10 @@ RELANCE_INBOX_MAX_ATTACHMENT_BYTES = int(
 RELANCE_INBOX_BACKOFF = float(os.environ.get("RELANCE_INBOX_BACKOFF", "300"))
 # Mailgun's webhook signing key: its events (bounced, complained...) reach /esp/mailgun/tracking/.
 RELANCE_MAILGUN_WEBHOOK_SIGNING_KEY = os.environ.get("RELANCE_MAILGUN_WEBHOOK_SIGNING_KEY", "")
+# Brevo's and Postmark's webhooks: the « USER:PASSWORD » of the basic auth written in the
+# webhook URL given to the provider (relance/webhooks.py); empty: no such webhook.
+RELANCE_BREVO_WEBHOOK_SECRET = os.environ.get("RELANCE_BREVO_WEBHOOK_SECRET", "")
+RELANCE_POSTMARK_WEBHOOK_SECRET = os.environ.get("RELANCE_POSTMARK_WEBHOOK_SECRET", "")
 # -- end of inbox -----------------------------------------------------------------------
 
 # -- Channels (plug-ins; docs/architecture.md) ----------------------------------------
@@ -284,6 +289,8 @@ LOGGING = logging_config(RELANCE_LOG_FORMAT, os.environ.get("LOG_LEVEL", "WARNIN
 # company's last scan is older (hours: cron or the scheduler stopped).
 RELANCE_HEALTH_MAX_QUEUE_AGE = int(os.environ.get("RELANCE_HEALTH_MAX_QUEUE_AGE", "900"))
 RELANCE_HEALTH_MAX_SCAN_AGE = int(os.environ.get("RELANCE_HEALTH_MAX_SCAN_AGE", "26"))
+# ... or a reply mailbox's last successful fetch is older (seconds: the fetch task stopped).
+RELANCE_HEALTH_MAX_MAILBOX_AGE = int(os.environ.get("RELANCE_HEALTH_MAX_MAILBOX_AGE", "1800"))
 # /metrics answers a bearer token, or clients from these networks; neither set: 404.
 RELANCE_METRICS_TOKEN = os.environ.get("RELANCE_METRICS_TOKEN", "")
 try:

@@ -4,9 +4,9 @@ The admin (`/admin/`) can change anything of every company: with the setting on,
 login asks for a one-time code (TOTP app, or a static code for a first login or a lost
 phone) and the admin opens only to a session verified by one. Users enrol their TOTP
 device in the admin (« TOTP devices », with a QR code); a first code for someone who has
-none yet: `relance addstatictoken USERNAME`. The product's screens keep their password
-login (their rights are per company and role). Read at each request, so tests and a
-restart switch it alike.
+none yet: `relance addstatictoken USERNAME`. On the product's screens the same setting
+asks the companies' admins for a code (relance/member2fa.py); collectors and viewers keep
+their password login. Read at each request, so tests and a restart switch it alike.
 """
 
 from django.conf import settings

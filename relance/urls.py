@@ -5,11 +5,12 @@ from django.templatetags.static import static
 from django.urls import include, path, re_path
 
 from api.main import api, api_not_found
+from relance.member2fa import member_two_factor
 from relance.ops.health import healthz
 from relance.ops.metrics import metrics_view
 from relance.twofactor import admin_login
 
-from .webhooks import mailgun_tracking
+from .webhooks import brevo_tracking, mailgun_tracking, postmark_tracking
 
 
 def favicon(request):
@@ -27,11 +28,15 @@ urlpatterns = [
     # Throttled by django-axes (relance/login.py), like every call to authenticate().
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # the one-time code of the company's admins when RELANCE_ADMIN_2FA (relance/member2fa.py)
+    path("accounts/deux-facteurs/", member_two_factor, name="member_2fa"),
     path("i18n/", include("django.conf.urls.i18n")),
     # The admin logs in through the same page.
     path("admin/login/", admin_login),  # with a one-time code when RELANCE_ADMIN_2FA
     path("admin/", admin.site.urls),
     path("esp/mailgun/tracking/", mailgun_tracking, name="esp_mailgun_tracking"),
+    path("esp/brevo/tracking/", brevo_tracking, name="esp_brevo_tracking"),
+    path("esp/postmark/tracking/", postmark_tracking, name="esp_postmark_tracking"),
     path("api/", api.urls),
     re_path(r"^api/", api_not_found),
     path("banking/", include("web.banking_urls")),

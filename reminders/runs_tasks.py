@@ -7,6 +7,7 @@ from datetime import date
 
 from django_tasks import task
 
+from receivables.logcontext import for_company
 from receivables.models import Company
 
 from .runs import daily_run
@@ -19,7 +20,8 @@ def daily_all_companies(as_of: str | None = None) -> dict:
     day = date.fromisoformat(as_of) if as_of else None
     totals = {"companies": 0, "changed": 0, "batches": 0}
     for company in Company.objects.order_by("pk"):
-        report = daily_run(company, as_of=day)
+        with for_company(company.pk):  # the company's id on every log line of its run
+            report = daily_run(company, as_of=day)
         totals["companies"] += 1
         totals["changed"] += report.changed
         totals["batches"] += len(report.batches)

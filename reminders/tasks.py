@@ -7,6 +7,7 @@ from django.db.models import Min
 from django_tasks import task
 
 from dunning.models import Channel
+from receivables.logcontext import for_company
 
 from . import lease
 from .letters import letters_pdf
@@ -26,6 +27,12 @@ def process_batch(batch_id: int) -> dict:
     batch = Batch.objects.filter(pk=batch_id).first()
     if batch is None:
         return {"missing": batch_id}
+    with for_company(batch.company_id):  # the company's id on every log line
+        return _process(batch)
+
+
+def _process(batch: Batch) -> dict:
+    batch_id = batch.pk
     if batch.reminders.filter(channel=Channel.LETTER, state=ReminderState.QUEUED).exists():
         letters_pdf(batch)
     stats = drain(batch_id=batch.pk)

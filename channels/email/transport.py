@@ -1,6 +1,7 @@
 """E-mail over SMTP through Django's mail backend, one connection for many messages."""
 
 import base64
+import json
 import re
 import smtplib
 import uuid
@@ -197,6 +198,8 @@ class EmailChannel:
 
     def build(self, email: Email) -> EmailMultiAlternatives:
         headers = {"Message-ID": email.message_id} if email.message_id else {}
+        if email.message_id:
+            headers.update(echo_headers(email.message_id))
         msg = _EmailWithInlineImages(
             subject=email.subject,
             body=email.text,
@@ -254,3 +257,14 @@ class EmailChannel:
 
     def close(self) -> None:
         self.reset()
+
+
+def echo_headers(message_id: str) -> dict[str, str]:
+    """Our Message-ID where Brevo and Postmark send it back in their webhooks' events
+    (they name a message by their own id): only when their webhook is configured."""
+    headers = {}
+    if settings.RELANCE_BREVO_WEBHOOK_SECRET:
+        headers["X-Mailin-custom"] = json.dumps({"message_id": message_id})
+    if settings.RELANCE_POSTMARK_WEBHOOK_SECRET:
+        headers["X-PM-Metadata-message_id"] = message_id
+    return headers

@@ -8,7 +8,14 @@ address or a setting's value. The checks:
 - the e-mail queue moves: the oldest due e-mail has waited less than
   RELANCE_HEALTH_MAX_QUEUE_AGE seconds (else no worker is running, or they are stuck);
 - every company was scanned within RELANCE_HEALTH_MAX_SCAN_AGE hours (else cron, the
-  timer or the scheduler stopped). A company never scanned yet is listed, not failed.
+  timer or the scheduler stopped). A company never scanned yet is listed, not failed;
+- each company's reply mailbox (inbox/), when one is configured: its last successful
+  fetch, its last error as a kind (« login », « tls », « connection »…, never the
+  server's words, which may name a host or a login), and « stale » when no fetch
+  succeeded for RELANCE_HEALTH_MAX_MAILBOX_AGE seconds. A stale mailbox with no failure
+  recorded fails the check (the fetch task stopped); a mailbox that fails (its server
+  refuses the login, is down) is listed, not failed: it is its company's setting, shown
+  on their screens, and must not take the installation out of a load balancer.
 """
 
 import logging
@@ -21,6 +28,7 @@ from django.http import JsonResponse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from inbox.models import Mailbox
 from receivables.models import Company
 
 from . import queues
@@ -46,6 +54,9 @@ def healthz(request):
     reasons += [reason] if reason else []
     checks["scans"], stale = _scans()
     reasons += stale
+    if Mailbox.objects.filter(enabled=True).exists():
+        checks["mailboxes"], stale = _mailboxes()
+        reasons += stale
     return _answer(checks, reasons)
 
 
@@ -97,6 +108,65 @@ def _scans() -> tuple[dict, list[str]]:
     reasons = (
         [f"scan: {len(late)} company(ies) not scanned for {limit} (first: {late[0]})"]
         if late
+        else []
+    )
+    return figures, reasons
+
+
+ERROR_KINDS = [  # (kind, words of the error text), first match wins; else « other »
+    ("login", ("login", "authenticat", "credentials", "password")),
+    ("tls", ("ssl", "tls", "certificate")),
+    ("timeout", ("timed out", "timeout")),
+    ("connection", ("refused", "errno", "unreachable", "name or service", "getaddrinfo")),
+    ("folder", ("folder", "select", "mailbox")),
+]
+
+
+def error_kind(text: str) -> str:
+    """What went wrong, in one word an outsider may read (never the server's own words)."""
+    low = text.lower()
+    return next((kind for kind, words in ERROR_KINDS if any(w in low for w in words)), "other")
+
+
+def _mailboxes() -> tuple[dict, list[str]]:
+    now = timezone.now()
+    limit = settings.RELANCE_HEALTH_MAX_MAILBOX_AGE
+    rows = list(
+        Mailbox.objects.filter(enabled=True)
+        .order_by(F("last_ok_at").asc(nulls_first=True), "company_id")
+        .values("company_id", "last_ok_at", "failures", "last_error", "next_try_at")
+    )
+    shown, stale = [], []
+    for row in rows:
+        at = row["last_ok_at"]
+        age = round((now - at).total_seconds()) if at else None
+        if row["failures"]:
+            state = "failing"
+        elif at is None:
+            state = "never"
+        elif age > limit:
+            state = "stale"
+            stale.append(row["company_id"])
+        else:
+            state = "ok"
+        entry = {"company": row["company_id"], "state": state, "last_fetch": None}
+        entry["last_fetch"] = at.isoformat() if at else None
+        entry["age_seconds"] = age
+        if row["failures"]:
+            entry["failures"] = row["failures"]
+            entry["last_error"] = error_kind(row["last_error"])
+            entry["next_try"] = row["next_try_at"].isoformat() if row["next_try_at"] else None
+        shown.append(entry)
+    figures = {
+        "count": len(rows),
+        "failing": sum(r["failures"] > 0 for r in rows),
+        "stale": len(stale),
+        "limit_seconds": limit,
+        "last": shown[:SHOWN_COMPANIES],
+    }
+    reasons = (
+        [f"mailbox: {len(stale)} not fetched for {limit} s (first: company {stale[0]})"]
+        if stale
         else []
     )
     return figures, reasons

@@ -3,7 +3,9 @@
 Standard library only: a Formatter and a Filter. The ids live in context variables set
 by `RequestContextMiddleware` (a gunicorn sync worker runs one request per thread at a
 time, and context variables follow threads and asyncio tasks alike), so every log line
-written while a request runs, in any module, carries them.
+written while a request runs, in any module, carries them. In the workers (RQ and the
+database queue) the Tasks API's signals put the task's id on each line while it runs, and
+the background use cases the id of the company they work for (receivables.logcontext).
 """
 
 import json
@@ -11,11 +13,9 @@ import logging
 import re
 import time
 import uuid
-from contextvars import ContextVar
 from datetime import UTC, datetime
 
-request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
-company_id: ContextVar[int | None] = ContextVar("company_id", default=None)
+from receivables.logcontext import company_id, request_id, task_id
 
 # A proxy's X-Request-ID (nginx's $request_id is 32 hex digits) is kept when it looks
 # like one; anything else (a header a client wrote) is replaced by our own.
@@ -27,12 +27,35 @@ access_log = logging.getLogger("relance.http")
 
 
 class ContextFilter(logging.Filter):
-    """Puts the current request and company ids on every record (None outside a request)."""
+    """Puts the current request, task and company ids on every record (None outside)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = request_id.get()
         record.company_id = company_id.get()
+        record.task_id = task_id.get()
         return True
+
+
+def task_started(sender, task_result, **kwargs) -> None:
+    """A worker starts a task (RQ's work horse, `db_worker`): its lines carry its id, and
+    no company until the task says for which one it works (a task runs after another in
+    the same thread with the database queue)."""
+    task_id.set(str(task_result.id))
+    company_id.set(None)
+
+
+def task_finished(sender, task_result, **kwargs) -> None:
+    task_id.set(None)
+    company_id.set(None)
+
+
+def connect_task_signals() -> None:
+    """Called once at start-up (relance/apps.py)."""
+    from django_tasks.signals import task_finished as finished
+    from django_tasks.signals import task_started as started
+
+    started.connect(task_started, dispatch_uid="relance-log-task-started")
+    finished.connect(task_finished, dispatch_uid="relance-log-task-finished")
 
 
 class JsonFormatter(logging.Formatter):

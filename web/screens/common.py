@@ -1,5 +1,6 @@
 """Small helpers every screen uses: the level names, selected ids, role checks."""
 
+from django.forms import CheckboxInput
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -93,3 +94,14 @@ class LevelNames:
                 "level": self.name(document, document.dunning_level)
             }, "done"
         return "", ""
+
+
+class CheckboxesFirst:
+    """Form mixin: a checkbox is drawn before its label (relance.css), so its label loses
+    the « : » that announces a field after it (« ☐ En litige », not « ☐ En litige : »)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field.widget, CheckboxInput):
+                field.label_suffix = ""

@@ -29,7 +29,7 @@ from reminders.models import Reminder, ReminderState
 from web.company import company_of, require_role
 
 from . import history
-from .common import LevelNames, can_send
+from .common import CheckboxesFirst, LevelNames, can_send
 from .dates import DayDateField
 
 MONEY = DecimalField(max_digits=16, decimal_places=2)
@@ -155,7 +155,7 @@ class NotesForm(forms.ModelForm):
         widgets = {"notes": forms.Textarea(attrs={"rows": 4})}
 
 
-class BlockForm(forms.ModelForm):
+class BlockForm(CheckboxesFirst, forms.ModelForm):
     """Dispute or block: the customer gets no reminder until the end date (or ever)."""
 
     class Meta:

@@ -14,7 +14,7 @@ from receivables.models import Allocation, Document, DocumentKind, DocumentState
 from web.company import company_of, require_role
 
 from . import history
-from .common import LevelNames, can_send
+from .common import CheckboxesFirst, LevelNames, can_send
 from .dates import DayDateField
 
 LIST_ORDERS = {
@@ -101,7 +101,7 @@ def quote_list(request):
     return _list(request, DocumentKind.QUOTE, "web/document_list.html", "quotes", filters)
 
 
-class StopForm(forms.ModelForm):
+class StopForm(CheckboxesFirst, forms.ModelForm):
     """Why and until when a document must not be reminded (dispute, block, promise)."""
 
     class Meta:

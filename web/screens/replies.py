@@ -3,7 +3,7 @@ attachments; and the reply mailbox's settings with its « Tester » button. The 
 live in inbox (handling, fetch); this module turns requests into calls."""
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django import forms
 from django.contrib import messages
@@ -17,10 +17,12 @@ from django.views.decorators.http import require_GET, require_POST
 from inbox.fetch import test_connection
 from inbox.handling import handle
 from inbox.models import InboundAttachment, InboundMessage, Mailbox
+from receivables.amountfield import AmountError, read_amount
 from receivables.models import Role
 from web.company import company_of, require_role
 
-from .common import can, can_send
+from .common import CheckboxesFirst, can, can_send
+from .dates import DayDateField
 
 
 @require_GET
@@ -40,17 +42,16 @@ def reply_list(request):
 
 
 def _date(value: str) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
+    """Typed day first (jj/mm/aaaa) as every date of the screens, or ISO."""
+    return DayDateField(required=False).clean(value.strip()) if value.strip() else None
 
 
 def _amount(value: str) -> Decimal | None:
+    """« 1 234,56 » or « 1234.56 » in French: the one amount rule (receivables.amountfield)."""
     try:
-        return Decimal(value.replace(",", ".").replace(" ", "")) if value else None
-    except InvalidOperation:
-        return None
+        return read_amount(value) if value.strip() else None
+    except AmountError as exc:
+        raise ValidationError(str(exc)) from None
 
 
 @require_POST
@@ -60,14 +61,17 @@ def reply_handle(request, pk: int):
     message = get_object_or_404(InboundMessage.objects.for_company(company), pk=pk)
     data = request.POST
     try:
+        paid_on = _date(data.get("paid_on", ""))
+        promise_date = _date(data.get("promise_date", ""))
+        paid_amount = _amount(data.get("paid_amount", ""))
         done = handle(
             message,
             data.get("outcome", ""),
             user=request.user,
-            promise_date=_date(data.get("promise_date", "")),
+            promise_date=promise_date,
             dispute_reason=data.get("dispute_reason", ""),
-            paid_on=_date(data.get("paid_on", "")),
-            paid_amount=_amount(data.get("paid_amount", "")),
+            paid_on=paid_on,
+            paid_amount=paid_amount,
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
@@ -99,7 +103,7 @@ def reply_file(request, pk: int):
     )
 
 
-class MailboxForm(forms.ModelForm):
+class MailboxForm(CheckboxesFirst, forms.ModelForm):
     password = forms.CharField(
         label=gettext_lazy("mot de passe"),
         required=False,

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from dunning.models import Level, Policy
+from receivables.amountfield import AmountField
 from receivables.models import Company, Membership, Role
 from web.company import company_of, require_role
 
@@ -106,7 +107,7 @@ LevelFormSet = inlineformset_factory(
         "invoices_charges",
         "automatic",
     ],
-    localized_fields=["min_balance"],  # « 0,00 » in French, as every amount on screen
+    field_classes={"min_balance": AmountField},  # « 1 234,56 » in French, as on screen
     extra=1,
     can_delete=True,
 )

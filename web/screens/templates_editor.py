@@ -159,8 +159,13 @@ def template_preview(request):
     company = company_of(request)
     template = Template(company=company)
     documents = _sample_documents(company, _kind_of(company, request.POST.get("level")))
+    preview = _preview(company, request.POST, template, documents)
+    # Another level may speak of another kind of document (a quote, an invoice): the list
+    # of sample documents is then drawn again beside the form (htmx out-of-band swap).
+    shown = request.POST.get("document", "")
+    changed = not (shown.isdigit() and documents.filter(pk=shown).exists())
     return render(
         request,
         "web/template_preview.html",
-        {"preview": _preview(company, request.POST, template, documents)},
+        {"preview": preview, "samples_changed": changed, "documents": documents[:30]},
     )
