@@ -9,7 +9,7 @@ from relance.ops.health import healthz
 from relance.ops.metrics import metrics_view
 from relance.twofactor import admin_login
 
-from .webhooks import mailgun_tracking
+from .webhooks import mailgun_tracking, payment_events
 
 
 def favicon(request):
@@ -32,6 +32,7 @@ urlpatterns = [
     path("admin/login/", admin_login),  # with a one-time code when RELANCE_ADMIN_2FA
     path("admin/", admin.site.urls),
     path("esp/mailgun/tracking/", mailgun_tracking, name="esp_mailgun_tracking"),
+    path("webhooks/<slug:provider>/<str:endpoint>/", payment_events, name="webhook_payments"),
     path("api/", api.urls),
     re_path(r"^api/", api_not_found),
     path("banking/", include("web.banking_urls")),
