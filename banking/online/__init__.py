@@ -6,14 +6,24 @@ The portal calls `enabled(company)` and `start_checkout(...)`; the webhook view 
 """
 
 from .providers import BadSignature, ProviderError
-from .services import UnknownEndpoint, account_of, enabled, receive, start_checkout
+from .services import (
+    UnknownEndpoint,
+    account_of,
+    configure,
+    enabled,
+    key_sources,
+    receive,
+    start_checkout,
+)
 
 __all__ = [
     "BadSignature",
     "ProviderError",
     "UnknownEndpoint",
     "account_of",
+    "configure",
     "enabled",
+    "key_sources",
     "receive",
     "start_checkout",
 ]

@@ -45,6 +45,38 @@ def keys_of(account: OnlinePayment) -> Keys:
     )
 
 
+def configure(company, *, enabled: bool, publishable_key: str = "", secret_key: str = "",
+              webhook_secret: str = "", forget: bool = False) -> OnlinePayment:  # fmt: skip
+    """The administrator's settings: a secret typed is stored encrypted, one left empty
+    keeps the stored one (`forget` erases both, the environment's then apply)."""
+    account = account_of(company) or OnlinePayment(company=company)
+    account.enabled = enabled
+    account.publishable_key = publishable_key.strip()
+    if forget:
+        account.secret_key, account.webhook_secret = "", ""
+    if secret_key.strip():
+        account.secret_key = secret_key.strip()
+    if webhook_secret.strip():
+        account.webhook_secret = webhook_secret.strip()
+    account.save()
+    return account
+
+
+def key_sources(account: OnlinePayment | None) -> dict[str, str]:
+    """Where each secret comes from, to say it without showing it: "stored",
+    "environment" or ""."""
+    env = account is None or account.provider == "stripe"
+    stored = {
+        "secret": bool(account and account.secret_key),
+        "webhook": bool(account and account.webhook_secret),
+    }
+    from_env = {
+        "secret": env and bool(settings.RELANCE_STRIPE_SECRET_KEY),
+        "webhook": env and bool(settings.RELANCE_STRIPE_WEBHOOK_SECRET),
+    }
+    return {k: "stored" if stored[k] else "environment" if from_env[k] else "" for k in stored}
+
+
 def enabled(company) -> bool:
     """True when the company has turned paying online on and its provider has its keys."""
     account = account_of(company)
