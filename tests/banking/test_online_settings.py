@@ -72,5 +72,10 @@ def test_the_screen_reads_in_english(alice_client):
     html = alice_client.get(URL).content.decode()
     for words in ("Online payment", "Secret key", "offered to customers", "Webhook address"):
         assert words in html
-    for french in ("Clé secrète", "proposé aux clients", "Adresse du webhook", "Stockée chiffrée"):
+    for french in (
+        "Clé secrète",
+        "proposé aux clients",
+        "Adresse du webhook",
+        "Valeur enregistrée chiffrée",
+    ):
         assert french not in html

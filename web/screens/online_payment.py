@@ -15,7 +15,7 @@ from web.company import company_of, require_role
 from .common import can
 
 SECRET_HELP = gettext_lazy(
-    "Stockée chiffrée, jamais réaffichée. Laissez vide pour garder l'actuelle."
+    "Valeur enregistrée chiffrée, jamais réaffichée : laissez vide pour garder l'actuelle."
 )
 
 
