@@ -9,6 +9,7 @@ from .providers import BadSignature, ProviderError
 from .services import (
     UnknownEndpoint,
     account_of,
+    checkout_origins,
     configure,
     enabled,
     key_sources,
@@ -21,6 +22,7 @@ __all__ = [
     "ProviderError",
     "UnknownEndpoint",
     "account_of",
+    "checkout_origins",
     "configure",
     "enabled",
     "key_sources",

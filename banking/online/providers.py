@@ -73,6 +73,7 @@ class ProviderEventData:
 
 class Provider(Protocol):
     name: str
+    origins: tuple[str, ...]  # the checkout pages' origins (the portal's CSP form-action)
 
     def start(self, keys: Keys, checkout: Checkout) -> str:
         """Open a checkout at the provider; its URL. Raises ProviderError."""

@@ -88,6 +88,14 @@ def enabled(company) -> bool:
     return bool(keys.secret and keys.webhook_secret)
 
 
+def checkout_origins(company) -> list[str]:
+    """The origins the portal's page must allow in its CSP `form-action` for the
+    « Payer en ligne » form (its POST is answered by a redirect to the provider)."""
+    if not enabled(company):
+        return []
+    return list(provider(account_of(company).provider).origins)
+
+
 def open_documents(company, customer, documents):
     """The customer's open invoices among `documents` with something left to pay."""
     ids = [getattr(d, "pk", d) for d in documents]

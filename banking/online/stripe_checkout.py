@@ -42,6 +42,9 @@ def major_units(amount: int, currency: str) -> Decimal:
 
 class StripeCheckout:
     name = "stripe"
+    # where the customer's browser is sent: the page holding the « Payer en ligne » form
+    # must allow it in its CSP form-action (a redirect after a POST is checked against it)
+    origins = ("https://checkout.stripe.com",)
 
     def http_client(self) -> stripe.HTTPClient | None:
         """The library's own HTTP client (None); a test plugs a stub in here."""

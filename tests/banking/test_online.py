@@ -75,6 +75,7 @@ def test_without_a_provider_nothing_is_offered(company, customer, invoices, sett
     acc.save()
     assert online.enabled(company) is False
     assert StubHTTPClient.calls == []
+    assert online.checkout_origins(company) == []
 
 
 def test_the_keys_are_stored_encrypted(account):
@@ -105,6 +106,7 @@ def test_checkout_asks_the_balances_with_what_allocating_needs(
     assert meta["relance_doc0"] == f"{first.pk}:120.00,{second.pk}:50.00"
     assert params["customer_email"] == "daisy@anyway.example"
     assert params["success_url"] == "https://x.example/ok"
+    assert online.checkout_origins(company) == ["https://checkout.stripe.com"]
 
 
 def test_a_paid_invoice_or_another_customers_is_not_asked(company, customer, invoices, account):
