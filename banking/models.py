@@ -130,3 +130,7 @@ class Proposal(CompanyScoped):
         constraints = [
             models.UniqueConstraint(fields=["line", "invoice"], name="proposal_once"),
         ]
+
+
+# Pay online (banking/online/): its models live with it, registered here for Django.
+from .online.models import EventOutcome, OnlinePayment, PaymentEvent  # noqa: E402, F401

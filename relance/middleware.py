@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from receivables.coerce import nul_paths, nul_refused
 
 # Paths reachable without a session: login itself, static files, the API (token auth),
-# the e-mail providers' webhooks (their signature, relance/webhooks.py).
+# the e-mail and payment providers' webhooks (their signature, relance/webhooks.py).
 PUBLIC_PREFIXES = (
     "/accounts/login",
     "/admin/login",
@@ -21,6 +21,7 @@ PUBLIC_PREFIXES = (
     "/i18n/",
     "/favicon.ico",
     "/esp/",
+    "/webhooks/",  # payment providers' events (their signature, banking/online/)
 )
 # Operations, answered without a session: /healthz says little, /metrics checks its own
 # token or addresses (relance/ops/).

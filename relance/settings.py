@@ -256,6 +256,17 @@ RELANCE_CHANNELS = {
 }
 # -- end of channels --------------------------------------------------------------------
 
+# -- Pay online (banking/online/) -------------------------------------------------------
+# The payment providers (plug-ins, like the channels): name → class. Not an environment
+# variable: a site that plugs in another provider adds its line here.
+RELANCE_PAYMENT_PROVIDERS = {"stripe": "banking.online.stripe_checkout.StripeCheckout"}
+# Stripe keys for every company that turns paying online on without typing its own (a
+# single-company site keeps them here, out of the database).
+RELANCE_STRIPE_SECRET_KEY = os.environ.get("RELANCE_STRIPE_SECRET_KEY", "")
+RELANCE_STRIPE_PUBLISHABLE_KEY = os.environ.get("RELANCE_STRIPE_PUBLISHABLE_KEY", "")
+RELANCE_STRIPE_WEBHOOK_SECRET = os.environ.get("RELANCE_STRIPE_WEBHOOK_SECRET", "")
+# -- end of pay online ------------------------------------------------------------------
+
 # API: requests per token and window ("N/s", "N/min", "N/h"). The counter lives in the
 # cache: set CACHE_URL=redis://... so that several web processes share it.
 RELANCE_API_RATE = os.environ.get("RELANCE_API_RATE", "600/min")

@@ -10,7 +10,7 @@ from relance.ops.health import healthz
 from relance.ops.metrics import metrics_view
 from relance.twofactor import admin_login
 
-from .webhooks import brevo_tracking, mailgun_tracking, postmark_tracking
+from .webhooks import brevo_tracking, mailgun_tracking, payment_events, postmark_tracking
 
 
 def favicon(request):
@@ -37,6 +37,7 @@ urlpatterns = [
     path("esp/mailgun/tracking/", mailgun_tracking, name="esp_mailgun_tracking"),
     path("esp/brevo/tracking/", brevo_tracking, name="esp_brevo_tracking"),
     path("esp/postmark/tracking/", postmark_tracking, name="esp_postmark_tracking"),
+    path("webhooks/<slug:provider>/<str:endpoint>/", payment_events, name="webhook_payments"),
     path("api/", api.urls),
     re_path(r"^api/", api_not_found),
     path("banking/", include("web.banking_urls")),

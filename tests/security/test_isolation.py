@@ -46,6 +46,9 @@ RULES: dict[str, dict] = {
     "import_mapping": {"token": "0" * 32},
     "reply_handle": {"pk": InboundMessage},
     "reply_file": {"pk": InboundAttachment},
+    # a payment provider's events: an opaque endpoint per company, no id; Charlie's own
+    # endpoint with Alice's signature is refused in tests/banking/test_online.py (400)
+    "webhook_payments": {"provider": "stripe", "endpoint": "0" * 32},
 }
 # API path parameters: {(path, param): model}; by parameter name when the path is not listed.
 API_RULES: dict = {
@@ -69,6 +72,7 @@ PUBLIC = {
     "api:openapi-view",
     "favicon",
     "healthz",  # minimal by design (relance/ops/health.py); /metrics checks its own token
+    "webhook_payments",  # the provider's signature is the authentication (banking/online/)
 }
 # A viewer (read-only) may POST only to these: the rest must refuse (403/404/405).
 # Pages that only read may answer a POST like a GET: list them in READ_ONLY.

@@ -10,10 +10,11 @@ from django.urls import reverse
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
+from banking.models import EventOutcome, PaymentEvent
 from dunning.reckoner import reckoning_for
 from dunning.services import document_dunning_state
 from inbox.models import InboundMessage, Kind
-from receivables.models import Document, DocumentKind, LifecycleEvent
+from receivables.models import Document, DocumentKind, LifecycleEvent, PaymentMethod
 from reminders.models import PhoneCall, Reminder, ReminderState
 from web.templatetags.relance_ui import LIFECYCLE_CLASS, money
 from web.templatetags.relance_ui import money as money_text
@@ -115,6 +116,7 @@ def _entries(company, *, documents=None, customer=None) -> list[Entry]:
         + _messages(company, documents=documents, customer=customer)
         + _lifecycle(company, documents=documents, customer=customer)
         + _debit_notes(company, documents=documents, customer=customer)
+        + _online_payments(company, documents=documents, customer=customer)
     )
 
 
@@ -217,6 +219,41 @@ def _messages(company, *, documents=None, customer=None) -> list[Entry]:
                 body=m.body_text or strip_tags(m.body_html),
                 url=reverse("replies") if m.kind == Kind.REPLY and not m.handled_at else "",
                 files=list(m.files.all()),
+            )
+        )
+    return out
+
+
+PAYMENT_CLASS = {
+    EventOutcome.PAID: "done",
+    EventOutcome.PENDING: "todo",
+    EventOutcome.FAILED: "stop",
+}
+
+
+def _online_payments(company, *, documents=None, customer=None) -> list[Entry]:
+    """What the payment provider said (pay online, banking/online/): paid, a debit under
+    way, a debit refused; each once, as received."""
+    rows = PaymentEvent.objects.for_company(company)
+    if documents is not None:
+        rows = rows.filter(payment__allocations__invoice__in=documents).distinct()
+    if customer is not None:
+        rows = rows.filter(customer=customer)
+    out = []
+    for e in rows[:200]:
+        detail = [money(e.amount, e.currency)]
+        if e.method:
+            detail.append(str(PaymentMethod(e.method).label))
+        if e.numbers:
+            detail.append(e.numbers)
+        out.append(
+            Entry(
+                when=e.received_at,
+                kind="payment",
+                title=_("Paiement en ligne (%(p)s)") % {"p": e.provider.title()},
+                detail=" · ".join(detail),
+                status=e.get_outcome_display(),
+                status_class=PAYMENT_CLASS.get(e.outcome, ""),
             )
         )
     return out
