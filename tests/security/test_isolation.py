@@ -43,6 +43,21 @@ RULES: dict[str, dict] = {
     # an upload kept for the mapping step: its token lives in its uploader's session only
     "import_mapping": {"token": "0" * 32},
     "reply_handle": {"pk": InboundMessage},
+    # the customer portal: a token that leads nowhere (tests/security/test_portal_walk.py
+    # walks them with another customer's token, an expired one and none)
+    **{
+        name: {"token": "0" * 32, "ref": "0" * 16}
+        for name in (
+            "portal",
+            "portal_logo",
+            "portal_invoice",
+            "portal_statement_pdf",
+            "portal_paid",
+            "portal_promise",
+            "portal_dispute",
+            "portal_plan",
+        )
+    },  # fmt: skip
     "reply_file": {"pk": InboundAttachment},
 }
 # API path parameters: {(path, param): model}; by parameter name when the path is not listed.
