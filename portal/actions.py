@@ -7,7 +7,8 @@ and those a person must look at wait in « Réponses » like a reply:
                    matching reads the amount as a hint (banking.services.said_paid)
 « Je m'engage… »   a promise within the company's horizon: dunning.services.record_promise,
                    the engine's promise stop until that date; nothing to check
-« Je conteste »    the dispute stop on the invoices, with the reason; a collector notified
+« Je conteste »    the dispute stop on the chosen invoices, with the reason; a collector
+                   notified in « Réponses » (the customer's other invoices go on)
 """
 
 from __future__ import annotations
@@ -165,7 +166,7 @@ def dispute(link, reason: str, words: str, refs, upload, address) -> InboundMess
             dispute_reason=label[:200],
         )  # fmt: skip
         _keep(row, upload, mimetype)
-        wait_for_a_person(link.customer)
+        # only the disputed invoices stop: the customer's others go on (no reply pause)
     scan(link.company)
     return row
 

@@ -8,6 +8,7 @@ from .screens import (
     files,
     mailcheck,
     outbox,
+    portal_staff,
     refresh,
     replies,
     setup,
@@ -51,6 +52,15 @@ urlpatterns = [
     path("clients/<int:pk>/notes/", customers.customer_notes, name="customer_notes"),
     path("clients/<int:pk>/blocage/", customers.customer_block, name="customer_block"),
     path("clients/<int:pk>/promesse/", customers.customer_promise, name="customer_promise"),
+    # the customer portal, the collector's side (the customer's is web/portal_urls.py)
+    path("clients/<int:pk>/portail/", portal_staff.customer_portal, name="customer_portal"),
+    path(
+        "clients/<int:pk>/portail/desactiver/",
+        portal_staff.customer_portal_revoke,
+        name="customer_portal_revoke",
+    ),
+    path("echeanciers/<int:pk>/", portal_staff.plan_decide, name="plan_decide"),
+    path("parametres/portail/", portal_staff.portal_settings, name="settings_portal"),
     # Settings
     path("reponses/", replies.reply_list, name="replies"),
     path("reponses/<int:pk>/", replies.reply_handle, name="reply_handle"),

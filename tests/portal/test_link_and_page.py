@@ -41,7 +41,7 @@ def test_wrong_expired_and_revoked_tokens_get_one_neutral_page(client, company, 
     assert len(pages) == 1
     status, body = pages.pop()
     assert status == 404 and b"F2026" not in body and b"Dupont" not in body
-    assert revoked["Cache-Control"] == "no-store" and revoked["Referrer-Policy"] == "no-referrer"
+    assert revoked["Cache-Control"] == "no-store" and revoked["Referrer-Policy"] == "same-origin"
 
 
 def test_the_statement_states_what_the_reminders_state(client, token, two_invoices):

@@ -37,6 +37,8 @@ RULES: dict[str, dict] = {
     "customer_notes": {"pk": Customer},
     "customer_block": {"pk": Customer},
     "customer_promise": {"pk": Customer},
+    "customer_portal": {"pk": Customer},
+    "customer_portal_revoke": {"pk": Customer},
     "settings_user": {"pk": Membership},
     # a scan's task result: Charlie's own is refused in tests/onboarding (404)
     "import_refresh": {"task_id": "0e6f1c1e-0000-4000-8000-000000000000"},
@@ -125,6 +127,7 @@ def _add_rules_from_reminders():
         for w in words:
             API_RULES.setdefault(f"{w}_id", model)
     from dunning.models import Policy
+    from portal.models import PaymentPlan
 
     RULES.update(
         {
@@ -135,6 +138,7 @@ def _add_rules_from_reminders():
             "outbox_cancel": {"pk": Reminder},
             "settings_template": {"pk": Template},
             "settings_policy": {"pk": Policy},
+            "plan_decide": {"pk": PaymentPlan},
         }
     )
 

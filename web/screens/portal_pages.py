@@ -4,7 +4,7 @@ Every view goes through `portal_view`: rate limits (portal.limits), then the tok
 (portal.tokens.resolve); a wrong, expired or revoked token and a switched-off portal all
 get the same neutral page (404), saying nothing of what exists. Pages are shown in the
 customer's language (French or English, `?lang=` to switch), never cached, never indexed,
-and send no Referer (the token is in the URL). Documents are named by per-link opaque
+and send no Referer to another site (the token is in the URL). Documents are named by per-link opaque
 references, never by id. The actions (forms) are in portal_forms.py.
 """
 
@@ -43,7 +43,7 @@ DONE = {  # ?fait=… after a form: what was recorded
 
 def _private(response: HttpResponse) -> HttpResponse:
     response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"  # never to another site; CSRF needs the Origin
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 
