@@ -202,8 +202,11 @@ def paragraphs_to_html(paragraphs: list[str]) -> str:
     return "\n".join(parts)
 
 
-def default_wording(level: Level, channel: str, language: str, is_last: bool = False):
-    """(subject, text, html) of the default template of a level."""
+def default_wording(
+    level: Level, channel: str, language: str, is_last: bool = False, portal: bool = True
+):
+    """(subject, text, html) of the default template of a level (`portal=False`: as it
+    was before the portal link, for the migration that adds it to untouched templates)."""
     tone = tone_of(level, channel, is_last)
     subject, paragraphs = WORDING[tone][language]
     paragraphs = list(paragraphs)
@@ -211,7 +214,7 @@ def default_wording(level: Level, channel: str, language: str, is_last: bool = F
         # one figure: the words ask for what the QR code asks, the total with charges
         paragraphs = [p.replace(*ASK_TOTAL[language]) for p in paragraphs]
         paragraphs[-1:-1] = CHARGES[language]
-    if tone != "quote":
+    if tone != "quote" and portal:
         paragraphs.insert(-1, (PORTAL_LETTER if channel == Channel.LETTER else PORTAL)[language])
     return subject, "\n\n".join(paragraphs), paragraphs_to_html(paragraphs)
 

@@ -52,3 +52,28 @@ def test_a_company_without_portal_sends_no_link(company, late_invoice):
     batch = create_batch(company, [late_invoice(with_pdf=False, pending_level=5)], channel="letter")
     assert not LINK.search(batch.reminders.get().body_text)
     assert not PortalLink.objects.exists()
+
+
+def test_existing_untouched_templates_get_the_link_edited_ones_keep_their_words(company):
+    import importlib
+
+    from django.apps import apps
+
+    from reminders.defaults import default_wording
+
+    migration = importlib.import_module("reminders.migrations.0005_i20_portal_link_in_templates")
+    email = Template.objects.for_company(company).filter(channel="email", language="fr")
+    untouched, edited = email.select_related("level__policy").filter(level__policy__kind="invoice")[
+        :2
+    ]
+    for t in (untouched, edited):  # as they were before the portal
+        old = default_wording(t.level, t.channel, t.language, False, portal=False)
+        t.subject, t.body_text, t.body_html = old
+        t.save()
+    edited.body_text += "\nMerci."
+    edited.save()
+    migration.add_portal_link(apps, None)
+    untouched.refresh_from_db()
+    edited.refresh_from_db()
+    assert "%LIEN_PORTAIL%" in untouched.body_text and "%LIEN_PORTAIL%" in untouched.body_html
+    assert "%LIEN_PORTAIL%" not in edited.body_text and edited.body_text.endswith("Merci.")
