@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -115,10 +116,12 @@ def open_invoices(company) -> dict[int, matching.OpenInvoice]:
 
 
 def said_paid(company) -> dict[Decimal, tuple[int, ...]]:
-    """Amount → customers who told us in a reply they paid it (« déjà payé »), open ones."""
+    """Amount → customers who told us they paid it: in a reply a person marked « déjà
+    payé », or with « J'ai payé » on the portal (still waiting for a person)."""
     hints: dict[Decimal, list[int]] = {}
+    told = Q(outcome=Outcome.PAID) | Q(outcome="", matched_by="portal")
     rows = InboundMessage.objects.for_company(company).filter(
-        outcome=Outcome.PAID, paid_amount__isnull=False, customer__isnull=False
+        told, paid_amount__isnull=False, customer__isnull=False
     )
     for amount, customer_id in rows.values_list("paid_amount", "customer_id"):
         hints.setdefault(amount, []).append(customer_id)

@@ -91,7 +91,10 @@ class InboundMessage(CompanyScoped):
     """One message read from the mailbox: written (with its effects) before the message
     is moved or flagged on the server, so a crash between the two repeats nothing."""
 
-    mailbox = models.ForeignKey(Mailbox, on_delete=models.CASCADE, related_name="messages")
+    # None: an answer given on the customer portal (portal.actions), not read from a mailbox
+    mailbox = models.ForeignKey(
+        Mailbox, null=True, blank=True, on_delete=models.CASCADE, related_name="messages"
+    )
     uidvalidity = models.BigIntegerField()
     uid = models.BigIntegerField()
     message_id = models.CharField(_("Message-ID"), max_length=300, blank=True)

@@ -26,6 +26,8 @@ PUBLIC_PREFIXES = (
 # Operations, answered without a session: /healthz says little, /metrics checks its own
 # token or addresses (relance/ops/).
 PUBLIC_PREFIXES += ("/healthz", "/metrics")
+# The customer portal: its token is its access (portal/tokens.py, web/screens/portal_*.py).
+PUBLIC_PREFIXES += ("/p/",)
 
 
 class LoginRequiredMiddleware:

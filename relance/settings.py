@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "banking",
     "insight",
     "inbox",
+    "portal",
 ]
 
 MIDDLEWARE = [
@@ -388,3 +389,6 @@ try:
     ]
 except ValueError as exc:
     raise ImproperlyConfigured(f"RELANCE_TRUSTED_PROXIES: {exc}") from exc
+# The address customers reach Relance at, for the personal links in reminders
+# (%LIEN_PORTAIL%, the customer portal): scheme and host, e.g. https://relance.example.com
+RELANCE_PUBLIC_URL = os.environ.get("RELANCE_PUBLIC_URL", "http://localhost:8000").rstrip("/")

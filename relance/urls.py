@@ -42,5 +42,6 @@ urlpatterns = [
     re_path(r"^api/", api_not_found),
     path("banking/", include("web.banking_urls")),
     path("insight/", include("web.insight_urls")),
+    path("p/", include("web.portal_urls")),  # the customer portal: its token is the key
     path("", include("web.urls")),
 ]

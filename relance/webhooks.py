@@ -3,9 +3,6 @@ provider: anymail checks the provider's authentication and turns the payload int
 tracking event; inbox.provider handles it once. A provider without its secret configured
 is not exposed (404).
 
-Payment providers' events (pay online, banking/online/) reach /webhooks/<provider>/<endpoint>/,
-one opaque endpoint per company, checked with that company's signing secret."""
-
 - Mailgun signs each event (RELANCE_MAILGUN_WEBHOOK_SIGNING_KEY, HMAC checked by anymail);
 - Brevo and Postmark authenticate by HTTP basic auth written in the webhook's URL
   (https://USER:PASSWORD@relance.example/esp/brevo/tracking/): RELANCE_BREVO_WEBHOOK_SECRET
@@ -16,7 +13,8 @@ one opaque endpoint per company, checked with that company's signing secret."""
 Another provider is a few lines here with its anymail view and secret.
 
 Payment providers' events (pay online, banking/online/) reach /webhooks/<provider>/<endpoint>/,
-one opaque endpoint per company, checked with that company's signing secret."""
+one opaque endpoint per company, checked with that company's signing secret.
+"""
 
 from anymail.webhooks.brevo import BrevoTrackingWebhookView
 from anymail.webhooks.mailgun import MailgunTrackingWebhookView

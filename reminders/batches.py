@@ -54,8 +54,9 @@ def create_batch(
     try:
         with transaction.atomic():
             preview = preview_batch(
-                company, documents, channel, user, group_by_customer, as_of=as_of, words=words
-            )
+                company, documents, channel, user, group_by_customer, as_of=as_of, words=words,
+                issue_links=True,
+            )  # fmt: skip
             refuse_repeat(preview)
             if edited:
                 if not preview.single:

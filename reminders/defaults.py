@@ -166,6 +166,17 @@ ASK_TOTAL = {
     "fr": ("régler le solde de %SOLDE%", "régler la somme de %TOTAL_DU%"),
     "en": ("pay the balance of %SOLDE%", "pay %TOTAL_DU%"),
 }
+# The customer's personal page (reminders.links): statement, invoices, answers.
+PORTAL = {
+    "fr": "Votre relevé, vos factures et vos réponses (déjà payé, date de paiement, "
+    "contestation, échéancier) : %LIEN_PORTAIL%",
+    "en": "Your statement, your invoices and your answers (already paid, payment date, "
+    "dispute, payment plan): %LIEN_PORTAIL%",
+}
+PORTAL_LETTER = {  # a letter has no room to spare: one line, its QR code beside it
+    "fr": "Votre espace client : %LIEN_PORTAIL%",
+    "en": "Your customer page: %LIEN_PORTAIL%",
+}
 BLOCKS = ("%LISTE_PIECES%", "%DECOMPTE%")  # block keywords: a table in HTML, no <p>
 
 
@@ -191,8 +202,11 @@ def paragraphs_to_html(paragraphs: list[str]) -> str:
     return "\n".join(parts)
 
 
-def default_wording(level: Level, channel: str, language: str, is_last: bool = False):
-    """(subject, text, html) of the default template of a level."""
+def default_wording(
+    level: Level, channel: str, language: str, is_last: bool = False, portal: bool = True
+):
+    """(subject, text, html) of the default template of a level (`portal=False`: as it
+    was before the portal link, for the migration that adds it to untouched templates)."""
     tone = tone_of(level, channel, is_last)
     subject, paragraphs = WORDING[tone][language]
     paragraphs = list(paragraphs)
@@ -200,6 +214,8 @@ def default_wording(level: Level, channel: str, language: str, is_last: bool = F
         # one figure: the words ask for what the QR code asks, the total with charges
         paragraphs = [p.replace(*ASK_TOTAL[language]) for p in paragraphs]
         paragraphs[-1:-1] = CHARGES[language]
+    if tone != "quote" and portal:
+        paragraphs.insert(-1, (PORTAL_LETTER if channel == Channel.LETTER else PORTAL)[language])
     return subject, "\n\n".join(paragraphs), paragraphs_to_html(paragraphs)
 
 

@@ -50,6 +50,7 @@ KEYWORDS: dict[str, str] = {
         "Tableau des pièces relancées (son total est %SOLDE%), suivi des autres pièces "
         "échues du client"
     ),
+    "LIEN_PORTAIL": _("Lien personnel du client vers son espace (QR code sur un courrier)"),
 }
 
 KEYWORD_RE = re.compile(r"%([A-Z][A-Z0-9_]*)%")
@@ -300,6 +301,7 @@ def build_values(ctx: KeywordContext, *, inline_styles: bool = True) -> dict[str
         "DECOMPTE": breakdown(sums, lang, inline_styles=inline_styles) if sums else Block("", ""),
         "AUJOURDHUI": fmt_date(ctx.as_of, lang),
         "LISTE_PIECES": documents_and_others(ctx, inline_styles=inline_styles),
+        "LIEN_PORTAIL": Block("", ""),  # the renderer's, when the words use it (links.py)
     }
 
 
@@ -320,12 +322,9 @@ def documents_and_others(ctx: KeywordContext, *, inline_styles: bool = True) -> 
         return block
     title = LABELS.get(lang, LABELS["fr"])["others"]
     rest = documents_block(others, lang, ctx.as_of, cur, inline_styles=inline_styles)
-    return Block(
-        f"{block.text}\n\n{title} :\n{rest.text}"
-        if lang == "fr"
-        else f"{block.text}\n\n{title}:\n{rest.text}",
-        f'{block.html}<p class="others">{escape(title)}</p>{rest.html}',
-    )
+    sep = " :" if lang == "fr" else ":"
+    html = f'{block.html}<p class="others">{escape(title)}</p>{rest.html}'
+    return Block(f"{block.text}\n\n{title}{sep}\n{rest.text}", html)
 
 
 BREAKDOWN = {

@@ -99,6 +99,7 @@ def preview_batch(
     as_of: date | None = None,
     words: bool = True,
     word_first: int | None = None,
+    issue_links: bool = False,
 ) -> BatchPreview:
     """Render every reminder the selection would produce; write nothing.
 
@@ -107,13 +108,14 @@ def preview_batch(
     `words=False`: e-mails are only checked (recipient, template), not worded.
     `word_first=n`: only the first n messages that can go are worded (a person reads
     those); every other one is checked only, letters too. Every message is checked
-    either way: the counts and the failures are complete.
+    either way: the counts and the failures are complete. `issue_links`: the messages
+    are being written to go out, give them real portal links (reminders.links).
     """
     if channel is not None and channel not in Channel.values:
         raise ValidationError({"channel": _("Canal inconnu : %(c)s") % {"c": channel}})
     as_of = as_of or company.today()
     docs = scoped_documents(company, documents)
-    renderer = Renderer(company, as_of)
+    renderer = Renderer(company, as_of, issue_links=issue_links)
     renderer.preload(docs, overdue=word_first is None)
     messages: list[Message] = []
     failures: list[Message] = []

@@ -29,6 +29,7 @@ from receivables.paycodes import payment_block
 from .attachments import pdf_filename
 from .delivery import Letter, Letterhead, LetterTransport, transport
 from .keywords import KEYWORD_RE, Block, DocLine, KeywordContext, build_values, fmt_date, substitute
+from .links import link_block, portal_link
 from .models import LIVE_STATES, ReminderDocument, Template
 from .plaintext import html_to_text
 from .sanitize import clean_html
@@ -179,9 +180,10 @@ def build_letter(
 class Renderer:
     """Per-call caches of what every message of a batch needs."""
 
-    def __init__(self, company: Company, as_of: date):
+    def __init__(self, company: Company, as_of: date, *, issue_links: bool = False):
         self.company = company
         self.as_of = as_of
+        self.issue_links = issue_links  # %LIEN_PORTAIL%: a real link only for what goes out
         self._policies: dict[tuple, Policy | None] = {}
         self._levels: dict[int, dict[int, Level]] = {}
         self._templates = {
@@ -334,6 +336,10 @@ class Renderer:
         customer = msg.customer
         # a letter's page styles its tables (channels/letter): no per-cell inline styles
         values = build_values(self.context(msg), inline_styles=msg.channel != Channel.LETTER)
+        words = f"{template.subject}{template.body_text}{template.body_html}"
+        if "%LIEN_PORTAIL%" in words:
+            url = portal_link(self.company, customer, issue=self.issue_links)
+            values["LIEN_PORTAIL"] = link_block(url, printed=msg.channel == Channel.LETTER)
         msg.template, msg.values = template, values
         msg.subject = substitute(template.subject, values, one_line=True)
         msg.body_text = substitute(template.body_text, values)
@@ -341,7 +347,7 @@ class Renderer:
         msg.body_html = substitute(clean_html(template.body_html), values, html=True)
         if not msg.body_text.strip():  # a letter's template is HTML only: read it as text
             msg.body_text = html_to_text(msg.body_html)
-        add_breakdown(msg, f"{template.subject}{template.body_text}{template.body_html}")
+        add_breakdown(msg, words)
         # How to pay, scannable (EPC QR / Swiss QR-bill): the reference is the one the
         # bank statement matching recognises (receivables.paycodes, banking.matching).
         with translation.override(msg.language):  # the customer's words, not the user's

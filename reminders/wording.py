@@ -44,7 +44,7 @@ def word_claimed(rows: list[Reminder], renderers: dict | None = None) -> None:
         company = company_rows[0].company
         key = (company.pk, company.today())
         if key not in renderers:
-            renderers[key] = Renderer(company, key[1])
+            renderers[key] = Renderer(company, key[1], issue_links=True)
         renderer = renderers[key]
         docs = [documents[link.document_id] for r in company_rows for link in r.outbox_links]
         renderer.preload(docs, live=False)

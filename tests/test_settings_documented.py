@@ -8,7 +8,7 @@ from django.conf import settings
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ["printing", "receivables", "dunning", "reminders", "channels", "banking", "insight"]
-PACKAGES += ["web", "api", "relance"]
+PACKAGES += ["portal", "web", "api", "relance"]
 NAME = re.compile(r"\bRELANCE_[A-Z][A-Z0-9_]*[A-Z0-9]\b")
 READ_FROM_ENVIRONMENT = re.compile(
     r"""(?:os\.environ(?:\.get)?\(|os\.environ\[|env_bool\()\s*["'](RELANCE_[A-Z0-9_]+)["']"""

@@ -10,6 +10,7 @@ from .screens import (
     mailcheck,
     online_payment,
     outbox,
+    portal_staff,
     refresh,
     replies,
     setup,
@@ -59,6 +60,15 @@ urlpatterns = [
         charges.customer_invoice_charges,
         name="customer_invoice_charges",
     ),
+    # the customer portal, the collector's side (the customer's is web/portal_urls.py)
+    path("clients/<int:pk>/portail/", portal_staff.customer_portal, name="customer_portal"),
+    path(
+        "clients/<int:pk>/portail/desactiver/",
+        portal_staff.customer_portal_revoke,
+        name="customer_portal_revoke",
+    ),
+    path("echeanciers/<int:pk>/", portal_staff.plan_decide, name="plan_decide"),
+    path("parametres/portail/", portal_staff.portal_settings, name="settings_portal"),
     # Settings
     path("reponses/", replies.reply_list, name="replies"),
     path("reponses/<int:pk>/", replies.reply_handle, name="reply_handle"),

@@ -107,6 +107,9 @@ def test_an_empty_text_is_refused(late_invoice, company):
 
 
 def test_an_unedited_send_is_worded_by_the_worker_as_before(late_invoice, company, smtp_server):
+    from portal.models import PortalSettings
+
+    PortalSettings.objects.create(company=company, enabled=False)  # no link made at send
     doc = late_invoice()
     [shown] = preview_batch(company, [doc]).messages  # today's figures, as the worker's
     batch = create_batch(company, [doc])

@@ -144,8 +144,12 @@ def test_the_printed_letter_keeps_its_lines_apart(late_invoice, company):
 def test_a_letter_reads_in_its_preview_and_its_proof_as_it_prints(late_invoice, company):
     """A letter's template is HTML only: its preview and the copy kept on the customer's
     file showed the payment details alone. They now read the letter's words."""
+    from portal.models import PortalSettings
     from reminders.preview import preview_batch
 
+    # the one difference allowed: the personal portal link is made when the letter is
+    # written (tests/portal/test_keyword.py); without a portal the words are the same
+    PortalSettings.objects.create(company=company, enabled=False)
     invoice = late_invoice(with_pdf=False, pending_level=5)
     (msg,) = preview_batch(company, [invoice], channel="letter", as_of=AS_OF).messages
     text = msg.body_text

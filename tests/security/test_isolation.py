@@ -39,12 +39,29 @@ RULES: dict[str, dict] = {
     "customer_promise": {"pk": Customer},
     "customer_invoice_charges": {"pk": Customer},
     "document_waive": {"pk": Invoice},
+    "customer_portal": {"pk": Customer},
+    "customer_portal_revoke": {"pk": Customer},
     "settings_user": {"pk": Membership},
     # a scan's task result: Charlie's own is refused in tests/onboarding (404)
     "import_refresh": {"task_id": "0e6f1c1e-0000-4000-8000-000000000000"},
     # an upload kept for the mapping step: its token lives in its uploader's session only
     "import_mapping": {"token": "0" * 32},
     "reply_handle": {"pk": InboundMessage},
+    # the customer portal: a token that leads nowhere (tests/security/test_portal_walk.py
+    # walks them with another customer's token, an expired one and none)
+    **{
+        name: {"token": "0" * 32, "ref": "0" * 16}
+        for name in (
+            "portal",
+            "portal_logo",
+            "portal_invoice",
+            "portal_statement_pdf",
+            "portal_paid",
+            "portal_promise",
+            "portal_dispute",
+            "portal_plan",
+        )
+    },  # fmt: skip
     "reply_file": {"pk": InboundAttachment},
     # a payment provider's events: an opaque endpoint per company, no id; Charlie's own
     # endpoint with Alice's signature is refused in tests/banking/test_online.py (400)
@@ -116,6 +133,7 @@ def _add_rules_from_reminders():
         for w in words:
             API_RULES.setdefault(f"{w}_id", model)
     from dunning.models import Policy
+    from portal.models import PaymentPlan
 
     RULES.update(
         {
@@ -126,6 +144,7 @@ def _add_rules_from_reminders():
             "outbox_cancel": {"pk": Reminder},
             "settings_template": {"pk": Template},
             "settings_policy": {"pk": Policy},
+            "plan_decide": {"pk": PaymentPlan},
         }
     )
 

@@ -33,6 +33,7 @@ def _screens(docs, batch_pk, policy_pk, quote_template_pk):
         ("facture", f"/pieces/{docs['2'].pk}/"),
         ("clients", "/clients/"),
         ("fiche-client", f"/clients/{docs['2'].customer_id}/"),
+        ("portail-voir-comme-le-client", f"/clients/{docs['2'].customer_id}/portail/"),
         ("appel", f"/relances/appel/?ids={docs['2'].pk}"),
         ("importer", "/import/"),
         ("releves", "/banking/"),
@@ -43,6 +44,7 @@ def _screens(docs, batch_pk, policy_pk, quote_template_pk):
         ("modeles", "/parametres/modeles/"),
         ("modele-devis", f"/parametres/modeles/{quote_template_pk}/"),
         ("utilisateurs", "/parametres/utilisateurs/"),
+        ("parametres-portail", "/parametres/portail/"),
     ]
 
 

@@ -85,6 +85,10 @@ class LevelNames:
             return _("Réponse à traiter"), "stop"
         if document.stop_reason in (StopReason.REJECTED, StopReason.SUSPENDED):
             return capfirst(StopReason(document.stop_reason).label), "stop"
+        if document.stop_reason == StopReason.PROMISE and document.promise_date:
+            return _("Promesse au %(d)s") % {
+                "d": document.promise_date.strftime("%d/%m/%y")
+            }, "stop"
         if document.pending_level:
             return _("%(level)s — À faire") % {
                 "level": self.name(document, document.pending_level)

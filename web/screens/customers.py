@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from dunning.reckoner import customer_reckonings
 from dunning.services import record_promise
+from portal.summary import summary as portal_summary
 from receivables.collation import by_name
 from receivables.models import (
     INVOICE_LIKE,
@@ -203,6 +204,7 @@ def customer_detail(request, pk: int):
             "block_form": BlockForm(instance=customer),
             "promise_form": PromiseForm(),
             "can_send": can_send(request),
+            "portal": portal_summary(company, customer),
         },
     )
 

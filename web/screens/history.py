@@ -211,7 +211,11 @@ def _messages(company, *, documents=None, customer=None) -> list[Entry]:
             Entry(
                 when=m.sent_at or m.received_at,
                 kind="message",
-                title=_("Message reçu : %(k)s") % {"k": m.get_kind_display()},
+                title=(
+                    _("Portail client : %(s)s") % {"s": m.subject}
+                    if m.matched_by == "portal"
+                    else _("Message reçu : %(k)s") % {"k": m.get_kind_display()}
+                ),
                 detail=detail,
                 status=status,
                 status_class=MESSAGE_CLASS.get(m.kind, ""),
