@@ -15,4 +15,5 @@ urlpatterns = [
     path("<str:token>/promesse/", forms.promise, name="portal_promise"),
     path("<str:token>/contestation/", forms.dispute, name="portal_dispute"),
     path("<str:token>/echeancier/", forms.plan, name="portal_plan"),
+    path("<str:token>/payer/", forms.pay, name="portal_pay"),
 ]

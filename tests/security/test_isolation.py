@@ -60,6 +60,7 @@ RULES: dict[str, dict] = {
             "portal_promise",
             "portal_dispute",
             "portal_plan",
+            "portal_pay",
         )
     },  # fmt: skip
     "reply_file": {"pk": InboundAttachment},

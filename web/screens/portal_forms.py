@@ -7,11 +7,14 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from banking import online
 from portal import actions, plans
+from portal.statement import open_invoices
 
 from .portal_pages import page_context, portal_view
 
@@ -123,3 +126,25 @@ def plan(request, link):
     except ValidationError as exc:
         return _again(request, link, "plan", exc)
     return _done(request, "plan")
+
+
+@require_POST
+@portal_view
+def pay(request, link):
+    """« Payer en ligne »: a checkout at the company's provider for every open invoice of
+    the statement; only the provider's webhook records the payment (banking.online)."""
+    if not online.enabled(link.company):
+        raise Http404
+    token = request.resolver_match.kwargs["token"]
+    here = request.build_absolute_uri(reverse("portal", args=[token]))
+    try:
+        url = online.start_checkout(
+            link.company,
+            link.customer,
+            list(open_invoices(link.company, link.customer)),
+            success_url=here + "?fait=online",
+            cancel_url=here,
+        )
+    except online.ProviderError as exc:
+        return _again(request, link, "pay", ValidationError(str(exc)))
+    return redirect(url)

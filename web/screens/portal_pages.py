@@ -13,10 +13,12 @@ from pathlib import PurePosixPath
 
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from banking import online
 from dunning.invoice_pdf import ensure_invoice_pdf
 from portal import limits, tokens
 from portal.actions import DISPUTE_REASONS
@@ -34,6 +36,9 @@ DONE = {  # ?fait=… after a form: what was recorded
     ),
     "dispute": gettext_lazy(
         "Votre contestation est enregistrée ; les relances de ces factures sont suspendues. Nous revenons vers vous."
+    ),
+    "online": gettext_lazy(
+        "Merci : votre paiement en ligne est en cours. Il apparaîtra ici dès que le prestataire de paiement l'aura confirmé."
     ),
     "plan": gettext_lazy(
         "Votre demande d'échéancier est envoyée. Nous vous répondrons rapidement."
@@ -97,9 +102,9 @@ def page_context(link, lang: str, token: str, **extra) -> dict:
         "lang": lang,
         "other_lang": "en" if lang == "fr" else "fr",
         "reasons": DISPUTE_REASONS.items(),
-        # « Payer en ligne »: shown when a payment provider is enabled for the company.
-        # PAY-ONLINE: the coordinator sets this from banking.online.enabled(company) at merge.
-        "pay_online": False,
+        # « Payer en ligne »: only when the company has a payment provider (banking.online)
+        "pay_online": bool(token) and online.enabled(link.company),
+        "pay_online_url": reverse("portal_pay", args=[token]) if token else "",
         **extra,
     }
 
@@ -110,7 +115,10 @@ def portal(request, link):
     token = request.resolver_match.kwargs["token"]
     done = DONE.get(request.GET.get("fait", ""), "")
     context = page_context(link, request.LANGUAGE_CODE, token, done=done)
-    return render(request, "web/portal/page.html", context)
+    response = render(request, "web/portal/page.html", context)
+    if context["pay_online"]:  # the form's POST is answered by a redirect to the provider
+        response._csp_update = {"form-action": online.checkout_origins(link.company)}
+    return response
 
 
 @require_GET
