@@ -15,15 +15,8 @@ from dunning.models import Channel, Level, Policy
 from dunning.policies import policy_for
 from dunning.reckoner import Reckoner
 from dunning.reckoning import Reckoning
-from receivables.models import (
-    INVOICE_LIKE,
-    Company,
-    Customer,
-    Document,
-    DocumentKind,
-    DocumentState,
-)
-from receivables.models.document import LIFECYCLE_STOPS
+from receivables.models import Company, Customer, Document, DocumentKind, DocumentState
+from receivables.models.document import INVOICE_LIKE, LIFECYCLE_STOPS
 from receivables.paycodes import payment_block
 
 from .attachments import pdf_filename
