@@ -4,8 +4,10 @@ The rules, in order:
 - a bounce: a delivery report (multipart/report; report-type=delivery-status, RFC 3464)
   or a message from the mailer daemon that looks like one; the permanently failed
   addresses come from flufl.bounce (DSN and the common non-standard layouts: Postfix,
-  Exim, qmail, Exchange...), the server's words from the report's Diagnostic-Code or
-  the "5xx" line of the text; a report of a delay only is an automatic message;
+  Exim, qmail, Exchange...), else from the notification's words (bounce_text.py:
+  Yahoo, Office 365, WorkMail, DragonFly, Amazon SES by e-mail...); the server's words
+  from the report's Diagnostic-Code or the "5xx" line of the text; a report of a delay
+  only is an automatic message;
 - an automatic reply: Auto-Submitted other than "no" (RFC 3834), X-Autoreply /
   X-Autorespond, Precedence auto_reply / bulk / junk / list, or an out-of-office
   subject in French, English or German;
@@ -26,9 +28,11 @@ from email.utils import getaddresses, parsedate_to_datetime
 
 from flufl.bounce import all_failures
 
+from inbox.bounce_text import failure_words, permanent_failures, ses_failures
+
 MESSAGE_ID = re.compile(r"<[^<>\s]+>")
 OUR_ID = re.compile(r"^<reminder-(\d+)\.(\d+)@[^>]+>$")
-DAEMONS = re.compile(r"^(mailer-daemon|postmaster|mail-daemon|maildaemon|bounce[s]?)@", re.I)
+DAEMONS = re.compile(r"^(mailer-daemon|postmaster|mail-daemon|maildaemon|bounce[s]?)(@|\s|$)", re.I)
 BOUNCE_SUBJECT = re.compile(
     r"undeliver|returned mail|delivery (status notification|has failed|failure)|"
     r"mail delivery (failed|failure|subsystem)|failure notice|non remis|"
@@ -97,7 +101,7 @@ def classify(raw: bytes) -> Classified:
         answers=_answers(msg),
     )
     if _is_bounce_candidate(msg, sender, found.subject):
-        permanent, temporary = _failures(msg)
+        permanent, temporary = _failures(msg, sender)
         if permanent:
             found.kind = "bounce"
             found.bounced = sorted(permanent)
@@ -142,15 +146,34 @@ def _answers(msg) -> list[str]:
 def _is_bounce_candidate(msg, sender: str, subject: str) -> bool:
     if msg.get_content_type() == "multipart/report":
         return True
+    if sender.endswith("@sns.amazonaws.com"):  # SES notifications sent by e-mail
+        return True
     return bool(DAEMONS.match(sender) or (not sender and BOUNCE_SUBJECT.search(subject))) or (
         BOUNCE_SUBJECT.search(subject) is not None and "auto-submitted" in msg
     )
 
 
-def _failures(msg) -> tuple[set[str], set[str]]:
+def _notification_text(msg) -> str:
+    """Every text part the server wrote (not the returned copy), in order."""
+    return "\n".join(_text_of(p) for p in _parts(msg) if p.get_content_type() == "text/plain")[
+        :200_000
+    ]
+
+
+def _failures(msg, sender: str) -> tuple[set[str], set[str]]:
+    """(permanent, temporary) failed addresses: flufl.bounce, else the words of the text."""
+    own = {_address(header(msg, "To"))}
+    if sender.endswith("@sns.amazonaws.com"):  # JSON that flufl.bounce would misread
+        return ses_failures(_notification_text(msg)) - own, set()
     temporary, permanent = all_failures(msg)
     decode = lambda s: {a.decode(errors="replace") if isinstance(a, bytes) else a for a in s}  # noqa: E731
-    return {a.lower() for a in decode(permanent)}, {a.lower() for a in decode(temporary)}
+    permanent, temporary = (
+        {a.lower() for a in decode(permanent)},
+        {a.lower() for a in decode(temporary)},
+    )
+    if not permanent and not temporary:
+        permanent = permanent_failures(_notification_text(msg), exclude=own)
+    return permanent, temporary
 
 
 def _is_auto_reply(msg, subject: str) -> bool:
@@ -177,12 +200,13 @@ def _server_words(msg) -> str:
                 status = header(block, "Status")
                 if status.startswith(("4", "5")):
                     return status
-    text, _html = _bodies(msg)
-    for line in text.splitlines():
-        m = SMTP_LINE.search(line)
-        if m:
-            return m.group(0).strip()[:500]
-    return ""
+    text = _notification_text(msg)
+    if '"notificationType' not in text:
+        for line in text.splitlines():
+            m = SMTP_LINE.search(line)
+            if m:
+                return m.group(0).strip()[:500]
+    return failure_words(text)
 
 
 def _returned_id(msg) -> str:
