@@ -44,10 +44,10 @@ def url_of(token: str) -> str:
     return settings.RELANCE_PUBLIC_URL.rstrip("/") + reverse("portal", args=[token])
 
 
-def issue_token(company: Company, customer: Customer) -> str:
+def issue_token(company: Company, customer: Customer, days: int | None = None) -> str:
     """A new token for `customer` (returned once, never stored), and every live link of the
-    customer renewed for the company's period."""
-    days = settings_for(company).link_days
+    customer renewed for the company's period (`days`, when the caller has read it)."""
+    days = settings_for(company).link_days if days is None else days
     expires = timezone.now() + timedelta(days=days)
     live(customer).update(expires_at=expires)
     token = secrets.token_urlsafe(TOKEN_BYTES)
@@ -60,11 +60,12 @@ def issue_token(company: Company, customer: Customer) -> str:
 def link_for(company: Company, customer: Customer, *, issue: bool) -> str:
     """%LIEN_PORTAIL%'s value: a fresh link for a reminder going out, a placeholder in a
     preview, "" when the company switched its portal off."""
-    if not settings_for(company).enabled:
+    portal = settings_for(company)
+    if not portal.enabled:
         return ""
     if not issue:
         return _("(lien personnel, créé à l'envoi)")
-    return url_of(issue_token(company, customer))
+    return url_of(issue_token(company, customer, portal.link_days))
 
 
 def live(customer: Customer):

@@ -235,7 +235,13 @@ def record(row: Reminder, outcome: Outcome, stats: DrainStats) -> None:
             sql.documents_reminded(links, row.company.today(now))
         elif outcome.state in (ReminderState.FAILED, ReminderState.CANCELLED):
             release_documents([row.pk])
-    if outcome.state == ReminderState.SENT and row.level_id:
+    level = row.level if row.level_id else None  # loaded with the claim: no query per message
+    if (
+        outcome.state == ReminderState.SENT
+        and level
+        and level.invoices_charges
+        and level.claims_charges
+    ):
         invoice_charges_claimed([row.pk], row.company.today(now))
     counter = {
         ReminderState.SENT: "sent",
