@@ -199,7 +199,14 @@ REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 _tasks_backend = os.environ.get("TASKS_BACKEND", "db")
 if _tasks_backend == "rq":
     INSTALLED_APPS += ["django_rq"]
-    RQ_QUEUES = {"default": {"URL": REDIS_URL}}
+    # RQ kills a job after its timeout (180 s by default): a batch is sent in slices of
+    # RELANCE_TASK_SLICE_SECONDS, each its own job, so none comes near it.
+    RQ_QUEUES = {
+        "default": {
+            "URL": REDIS_URL,
+            "DEFAULT_TIMEOUT": int(os.environ.get("RELANCE_RQ_JOB_TIMEOUT", "1800")),
+        }
+    }
     RQ = {
         "JOB_CLASS": "django_tasks_rq.backend.Job",  # so `rqworker default` runs Tasks
         "WORKER_CLASS": "relance.rq.Worker",  # resumes open batches when a work horse dies
@@ -226,6 +233,9 @@ RELANCE_OUTBOX_BACKOFF = float(os.environ.get("RELANCE_OUTBOX_BACKOFF", "60"))
 # Seconds a worker's claim lasts unless renewed (a live worker renews it every third of
 # that): a dead worker's reminders are shown as interrupted and taken up after this.
 RELANCE_OUTBOX_TIMEOUT = float(os.environ.get("RELANCE_OUTBOX_TIMEOUT", "45"))
+# A background run sends for at most this long, then queues the rest of its batch as a
+# new run: no job outlives a queue's timeout, and other batches get their turn.
+RELANCE_TASK_SLICE_SECONDS = float(os.environ.get("RELANCE_TASK_SLICE_SECONDS", "120"))
 # -- end of outbox ----------------------------------------------------------------------
 
 # -- Inbox: replies and bounces read from each company's mailbox (inbox/) -------------

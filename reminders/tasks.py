@@ -1,9 +1,12 @@
 """Background work through the Tasks API: thin, it calls the use cases."""
 
 import logging
+import time
 from datetime import timedelta
 
+from django.conf import settings
 from django.db.models import Min
+from django.utils import timezone
 from django_tasks import task
 
 from dunning.models import Channel
@@ -35,7 +38,11 @@ def _process(batch: Batch) -> dict:
     batch_id = batch.pk
     if batch.reminders.filter(channel=Channel.LETTER, state=ReminderState.QUEUED).exists():
         letters_pdf(batch)
-    stats = drain(batch_id=batch.pk)
+    deadline = time.monotonic() + settings.RELANCE_TASK_SLICE_SECONDS
+    stats = drain(batch_id=batch.pk, stop=lambda: time.monotonic() > deadline)
+    if time.monotonic() > deadline and _queued_now(batch_id):
+        process_batch.enqueue(batch_id)  # the next slice, straight away, in a new job
+        return {"sent": stats.sent, "failed": stats.failed, "retried": stats.retried}
     when = _next_run_at(batch_id)
     if when is not None:
         backend = process_batch.get_backend()
@@ -44,6 +51,13 @@ def _process(batch: Batch) -> dict:
         else:
             log.warning("batch %s has e-mails left: run `manage.py send_reminders`", batch_id)
     return {"sent": stats.sent, "failed": stats.failed, "retried": stats.retried}
+
+
+def _queued_now(batch_id: int) -> bool:
+    """E-mails of the batch due now (not postponed by a 4xx) and not yet claimed."""
+    return Reminder.objects.filter(
+        batch_id=batch_id, state=ReminderState.QUEUED, next_attempt_at__lte=timezone.now()
+    ).exists()
 
 
 def _next_run_at(batch_id: int):
