@@ -74,6 +74,14 @@ def test_the_worklist_period_in_french_from_the_calendar(browser, live_server, d
     weekdays = cal.locator(".flatpickr-weekday").all_inner_texts()
     assert [w.strip() for w in weekdays][:2] == ["lun", "mar"]  # Monday first
     shoot(page, "calendrier-fr")
+    from axe_playwright_python.sync_playwright import Axe
+
+    serious = [
+        f"{v['id']} ({v['impact']}) {[n['target'] for n in v['nodes']][:3]}"
+        for v in Axe().run(page).response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert not serious, serious  # the open calendar too
     due_of_5 = data["docs"]["5"].due_date
     pick(page, "#start", due_of_5, "fr")
     expect(page.locator("#worklist-table tbody tr[data-id]")).to_have_count(1)
