@@ -1,6 +1,8 @@
 """The one date input of every form: typed as the worklist's period is, jj/mm/aaaa (in
 English dd/mm/yyyy, the same order), never the browser's own picker whose order follows
-the browser's locale (chromium showed « mm/dd/yyyy » beside a French worklist)."""
+the browser's locale (chromium showed « mm/dd/yyyy » beside a French worklist). The
+calendar beside it is ours (data-datepicker: web/static/web/datepicker.js, flatpickr in
+the page's language); it writes the same day-first text, so the server reads one thing."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +16,7 @@ class DayDateInput(forms.DateInput):
             "placeholder": _("jj/mm/aaaa"),
             "inputmode": "numeric",
             "autocomplete": "off",
+            "data-datepicker": "",
             "size": 10,
             "pattern": r"\d{1,2}[/.]\d{1,2}[/.]\d{2,4}|\d{4}-\d{2}-\d{2}",
         }
@@ -30,3 +33,12 @@ class DayDateField(forms.DateField):
     def __init__(self, **kwargs):
         kwargs.setdefault("help_text", _("Format : jj/mm/aaaa"))
         super().__init__(**kwargs)
+
+
+def read_day(value: str):
+    """The day typed in a hand-written form (the customer portal, the replies), read as
+    DayDateField reads it; None when empty or not a day."""
+    try:
+        return DayDateField(required=False).clean(value.strip()) if value.strip() else None
+    except forms.ValidationError:
+        return None

@@ -3,7 +3,6 @@ conteste », « Demander un échéancier ». Each POST (CSRF-checked like every 
 one use case of portal.actions, then goes back to the page saying what was recorded
 (`?fait=…`); a refusal shows the page again with the reason."""
 
-from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -16,16 +15,10 @@ from banking import online
 from portal import actions, plans
 from portal.statement import open_invoices
 
+from .dates import read_day
 from .portal_pages import page_context, portal_view
 
 MAX_UPLOAD = actions.MAX_FILE_BYTES
-
-
-def _date(value: str) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
 
 
 def _amount(value: str) -> Decimal | None:
@@ -73,7 +66,7 @@ def _refs(request) -> list[str]:
 @portal_view
 def promise(request, link):
     try:
-        on = _date(request.POST.get("promise_date", ""))
+        on = read_day(request.POST.get("promise_date", ""))
         if on is None:
             raise ValidationError({"promise_date": actions.date_missing()})
         actions.promise(link, on, _refs(request), request.portal_address)
@@ -103,7 +96,7 @@ def dispute(request, link):
 @portal_view
 def paid(request, link):
     try:
-        on = _date(request.POST.get("paid_on", ""))
+        on = read_day(request.POST.get("paid_on", ""))
         if on is None:
             raise ValidationError({"paid_on": actions.date_missing()})
         amount = _amount(request.POST.get("amount", ""))

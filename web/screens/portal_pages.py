@@ -8,6 +8,7 @@ and send no Referer to another site (the token is in the URL). Documents are nam
 references, never by id. The actions (forms) are in portal_forms.py.
 """
 
+from datetime import timedelta
 from functools import wraps
 from pathlib import PurePosixPath
 
@@ -93,6 +94,7 @@ def portal_view(view):
 def page_context(link, lang: str, token: str, **extra) -> dict:
     """What the portal page shows (also for « Voir comme le client », without a token)."""
     settings = tokens.settings_for(link.company)
+    today = link.company.today()
     return {
         "company": link.company,
         "customer": link.customer,
@@ -102,6 +104,9 @@ def page_context(link, lang: str, token: str, **extra) -> dict:
         "lang": lang,
         "other_lang": "en" if lang == "fr" else "fr",
         "reasons": DISPUTE_REASONS.items(),
+        # the days the calendar offers (portal.actions checks them again)
+        "promise_first": today + timedelta(days=1),
+        "promise_last": today + timedelta(days=settings.promise_days),
         # « Payer en ligne »: only when the company has a payment provider (banking.online)
         "pay_online": bool(token) and online.enabled(link.company),
         "pay_online_url": reverse("portal_pay", args=[token]) if token else "",
