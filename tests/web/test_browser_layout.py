@@ -96,6 +96,11 @@ def test_the_worklist_fits_the_screen_without_scrolling_sideways(
     assert g["table"] <= g["box"], g
     assert g["lastRight"] <= g["viewport"], g
     assert g["page"] <= g["viewport"], g
+    # the menu, the language and the user on one row: the header is one line high
+    brand = page.locator("header.top .brand").bounding_box()
+    me = page.locator("header.top .me").bounding_box()
+    nav = page.locator("header.top nav").bounding_box()
+    assert me["y"] < brand["y"] + brand["height"], (brand, nav, me)  # not on a second row
 
     # A text too long for its column wraps, then is cut after two lines with an
     # ellipsis; the tooltip has all of it.
