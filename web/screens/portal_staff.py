@@ -54,7 +54,10 @@ def plan_decide(request, pk: int):
 class PortalSettingsForm(forms.ModelForm):
     class Meta:
         model = PortalSettings
-        fields = ["enabled", "link_days", "promise_days", "plan_max_instalments", "plan_max_days"]
+        fields = [
+            "enabled", "link_days", "promise_days", "plan_max_instalments", "plan_max_days",
+            "plan_break_days",
+        ]  # fmt: skip
 
     def clean_link_days(self):
         value = self.cleaned_data["link_days"]
