@@ -154,10 +154,29 @@ def statement_of(link: PortalLink, language: str) -> Statement:
     statement.plans = list(
         PaymentPlan.objects.for_company(company)
         .filter(customer=customer)
-        .prefetch_related("instalments")
+        .prefetch_related("instalments", "documents")
         .order_by("-requested_at")
     )
+    for plan in statement.plans:
+        plan.rows = instalment_rows(plan, as_of)
     return statement
+
+
+def instalment_rows(plan: PaymentPlan, as_of: date) -> list[tuple]:
+    """(due date, amount, state) of each instalment: « payée » once the plan's invoices
+    are paid down that far (the first instalments first), « en retard » past its date."""
+    left = sum((d.balance for d in plan.documents.all()), ZERO)
+    paid, running, rows = plan.total - left, ZERO, []
+    for i in plan.instalments.all():
+        running += i.amount
+        if plan.state == PlanState.ACCEPTED and running <= paid:
+            state = "paid"
+        elif plan.state == PlanState.ACCEPTED and i.due_date < as_of:
+            state = "late"
+        else:
+            state = ""
+        rows.append((i.due_date, i.amount, state))
+    return rows
 
 
 def document_of(link: PortalLink, ref: str) -> Document | None:

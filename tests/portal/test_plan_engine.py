@@ -1,8 +1,11 @@
 """An accepted payment plan, as the engine chases it: the instalments' dates and amounts
 instead of the invoices' own, and a missed instalment that breaks the plan."""
 
+import re
 from datetime import date
 from decimal import Decimal
+
+import time_machine
 
 from dunning.models import PlanPart
 from dunning.scan import scan
@@ -86,3 +89,17 @@ def test_a_missed_instalment_breaks_the_plan_and_says_so(
     assert report.to_remind == 2
     msg = preview_batch(company, [two_invoices[0].pk], as_of=date(2026, 4, 19)).messages[0]
     assert "720,00" in msg.body_text
+
+
+def test_the_portal_shows_each_instalment_paid_late_or_to_come(
+    client, token, two_invoices, alice, on_day
+):
+    _accepted(token, two_invoices, alice)
+    Document.objects.filter(pk=two_invoices[0].pk).update(paid_amount=D("320.00"))
+    with time_machine.travel("2026-05-12 10:00 +02:00", tick=False):
+        page = client.get(f"/p/{token}/").content.decode()
+    rows = re.findall(r'<tr class="(\w*)"><td>([\d/]+)</td><td class="num">([^<]+)</td>', page)
+    assert [(state, day) for state, day, _amount in rows] == [
+        ("paid", "09/04/26"), ("late", "09/05/26"), ("", "08/06/26"),
+    ]  # fmt: skip
+    assert "320,00" in rows[1][2] and "en retard" in page and "à venir" in page
