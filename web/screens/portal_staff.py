@@ -71,6 +71,14 @@ class PortalSettingsForm(forms.ModelForm):
             raise forms.ValidationError(_("Entre 1 et 366 jours."))
         return value
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["plan_break_days"].required = False  # left out: kept as it is
+
+    def clean_plan_break_days(self):
+        value = self.cleaned_data["plan_break_days"]
+        return self.instance.plan_break_days if value is None else value
+
 
 def portal_settings(request):
     company = company_of(request)
