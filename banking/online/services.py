@@ -27,7 +27,18 @@ from receivables.models import (
 from receivables.services import allocate
 
 from .models import EventOutcome, OnlinePayment, PaymentEvent
-from .providers import IGNORED, PAID, Checkout, Keys, Line, ProviderError, provider
+from .providers import (
+    DISPUTED,
+    IGNORED,
+    PAID,
+    REFUNDED,
+    Checkout,
+    Keys,
+    Line,
+    ProviderError,
+    provider,
+)
+from .reversals import after_payment
 
 META_COMPANY, META_CUSTOMER, META_DOCUMENTS = "relance_company", "relance_customer", "relance_doc"
 META_VALUE_MAX = 500  # Stripe's limit on a metadata value; longer lists take more keys
@@ -195,6 +206,8 @@ def receive(name: str, endpoint: str, body: bytes, headers) -> str:
         raise UnknownEndpoint(endpoint)
     data = provider(account.provider).event(keys_of(account), body, headers)
     company = account.company
+    if data.meaning in (REFUNDED, DISPUTED):  # about a payment recorded before
+        return after_payment(account, data)
     if data.meaning == IGNORED or data.metadata.get(META_COMPANY) != str(company.pk):
         return IGNORED  # not a checkout of ours, or another company's on a shared account
     customer = (
@@ -224,6 +237,7 @@ def _record(account, customer, data) -> str:
                 event_id=data.id[:255],
                 event_type=data.type[:100],
                 session=data.session[:255],
+                intent=data.intent[:255],
                 outcome=data.meaning,
                 amount=data.amount,
                 currency=data.currency[:3],
