@@ -12,6 +12,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from dunning.models import Level
 from dunning.policies import policy_for
@@ -144,7 +145,10 @@ def statement_of(link: PortalLink, language: str) -> Statement:
         .filter(customer=customer, state=ReminderState.SENT, sent_at__isnull=False)
         .order_by("-sent_at")[:50]
     )
-    reminders = [(company.today(r.sent_at), r.level_name, r.get_channel_display()) for r in sent]
+    with translation.override(language):  # a default level's name, in the customer's words
+        reminders = [
+            (company.today(r.sent_at), _(r.level_name), r.get_channel_display()) for r in sent
+        ]
     statement = Statement(as_of, lines, list(totals.values()), reminders)
     main = [d for d in docs if d.currency == company.currency] or docs
     if main:
