@@ -210,3 +210,37 @@ class LateChargeRule(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class PlanPart(models.Model):
+    """One document's share of one instalment of an accepted payment plan (the plan and
+    its instalments are the portal's: portal.plans writes these rows, the engine reads
+    them). While the plan holds, the engine chases the first part not yet paid — on its
+    date, for its amount — instead of the document's own due date and whole balance."""
+
+    document = models.ForeignKey(
+        "receivables.Document", on_delete=models.CASCADE, related_name="plan_parts"
+    )
+    plan_ref = models.PositiveIntegerField(help_text="The portal's PaymentPlan id.")
+    due_date = models.DateField(_("échéance"))
+    amount = money_field(_("montant"))
+    left_after = money_field(
+        _("reste dû après"), help_text=_("Le solde de la pièce une fois cette échéance payée.")
+    )
+    breaks_on = models.DateField(
+        _("rompu le"),
+        null=True,
+        blank=True,
+        help_text=_("Encore impayée ce jour-là, l'échéance rompt l'échéancier (vide : jamais)."),
+    )
+
+    class Meta:
+        verbose_name = _("part d'échéance")
+        verbose_name_plural = _("parts d'échéances")
+        ordering = ["due_date", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "due_date"], name="plan_part_one_a_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document_id} {self.due_date} {self.amount}"

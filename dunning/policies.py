@@ -3,23 +3,25 @@
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils.translation import gettext_noop as level_name
 
 from receivables.models import Company, Document, DocumentKind
 
 from .models import Channel, Level, Policy, PolicyKind
 
-# (rank, name, delay in days from due date, channel, claims charges)
+# (rank, name, delay in days from due date, channel, claims charges); the names are
+# stored in French and translated where a customer reads them (the portal)
 DEFAULT_INVOICE_LEVELS = [
-    (1, "Rappel de courtoisie", -3, Channel.EMAIL, False),
-    (2, "Relance 1", 7, Channel.EMAIL, True),
-    (3, "Relance 2", 15, Channel.FIRM_EMAIL, True),
-    (4, "Appel téléphonique", 30, Channel.PHONE, True),
-    (5, "Mise en demeure", 45, Channel.LETTER, True),
+    (1, level_name("Rappel de courtoisie"), -3, Channel.EMAIL, False),
+    (2, level_name("Relance 1"), 7, Channel.EMAIL, True),
+    (3, level_name("Relance 2"), 15, Channel.FIRM_EMAIL, True),
+    (4, level_name("Appel téléphonique"), 30, Channel.PHONE, True),
+    (5, level_name("Mise en demeure"), 45, Channel.LETTER, True),
 ]
 # Quotes: counted from the validity date; a nudge, then a call.
 DEFAULT_QUOTE_LEVELS = [
-    (1, "Devis échu", 1, Channel.EMAIL, False),
-    (2, "Relance devis", 10, Channel.PHONE, False),
+    (1, level_name("Devis échu"), 1, Channel.EMAIL, False),
+    (2, level_name("Relance devis"), 10, Channel.PHONE, False),
 ]
 
 

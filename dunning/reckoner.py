@@ -9,6 +9,7 @@ block, the customer file, the API and the CLI all go through `Reckoner.reckon`.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -24,9 +25,10 @@ from receivables.models import (
 )
 
 from . import charges as ch
-from .models import Channel, LateChargeRule, ReferenceRate
+from .models import Channel, LateChargeRule, PlanPart, ReferenceRate
 from .policies import policy_for
 from .reckoning import Basis, Item, Reckoning, reckon
+from .rules import Facts, Part, current_part, plan_holds
 
 EU_MEMBERS = set(
     "AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE".split()
@@ -66,8 +68,11 @@ def chargeable(document: Document) -> bool:
 class Reckoner:
     """Reckonings on `as_of` for one company's documents, rules and rates cached."""
 
-    def __init__(self, as_of: date):
+    def __init__(self, as_of: date, *, instalments: bool = False):
+        """`instalments`: a reminder's reckoning, which claims the instalment being
+        chased (its date, what is left of it) while an accepted plan holds."""
         self.as_of = as_of
+        self.instalments = instalments
         self._rules: dict[tuple, LateChargeRule | None] = {}
         self._rates: dict[str, list] = {}
 
@@ -92,6 +97,8 @@ class Reckoner:
         rule = self.rule(docs[0]) if docs and claims_charges else None
         invoiced = self._invoiced([d.pk for d in docs if chargeable(d)]) if rule else {}
         items = [self._item(d, rule, invoiced.get(d.pk, {})) for d in docs]
+        if self.instalments:
+            items = self._under_plans(docs, items)
         data = basis = None
         if rule is not None:
             data = ch.ChargeRule(
@@ -140,6 +147,32 @@ class Reckoner:
             charged_until=invoiced.get(Charge.INTEREST),
             indemnity_invoiced=Charge.INDEMNITY in invoiced,
         )
+
+    def _under_plans(self, docs: list[Document], items: list[Item]) -> list[Item]:
+        """The instalment the engine chases stands for the due date and the balance."""
+        parts = self.parts_of(docs)
+        return [
+            replace(item, due_date=parts[d.pk].due_date, balance=parts[d.pk].owed)
+            if d.pk in parts
+            else item
+            for d, item in zip(docs, items, strict=True)
+        ]
+
+    def parts_of(self, docs: Iterable[Document]) -> dict[int, Part]:
+        """The instalment being chased of each document whose accepted plan holds."""
+        docs = list(docs)
+        rows: dict[int, list] = {}
+        found = PlanPart.objects.filter(document__in=[d.pk for d in docs])
+        for pk, *row in found.values_list("document_id", "due_date", "left_after", "breaks_on"):
+            rows.setdefault(pk, []).append(row)
+        out = {}
+        for doc in docs:
+            if doc.pk in rows:
+                part = current_part(doc.balance, rows[doc.pk])
+                facts = Facts(doc.kind, doc.state, doc.due_date, doc.balance, part=part)
+                if plan_holds(facts, self.as_of):
+                    out[doc.pk] = part
+        return out
 
     def charges(self, document: Document) -> ch.Charges:
         """One invoice's interest and indemnity (zero for anything else)."""

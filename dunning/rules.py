@@ -20,12 +20,17 @@ The rules, in the order they are applied:
   direct debit (policy option), promise to pay in the future, balance below the level
   minimum, unallocated credit of the customer covering the balance. The holds with an
   end date (blocked until, promise) resume on that date: it becomes the next action date.
+- an accepted payment plan (`PlanPart`, the document's share of each instalment): while
+  it holds, the rules above run on the first part not yet paid — its date stands for the
+  due date and what is left of it for the balance (the minimum, the credit, the amount
+  claimed); a part still unpaid on its `breaks_on` day breaks the plan, and the document
+  is chased again on its own due date for its whole balance.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -64,6 +69,24 @@ class PolicyRules:
 
 
 @dataclass(frozen=True)
+class Part:
+    """The document's share of the instalment being chased: what is left of it."""
+
+    due_date: date
+    owed: Decimal
+    breaks_on: date | None = None
+
+
+def current_part(balance: Decimal, parts) -> Part | None:
+    """The first part not yet paid, from (due_date, left_after, breaks_on) rows: a part is
+    paid once the balance is down to what may be left after it."""
+    for due, left_after, breaks_on in sorted(parts, key=lambda p: p[0]):
+        if balance > left_after:
+            return Part(due, balance - left_after, breaks_on)
+    return None
+
+
+@dataclass(frozen=True)
 class Facts:
     """What the rules need to know about one document (and its customer)."""
 
@@ -82,6 +105,7 @@ class Facts:
     customer_awaiting_reply: bool = False
     lifecycle_status: str = ""
     unallocated_credit: Decimal = Decimal("0")
+    part: Part | None = None  # an accepted payment plan's instalment (`current_part`)
 
 
 @dataclass(frozen=True)
@@ -98,6 +122,19 @@ class Decision:
 
 
 NOTHING = Decision()
+
+
+def plan_holds(facts: Facts, as_of: date) -> bool:
+    part = facts.part
+    return part is not None and (part.breaks_on is None or as_of < part.breaks_on)
+
+
+def under_plan(facts: Facts, as_of: date) -> Facts:
+    """The facts as the engine chases them: the instalment's date and amount while the
+    plan holds, the document's own otherwise."""
+    if not plan_holds(facts, as_of):
+        return facts
+    return replace(facts, due_date=facts.part.due_date, balance=facts.part.owed)
 
 
 def is_dunnable(facts: Facts) -> bool:
@@ -152,6 +189,7 @@ def evaluate(facts: Facts, policy: PolicyRules | None, as_of: date) -> Decision:
     """The dunning state of a document on `as_of` (see the module docstring)."""
     if policy is None or not policy.levels or not is_dunnable(facts):
         return NOTHING
+    facts = under_plan(facts, as_of)
     level, previous = policy.step_after(facts.dunning_level)
     if level is None:
         return Decision(stop_reason=StopReason.DONE)

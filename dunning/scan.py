@@ -217,6 +217,21 @@ class ScanSQL:
             ) u GROUP BY customer_id"""
         return sql, p1 + p2
 
+    def plan_parts(self) -> str:
+        """Each planned document's first part not yet paid (its balance still above what
+        may be left after it), and whether the plan still holds on as_of (one mark)."""
+        bal = self.money("d2.amount - d2.paid_amount")
+        return f"""
+            SELECT pp.document_id, pp.due_date, pp.left_after,
+                   CASE WHEN pp.breaks_on IS NULL OR pp.breaks_on > %s THEN 1 ELSE 0 END AS holds
+            FROM dunning_planpart pp
+            JOIN (SELECT p2.document_id, MIN(p2.due_date) AS first_due
+                  FROM dunning_planpart p2
+                  JOIN receivables_document d2 ON d2.id = p2.document_id
+                  WHERE {bal} > p2.left_after
+                  GROUP BY p2.document_id) f
+              ON f.document_id = pp.document_id AND f.first_due = pp.due_date"""
+
     def computed(self) -> tuple[str, list]:
         """One row per document that is followed or still carries a dunning state."""
         d = "%s"  # as_of, repeated below
@@ -229,8 +244,12 @@ class ScanSQL:
             f"(d.kind = '{kind}' AND d.state IN ({', '.join(repr(s) for s in states)}))"
             for kind, states in DUNNABLE_STATES.items()
         )
+        # an accepted payment plan that holds (`pl`): its first unpaid part stands for
+        # the due date and the balance (dunning.rules.under_plan)
+        due = "(CASE WHEN pl.document_id IS NOT NULL THEN pl.due_date ELSE d.due_date END)"
+        owed = self.money("d.amount - d.paid_amount - COALESCE(pl.left_after, 0)")
         at_date = self.greatest(
-            self.add_days("d.due_date", "s.delay_days"),
+            self.add_days(due, "s.delay_days"),
             self.add_days("d.last_reminder_date", "s.delay_days - s.prev_delay"),
             f"CASE WHEN d.kind = 'quote' THEN {self.add_days('d.due_date', '1')} END",
             "d.promise_date",
@@ -258,8 +277,8 @@ class ScanSQL:
             ("d.disputed AND d.blocked_until IS NULL", "'disputed'", 0),
             (f"{skip} AND d.payment_method = '{DIRECT_DEBIT}'", "'direct_debit'", 0),
             (f"d.promise_date > {d}", "'promise'", 1),
-            (f"{bal} < s.min_balance", "'below_minimum'", 0),
-            (f"{credit} > 0 AND {credit} >= {bal}", "'credit'", 0),
+            (f"{owed} < s.min_balance", "'below_minimum'", 0),
+            (f"{credit} > 0 AND {credit} >= {owed}", "'credit'", 0),
         ]
         dated = [c for c, _, _ in conditions if d in c]
         reason = "CASE " + " ".join(f"WHEN {c} THEN {r}" for c, r, _ in conditions) + " ELSE '' END"
@@ -288,14 +307,15 @@ class ScanSQL:
                    ON s.policy_id = COALESCE(cp.id, dp.id)
                   AND s.from_level = CASE WHEN d.dunning_level > ({MAX_RANK})
                                           THEN ({MAX_RANK}) ELSE d.dunning_level END
+            LEFT JOIN ({self.plan_parts()}) pl ON pl.document_id = d.id AND pl.holds = 1
             LEFT JOIN ({credit_sql}) cr ON cr.customer_id = d.customer_id
             WHERE d.kind IN ('invoice', 'debit_note', 'quote'){doc_filter}
               AND (d.state IN ('open', 'expired') OR d.pending_level IS NOT NULL
                    OR d.to_remind = TRUE OR d.next_action_date IS NOT NULL
                    OR d.stop_reason <> ''){self.fence()}"""
         # Parameters in textual order: the as_of marks of the reason CASE, then those
-        # of the temporary CASE, then the credit subquery, then the document filter.
-        params = [self.as_of] * (2 * len(dated)) + credit_params + doc_params
+        # of the temporary CASE, then the plan parts, the credit subquery, the document filter.
+        params = [self.as_of] * (2 * len(dated) + 1) + credit_params + doc_params
         return sql, params
 
     def create_temp(self) -> tuple[str, list]:

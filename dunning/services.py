@@ -21,7 +21,7 @@ from . import charges as ch
 from .models import Level, Policy
 from .policies import policy_for
 from .reckoner import Reckoner
-from .rules import Decision, Facts, LevelRule, PolicyRules, StopReason, evaluate
+from .rules import Decision, Facts, LevelRule, PolicyRules, StopReason, current_part, evaluate
 
 # -- which level is due ------------------------------------------------------------------
 
@@ -67,7 +67,13 @@ def facts_of(document: Document) -> Facts:
         customer_awaiting_reply=customer.awaiting_reply,
         lifecycle_status=document.lifecycle_status,
         unallocated_credit=unallocated_credit(customer.pk),
+        part=current_part(document.balance, plan_parts_of(document)),
     )
+
+
+def plan_parts_of(document: Document) -> list[tuple]:
+    """(due date, left after, breaks on) of the document's accepted plan, if any."""
+    return list(document.plan_parts.values_list("due_date", "left_after", "breaks_on"))
 
 
 def decide(document: Document, as_of: date) -> Decision:

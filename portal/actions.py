@@ -84,13 +84,18 @@ def chosen(link: PortalLink, refs: list[str]) -> list[Document]:
     return picked
 
 
-def record(link, address, subject, body, docs, *, handled=None, **fields) -> InboundMessage:
+def record(
+    link, address, subject, body, docs, *, handled=None, engine=False, **fields
+) -> InboundMessage:
     """`subject` and `body` (a msgid and its values) in the company's language: a person
-    of the company reads them, whatever language the customer reads the portal in."""
+    of the company reads them, whatever language the customer reads the portal in.
+    `engine`: what the daily run decided (a broken plan), not the customer."""
     numbers = ", ".join(d.number for d in docs)
     now = timezone.now()
     with translation.override(link.company.language):
         sender = _("portail client, adresse %(a)s") % {"a": address or "?"}
+        if engine:
+            sender = _("relance automatique")
         subject = _(subject)
         body = _(body[0]) % body[1] if isinstance(body, tuple) else body
     return InboundMessage.objects.create(

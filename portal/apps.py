@@ -10,7 +10,10 @@ class PortalConfig(AppConfig):
     def ready(self) -> None:
         # reminders (a floor below) learn how a reminder gets its link by registration
         from reminders.links import register
+        from reminders.runs import before_scan
 
+        from .plans import break_missed
         from .tokens import link_for
 
         register(link_for)
+        before_scan(break_missed)

@@ -1,14 +1,12 @@
 """Who is asking, and how often: the portal's rate limits, counted in the cache.
 
 Per client address (every portal request, and stricter for tokens that lead nowhere) and
-per link. The address is the connection's, or behind a trusted proxy the last one before
-it in X-Forwarded-For (RELANCE_TRUSTED_PROXIES), as for logins (relance.login).
+per link. The address is handed in by the face, which reads it from the request as every
+counter by address does (web.client.client_address).
 """
 
 import hashlib
-import ipaddress
 
-from django.conf import settings
 from django.core.cache import cache
 
 WINDOW = 600  # seconds
@@ -16,27 +14,6 @@ PER_ADDRESS = 300  # portal requests per address per window
 MISSES_PER_ADDRESS = 20  # tokens that lead nowhere, per address per window
 PER_LINK = 120  # requests per link per window
 POSTS_PER_LINK = 20  # actions (forms sent) per link per window
-
-
-def _trusted(address: str) -> bool:
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return False
-    return any(ip in network for network in settings.RELANCE_TRUSTED_PROXIES)
-
-
-def client_address(request) -> str:
-    """The address the request came from (see the module's docstring)."""
-    address = request.META.get("REMOTE_ADDR", "")
-    if not _trusted(address):
-        return address
-    hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-    for hop in reversed([h for h in hops if h]):
-        if not _trusted(hop):
-            return hop
-        address = hop
-    return address
 
 
 def _key(kind: str, value: str) -> str:

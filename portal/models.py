@@ -40,6 +40,14 @@ class PortalSettings(models.Model):
     plan_max_days = models.PositiveSmallIntegerField(
         _("échéancier : dernière échéance au plus tard (jours)"), default=90
     )
+    plan_break_days = models.PositiveSmallIntegerField(
+        _("échéancier : rompu après un retard de (jours)"),
+        default=15,
+        help_text=_(
+            "Une échéance encore impayée ce nombre de jours après sa date rompt l'échéancier : "
+            "les factures sont relancées pour tout leur solde. 0 : jamais rompu."
+        ),
+    )
 
     class Meta:
         verbose_name = _("réglages du portail")
@@ -74,6 +82,7 @@ class PlanState(models.TextChoices):
     REQUESTED = "requested", _("demandé")
     ACCEPTED = "accepted", _("accepté")
     REFUSED = "refused", _("refusé")
+    BROKEN = "broken", _("rompu")
 
 
 class PaymentPlan(CompanyScoped):
@@ -95,6 +104,10 @@ class PaymentPlan(CompanyScoped):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
     documents = models.ManyToManyField("receivables.Document", related_name="+", blank=True)
+    request = models.ForeignKey(
+        "inbox.InboundMessage", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", help_text="The request in « Réponses »: the decision handles it.",
+    )  # fmt: skip
 
     class Meta:
         verbose_name = _("échéancier")

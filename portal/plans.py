@@ -2,9 +2,14 @@
 within the company's limits; a collector accepts or refuses it on the customer file.
 
 The instalments split the balance evenly (the cents on the last one), every
-`plan_max_days / n` days from today. What an accepted plan does to the engine today:
-the plan's invoices hold (the promise stop) until the first instalment; the engine does
-not yet chase each instalment's date (docs/architecture.md, « Portail »).
+`plan_max_days / n` days from today. An accepted plan is handed to the engine as each
+invoice's share of each instalment (`dunning.models.PlanPart`, oldest invoice first):
+the engine then chases the first instalment not yet paid, on its date and for its amount,
+instead of the invoice's due date and whole balance (dunning.rules.under_plan); the
+escalation goes on from the level the invoice had reached. An instalment still unpaid
+`plan_break_days` after its date breaks the plan: the engine chases the whole balance
+again at once, and the daily run (`break_missed`) marks the plan broken and writes it on
+the customer's timeline.
 """
 
 from __future__ import annotations
@@ -18,8 +23,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from dunning.models import PlanPart
+from dunning.rules import current_part
 from dunning.scan import scan
-from dunning.services import record_promise
+from inbox.handling import handle
+from inbox.models import Outcome
+from receivables.models import Document
 
 from . import actions
 from .models import Instalment, PaymentPlan, PlanState, PortalLink
@@ -64,12 +73,13 @@ def request_plan(link: PortalLink, count: int, words: str, address: str) -> Paym
             Instalment(plan=plan, due_date=day, amount=amount)
             for day, amount in schedule(total, count, today + timedelta(days=step), step)
         )
-        actions.record(
+        plan.request = actions.record(
             link, address, gettext_noop("Demande d'échéancier"),
             (gettext_noop("Le client demande à payer %(a)s en %(n)s échéances."),
              {"a": f"{total} {currency}", "n": count}),
             docs,
         )  # fmt: skip
+        plan.save(update_fields=["request"])
         actions.wait_for_a_person(link.customer)
     scan(link.company)
     return plan
@@ -86,8 +96,81 @@ def decide(plan: PaymentPlan, accept: bool, user) -> bool:
         if not done:
             return False
         if accept:
-            first = plan.instalments.order_by("due_date").first()
-            ids = list(plan.documents.values_list("pk", flat=True))
-            record_promise(plan.company, plan.customer, ids, first.due_date if first else None)
-    scan(plan.company)
+            hand_to_engine(plan)
+    if plan.request is not None:  # the decision answers the request: the pause may end
+        handle(plan.request, Outcome.DONE, user=user)  # (and scans)
+    else:
+        scan(plan.company)
     return True
+
+
+def shares(balances: list[Decimal], instalments: list[tuple]) -> list[list[tuple]]:
+    """Each document's (due date, amount, left after) in each instalment: the instalments
+    pay the documents in order, the first one first. Pure."""
+    out: list[list[tuple]] = []
+    start = Decimal("0")  # where this document begins in the running total
+    for balance in balances:
+        rows, paid_before = [], Decimal("0")
+        for due, amount in instalments:
+            covered = min(max(paid_before + amount - start, Decimal("0")), balance)
+            before = min(max(paid_before - start, Decimal("0")), balance)
+            if covered > before:
+                rows.append((due, covered - before, balance - covered))
+            paid_before += amount
+        out.append(rows)
+        start += balance
+    return out
+
+
+def hand_to_engine(plan: PaymentPlan) -> None:
+    """Write each document's share of each instalment for the engine (see the docstring)."""
+    grace = settings_for(plan.company).plan_break_days
+    docs = [d for d in plan.documents.order_by("due_date", "number") if d.balance > 0]
+    instalments = [(i.due_date, i.amount) for i in plan.instalments.all()]
+    PlanPart.objects.filter(document__in=docs).delete()  # an older plan's, if any
+    PlanPart.objects.bulk_create(
+        PlanPart(
+            document=doc,
+            plan_ref=plan.pk,
+            due_date=due,
+            amount=amount,
+            left_after=left,
+            breaks_on=due + timedelta(days=grace) if grace else None,
+        )  # fmt: skip
+        for doc, rows in zip(docs, shares([d.balance for d in docs], instalments), strict=True)
+        for due, amount, left in rows
+    )
+
+
+def missed(plan: PaymentPlan, as_of) -> bool:
+    """An instalment of the plan is still unpaid on its breaking day."""
+    for doc in Document.objects.filter(plan_parts__plan_ref=plan.pk).distinct():
+        rows = PlanPart.objects.filter(document=doc, plan_ref=plan.pk)
+        part = current_part(doc.balance, rows.values_list("due_date", "left_after", "breaks_on"))
+        if part is not None and part.breaks_on is not None and as_of >= part.breaks_on:
+            return True
+    return False
+
+
+def break_missed(company, as_of) -> list[PaymentPlan]:
+    """The daily run's part: plans with an instalment missed past the company's rule are
+    broken, said on the customer's timeline, and their invoices chased in full."""
+    broken = []
+    for plan in PaymentPlan.objects.for_company(company).filter(state=PlanState.ACCEPTED):
+        if not missed(plan, as_of):
+            continue
+        with transaction.atomic():
+            if not PaymentPlan.objects.filter(pk=plan.pk, state=PlanState.ACCEPTED).update(
+                state=PlanState.BROKEN
+            ):
+                continue
+            PlanPart.objects.filter(plan_ref=plan.pk).delete()
+            actions.record(
+                plan, "", gettext_noop("Échéancier rompu"),
+                (gettext_noop("Une échéance est restée impayée : l'échéancier de %(a)s est "
+                              "rompu et les factures sont relancées pour tout leur solde."),
+                 {"a": f"{plan.total} {plan.currency}"}),
+                list(plan.documents.all()), handled=Outcome.DONE, engine=True,
+            )  # fmt: skip
+        broken.append(plan)
+    return broken

@@ -12,11 +12,12 @@ from datetime import date
 from decimal import Decimal
 
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from dunning.models import Level
 from dunning.policies import policy_for
 from dunning.reckoner import Reckoner
-from receivables.models import Document, DocumentKind, DocumentState, StopReason
+from receivables.models import INVOICE_LIKE, Document, DocumentState, StopReason
 from receivables.paycodes import payment_block
 from reminders.models import Reminder, ReminderState
 
@@ -84,9 +85,11 @@ class Statement:
 
 
 def open_invoices(company, customer):
+    """The open items a customer reads and pays: invoices, and the debit notes that
+    invoice their late-payment charges."""
     return (
         Document.objects.for_company(company)
-        .filter(customer=customer, kind=DocumentKind.INVOICE, state=DocumentState.OPEN)
+        .filter(customer=customer, kind__in=INVOICE_LIKE, state=DocumentState.OPEN)
         .unpaid()
         .select_related("company", "customer", "customer__policy")
         .order_by("currency", "due_date", "number")
@@ -142,7 +145,10 @@ def statement_of(link: PortalLink, language: str) -> Statement:
         .filter(customer=customer, state=ReminderState.SENT, sent_at__isnull=False)
         .order_by("-sent_at")[:50]
     )
-    reminders = [(company.today(r.sent_at), r.level_name, r.get_channel_display()) for r in sent]
+    with translation.override(language):  # a default level's name, in the customer's words
+        reminders = [
+            (company.today(r.sent_at), _(r.level_name), r.get_channel_display()) for r in sent
+        ]
     statement = Statement(as_of, lines, list(totals.values()), reminders)
     main = [d for d in docs if d.currency == company.currency] or docs
     if main:
@@ -154,17 +160,36 @@ def statement_of(link: PortalLink, language: str) -> Statement:
     statement.plans = list(
         PaymentPlan.objects.for_company(company)
         .filter(customer=customer)
-        .prefetch_related("instalments")
+        .prefetch_related("instalments", "documents")
         .order_by("-requested_at")
     )
+    for plan in statement.plans:
+        plan.rows = instalment_rows(plan, as_of)
     return statement
+
+
+def instalment_rows(plan: PaymentPlan, as_of: date) -> list[tuple]:
+    """(due date, amount, state) of each instalment: « payée » once the plan's invoices
+    are paid down that far (the first instalments first), « en retard » past its date."""
+    left = sum((d.balance for d in plan.documents.all()), ZERO)
+    paid, running, rows = plan.total - left, ZERO, []
+    for i in plan.instalments.all():
+        running += i.amount
+        if plan.state == PlanState.ACCEPTED and running <= paid:
+            state = "paid"
+        elif plan.state == PlanState.ACCEPTED and i.due_date < as_of:
+            state = "late"
+        else:
+            state = ""
+        rows.append((i.due_date, i.amount, state))
+    return rows
 
 
 def document_of(link: PortalLink, ref: str) -> Document | None:
     """The customer's invoice named `ref` in this link's URLs (open or not), else None."""
     docs = (
         Document.objects.for_company(link.company)
-        .filter(customer=link.customer, kind=DocumentKind.INVOICE)
+        .filter(customer=link.customer, kind__in=INVOICE_LIKE)
         .exclude(state__in=[DocumentState.DRAFT, DocumentState.CANCELLED])
     )
     for pk in docs.values_list("pk", flat=True):

@@ -21,9 +21,9 @@ from datetime import timedelta
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from receivables.models import Company, Customer
+from reminders.links import PLACEHOLDER
 
 from .models import PortalLink, PortalSettings
 
@@ -64,7 +64,7 @@ def link_for(company: Company, customer: Customer, *, issue: bool) -> str:
     if not portal.enabled:
         return ""
     if not issue:
-        return _("(lien personnel, créé à l'envoi)")
+        return str(PLACEHOLDER)
     return url_of(issue_token(company, customer, portal.link_days))
 
 

@@ -253,6 +253,7 @@ def block_context(company, code: PaymentCode) -> tuple[dict, dict]:
         "printed_iban": printed_iban(code.iban),
         "bic": code.bic,
         "currency": code.currency,
+        "colon": _text_labels(get_language())[0],  # French typography, or English
     }
     slots = {
         "amount": code.amount,

@@ -85,3 +85,32 @@ def allocate(
         ) from exc
     invoice.refresh_from_db()
     return allocation
+
+
+def refund(payment: Payment, amount: Decimal) -> list[int]:
+    """`amount` of `payment` went back to the payer (a card refund): what the payment had
+    left unallocated goes first, then its allocations, the latest first, so the invoices
+    they settled are due again. A payment refunded in full is gone. Returns the ids of
+    the documents whose allocations were reversed."""
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update().get(pk=payment.pk)
+        amount = min(amount, payment.amount)
+        left = amount - min(payment.amount - payment.allocated_amount, amount)
+        touched: list[int] = []
+        for alloc in payment.allocations.order_by("-date", "-pk"):
+            if left <= 0:
+                break
+            take = min(alloc.amount, left)
+            touched.append(alloc.invoice_id)
+            if take == alloc.amount:
+                alloc.delete()
+            else:
+                Allocation.objects.filter(pk=alloc.pk).update(amount=alloc.amount - take)
+            left -= take
+        if amount >= payment.amount:
+            payment.delete()
+            refresh_paid_amounts(document_ids=touched)
+        else:
+            refresh_paid_amounts(document_ids=touched, payment_ids=[payment.pk])
+            Payment.objects.filter(pk=payment.pk).update(amount=F("amount") - amount)
+    return touched

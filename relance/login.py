@@ -12,12 +12,11 @@ lasts RELANCE_LOGIN_LOCKOUT_MINUTES after the last counted failure. Two limits:
   per lock period; the price is that such an attack also keeps the real user out.
 
 The username is counted as Django looks it up (NFKC, stripped) and casefolded: "Alice",
-"alice " and "ａｌｉｃｅ" are one counter. The client address is REMOTE_ADDR, or, when the
-request comes from a proxy listed in RELANCE_TRUSTED_PROXIES, the last address before
-the trusted ones in X-Forwarded-For (the ones further left are the client's to write).
+"alice " and "ａｌｉｃｅ" are one counter. The client address is the one every counter by
+address reads (web.client.client_address: REMOTE_ADDR, or the last address before the
+trusted proxies in X-Forwarded-For); AXES_CLIENT_IP_CALLABLE names it.
 """
 
-import ipaddress
 import unicodedata
 
 from axes.attempts import get_cool_off_threshold
@@ -41,27 +40,6 @@ def username_of(request, credentials: dict | None) -> str | None:
     if raw is None and request is not None:
         raw = request.POST.get("username")
     return None if raw is None else normalised_username(str(raw))
-
-
-def _trusted(address: str) -> bool:
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return False
-    return any(ip in network for network in settings.RELANCE_TRUSTED_PROXIES)
-
-
-def client_address(request) -> str:
-    """AXES_CLIENT_IP_CALLABLE: the address the request came from (see the docstring)."""
-    address = request.META.get("REMOTE_ADDR", "")
-    if not _trusted(address):
-        return address
-    hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-    for hop in reversed([h for h in hops if h]):
-        if not _trusted(hop):
-            return hop
-        address = hop
-    return address
 
 
 class LoginAttempts(AxesDatabaseHandler):

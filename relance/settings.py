@@ -383,7 +383,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]  # what a successful logi
 AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # failures while locked don't count
 AXES_USERNAME_CALLABLE = "relance.login.username_of"
-AXES_CLIENT_IP_CALLABLE = "relance.login.client_address"
+AXES_CLIENT_IP_CALLABLE = "web.client.client_address"
 AXES_LOCKOUT_CALLABLE = "relance.login.locked_out"
 if AXES_FAILURE_LIMIT < 1 or RELANCE_LOGIN_FAILURES_PER_USER < AXES_FAILURE_LIMIT:
     raise ImproperlyConfigured(

@@ -22,6 +22,7 @@ from . import attachments as files
 from .already import refuse_repeat
 from .editing import apply_edit, clean_edit
 from .letters import letters_pdf
+from .links import add_link_for_edit
 from .models import Attachment, Batch, Reminder, ReminderDocument, ReminderState
 from .outcomes import close_if_done, mark_documents_sent
 from .preview import BatchPreview, preview_batch
@@ -63,7 +64,10 @@ def create_batch(
                     raise ValidationError(
                         {"edited": _("Un message ne se modifie que s'il est seul dans l'envoi.")}
                     )
-                apply_edit(preview.messages[0], edited)
+                msg = preview.messages[0]
+                add_link_for_edit(msg.values, company, msg.customer, "".join(str(v) for v in edited.values() if v),
+                                  printed=msg.channel == "letter")  # fmt: skip
+                apply_edit(msg, edited)
             batch = Batch.objects.create(
                 company=company, created_by=user, channel=channel or "", counts=preview.counts
             )

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from dunning.models import Channel
 
 from .keywords import KEYWORD_RE, Block, substitute, unknown_keywords
+from .links import placeholder_to_keyword
 from .plaintext import html_to_text
 from .rendering import Message, add_breakdown
 
@@ -79,7 +80,8 @@ def clean_edit(edited: dict) -> dict[str, str]:
 
 def apply_edit(msg: Message, edited: dict) -> None:
     """Replace the words of a worded message by the edit (subject and/or text)."""
-    fields = clean_edit(edited)
+    # the preview's « (lien personnel, créé à l'envoi) » left in the edit: the real link
+    fields = {k: placeholder_to_keyword(v) for k, v in clean_edit(edited).items()}
     if not can_edit(msg):
         raise ValidationError(
             {"edited": _("Seuls un e-mail ou une lettre se modifient avant l'envoi.")}

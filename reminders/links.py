@@ -10,7 +10,9 @@ preview creates nothing. Without a portal (or with it switched off) the value is
 from collections.abc import Callable
 from html import escape
 
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from receivables.models import Company, Customer
 from receivables.qrcodes import qr_png
@@ -18,6 +20,19 @@ from receivables.qrcodes import qr_png
 from .keywords import Block
 
 _maker: list[Callable[..., str]] = []
+
+# what a preview shows instead of a link (a maker returns it when not issuing)
+PLACEHOLDER = gettext_lazy("(lien personnel, créé à l'envoi)")
+KEYWORD = "%LIEN_PORTAIL%"
+
+
+def placeholder_to_keyword(words: str) -> str:
+    """An edited preview that kept the placeholder asks for the link: the keyword again,
+    so that the message going out gets a real one (reminders.editing)."""
+    for language in ("fr", "en"):
+        with translation.override(language):
+            words = words.replace(str(PLACEHOLDER), KEYWORD)
+    return words
 
 
 def register(maker: Callable[..., str]) -> None:
@@ -29,6 +44,17 @@ def portal_link(company: Company, customer: Customer, *, issue: bool) -> str:
     if not _maker:
         return ""
     return _maker[0](company, customer, issue=issue)
+
+
+def add_link_for_edit(
+    values: dict, company: Company, customer: Customer, words: str, *, printed: bool
+) -> None:
+    """An edit that asks for the link (the keyword, or the preview's placeholder) of a
+    message whose template did not: the link is made now, the message is going out."""
+    current = values.get("LIEN_PORTAIL")
+    if not getattr(current, "text", current) and KEYWORD in placeholder_to_keyword(words):
+        values["LIEN_PORTAIL"] = link_block(portal_link(company, customer, issue=True),
+                                            printed=printed)  # fmt: skip
 
 
 def qr_data_uri(url: str) -> str:

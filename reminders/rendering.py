@@ -185,7 +185,7 @@ class Renderer:
         self._overdue: dict[int, list[Document]] = {}
         self._live: set[tuple[int, int]] = set()
         self._letters: LetterTransport | None = None  # the registered one, when a letter shows
-        self.reckoner = Reckoner(as_of)
+        self.reckoner = Reckoner(as_of, instalments=True)
 
     # -- lookups ----------------------------------------------------------------------
 
@@ -263,7 +263,11 @@ class Renderer:
                 overdue.setdefault(d.pk, d)
         else:
             overdue = {d.pk: d for d in docs}
-        ordered = sorted(overdue.values(), key=lambda d: (d.due_date, d.number))
+        parts = self.reckoner.parts_of(overdue.values())  # a plan: chase its instalment
+        late = (
+            d for d in overdue.values() if d in docs or parts.get(d.pk, d).due_date < self.as_of
+        )
+        ordered = sorted(late, key=lambda d: (d.due_date, d.number))
         return KeywordContext(
             language=msg.language,
             as_of=self.as_of,
@@ -272,8 +276,8 @@ class Renderer:
             company=self.company.display_name,
             iban=self.company.iban,
             bic=self.company.bic,
-            documents=[_line(d) for d in docs],
-            overdue=[_line(d) for d in ordered],
+            documents=[_line(d, parts.get(d.pk)) for d in docs],
+            overdue=[_line(d, parts.get(d.pk)) for d in ordered],
             reckoning=msg.reckoning,
             currency=docs[0].currency if docs else self.company.currency,
         )
@@ -376,13 +380,13 @@ def add_breakdown(msg: Message, words: str) -> None:
     msg.body_text = f"{msg.body_text.rstrip()}\n\n{block.text}\n"
 
 
-def _line(d: Document) -> DocLine:
+def _line(d: Document, part=None) -> DocLine:  # `part`: the instalment chased (a plan)
     return DocLine(
         number=d.number,
         issue_date=d.issue_date,
-        due_date=d.due_date,
-        amount=d.amount,
-        paid=d.paid_amount,
+        due_date=part.due_date if part else d.due_date,
+        amount=part.owed if part else d.amount,
+        paid=d.paid_amount * 0 if part else d.paid_amount,  # the instalment: nothing paid
         currency=d.currency,
         reminder_count=d.reminder_count,
         last_reminder_date=d.last_reminder_date,

@@ -12,6 +12,7 @@ daily_run        the scan, then the automatic levels of a company that wants the
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -202,10 +203,23 @@ class DailyReport:
     batches: list = field(default_factory=list)  # automatic batches (invoices, quotes)
 
 
+_before_scan: list[Callable[[Company, date], object]] = []
+
+
+def before_scan(step: Callable[[Company, date], object]) -> None:
+    """Register a step of the daily run that comes before the scan (floors above register,
+    as the portal does for the payment plans it breaks): `step(company, day)`."""
+    if step not in _before_scan:
+        _before_scan.append(step)
+
+
 def daily_run(company: Company, *, as_of: date | None = None, send: bool = True) -> DailyReport:
-    """The scan, then (if the company asked for it) the reminders of the levels marked
-    automatic: created as a batch like a person would, and handed to the worker."""
+    """The registered steps, the scan, then (if the company asked for it) the reminders of
+    the levels marked automatic: created as a batch like a person would, and handed to the
+    worker."""
     day = as_of or company.today()
+    for step in _before_scan:
+        step(company, day)
     result = scan(company, day)
     report = DailyReport(
         company=company,

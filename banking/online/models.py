@@ -60,6 +60,8 @@ class EventOutcome(models.TextChoices):
     PAID = "paid", _("paiement reçu")
     PENDING = "pending", _("paiement en cours")
     FAILED = "failed", _("paiement refusé")
+    REFUNDED = "refunded", _("paiement remboursé")
+    DISPUTED = "disputed", _("paiement contesté")
 
 
 class PaymentEvent(CompanyScoped):
@@ -71,6 +73,10 @@ class PaymentEvent(CompanyScoped):
     event_id = models.CharField(_("événement"), max_length=255)
     event_type = models.CharField(_("type"), max_length=100)
     session = models.CharField(_("session de paiement"), max_length=255)
+    intent = models.CharField(
+        _("paiement chez le prestataire"), max_length=255, blank=True,
+        help_text=_("Ce que nomment ensuite un remboursement ou une contestation."),
+    )  # fmt: skip
     outcome = models.CharField(_("résultat"), max_length=10, choices=EventOutcome.choices)
     amount = models.DecimalField(_("montant"), max_digits=14, decimal_places=2)
     currency = models.CharField(_("devise"), max_length=3)

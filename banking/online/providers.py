@@ -57,18 +57,23 @@ class Checkout:
 
 # What an event means for us.
 PAID, PENDING, FAILED, IGNORED = "paid", "pending", "failed", "ignored"
+# ... and after the payment: money sent back, or the payer's bank disputing the payment
+REFUNDED, DISPUTED = "refunded", "disputed"
 
 
 @dataclass(frozen=True)
 class ProviderEventData:
     id: str
     type: str
-    meaning: str  # PAID | PENDING | FAILED | IGNORED
+    meaning: str  # PAID | PENDING | FAILED | IGNORED | REFUNDED | DISPUTED
     session: str = ""
+    intent: str = ""  # the provider's payment, which later refunds and disputes name
     amount: Decimal = Decimal("0")
     currency: str = ""
     method: str = ""  # a receivables PaymentMethod value
     metadata: dict[str, str] = field(default_factory=dict)
+    refunded: Decimal = Decimal("0")  # REFUNDED: in all, so far (each event says the sum)
+    reason: str = ""  # DISPUTED: the provider's reason code
 
 
 class Provider(Protocol):

@@ -1,9 +1,10 @@
 """Pay online, the use cases: is it on, open a checkout, receive the provider's event.
 
-The amount asked is each invoice's balance (`Document.balance`), never the charges the
-reckoning may claim: a payment is allocated to invoices, an allocation never exceeds an
-invoice's balance, and interest or the recovery indemnity are not documents here — a
-charge paid by card would be left unallocated on the payment with no invoice to settle.
+The checkout offers the open items the portal's statement lists: each invoice's and
+each debit note's balance (`Document.balance`; the debit notes are the late-payment
+charges once invoiced). Charges a reminder claims but nobody has invoiced yet are not
+asked: a payment is allocated to documents, an allocation never exceeds a document's
+balance, and a charge with no document would be left unallocated on the payment.
 """
 
 from __future__ import annotations
@@ -15,11 +16,29 @@ from django.db import IntegrityError, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from receivables.models import Customer, Document, DocumentKind, DocumentState, Payment
+from receivables.models import (
+    INVOICE_LIKE,
+    Customer,
+    Document,
+    DocumentKind,
+    DocumentState,
+    Payment,
+)
 from receivables.services import allocate
 
 from .models import EventOutcome, OnlinePayment, PaymentEvent
-from .providers import IGNORED, PAID, Checkout, Keys, Line, ProviderError, provider
+from .providers import (
+    DISPUTED,
+    IGNORED,
+    PAID,
+    REFUNDED,
+    Checkout,
+    Keys,
+    Line,
+    ProviderError,
+    provider,
+)
+from .reversals import after_payment
 
 META_COMPANY, META_CUSTOMER, META_DOCUMENTS = "relance_company", "relance_customer", "relance_doc"
 META_VALUE_MAX = 500  # Stripe's limit on a metadata value; longer lists take more keys
@@ -97,11 +116,12 @@ def checkout_origins(company) -> list[str]:
 
 
 def open_documents(company, customer, documents):
-    """The customer's open invoices among `documents` with something left to pay."""
+    """The customer's open invoices and debit notes among `documents` with something
+    left to pay."""
     ids = [getattr(d, "pk", d) for d in documents]
     return list(
         Document.objects.for_company(company)
-        .filter(customer=customer, pk__in=ids, kind=DocumentKind.INVOICE, state=DocumentState.OPEN)
+        .filter(customer=customer, pk__in=ids, kind__in=INVOICE_LIKE, state=DocumentState.OPEN)
         .unpaid()
         .order_by("due_date", "number", "pk")
     )
@@ -123,7 +143,7 @@ def start_checkout(company, customer, documents, *, success_url: str, cancel_url
         raise ProviderError(_("Payez les factures d'une seule devise à la fois."))
     account = account_of(company)
     with translation.override(customer.language or settings.LANGUAGE_CODE):
-        lines = [Line(_("Facture %(n)s") % {"n": d.number}, d.balance) for d in docs]
+        lines = [Line(label_of(d), d.balance) for d in docs]
     checkout = Checkout(
         currency=currencies.pop(),
         lines=lines,
@@ -134,6 +154,12 @@ def start_checkout(company, customer, documents, *, success_url: str, cancel_url
         language=(customer.language or "fr")[:2],
     )
     return provider(account.provider).start(keys_of(account), checkout)
+
+
+def label_of(doc: Document) -> str:
+    if doc.kind == DocumentKind.DEBIT_NOTE:
+        return _("Note de débit %(n)s") % {"n": doc.number}
+    return _("Facture %(n)s") % {"n": doc.number}
 
 
 def metadata(company, customer, docs) -> dict[str, str]:
@@ -180,6 +206,8 @@ def receive(name: str, endpoint: str, body: bytes, headers) -> str:
         raise UnknownEndpoint(endpoint)
     data = provider(account.provider).event(keys_of(account), body, headers)
     company = account.company
+    if data.meaning in (REFUNDED, DISPUTED):  # about a payment recorded before
+        return after_payment(account, data)
     if data.meaning == IGNORED or data.metadata.get(META_COMPANY) != str(company.pk):
         return IGNORED  # not a checkout of ours, or another company's on a shared account
     customer = (
@@ -209,6 +237,7 @@ def _record(account, customer, data) -> str:
                 event_id=data.id[:255],
                 event_type=data.type[:100],
                 session=data.session[:255],
+                intent=data.intent[:255],
                 outcome=data.meaning,
                 amount=data.amount,
                 currency=data.currency[:3],

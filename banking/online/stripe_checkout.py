@@ -14,10 +14,12 @@ from decimal import Decimal
 import stripe
 
 from .providers import (
+    DISPUTED,
     FAILED,
     IGNORED,
     PAID,
     PENDING,
+    REFUNDED,
     BadSignature,
     Checkout,
     Keys,
@@ -95,6 +97,8 @@ class StripeCheckout:
             event_id = event["id"]
         except (stripe.SignatureVerificationError, ValueError, KeyError, TypeError) as exc:
             raise BadSignature(str(exc)) from exc
+        if kind in ("charge.refunded", "charge.dispute.created"):
+            return after_payment(event_id, kind, session)
         if session.get("object") != "checkout.session":
             return ProviderEventData(id=event_id, type=kind, meaning=IGNORED)
         meaning, method = IGNORED, ""
@@ -113,8 +117,27 @@ class StripeCheckout:
             type=kind,
             meaning=meaning,
             session=str(session.get("id", "")),
+            intent=str(session.get("payment_intent") or ""),
             amount=major_units(int(session.get("amount_total") or 0), currency),
             currency=currency,
             method=method,
             metadata={str(k): str(v) for k, v in (session.get("metadata") or {}).items()},
         )
+
+
+def after_payment(event_id: str, kind: str, obj: dict) -> ProviderEventData:
+    """A refund (the charge, with the sum refunded so far) or a dispute (its amount and
+    reason); both name the payment intent of the checkout that was paid."""
+    currency = str(obj.get("currency") or "").upper()
+    refund = kind == "charge.refunded"
+    return ProviderEventData(
+        id=event_id,
+        type=kind,
+        meaning=REFUNDED if refund else DISPUTED,
+        session=str(obj.get("id", "")),
+        intent=str(obj.get("payment_intent") or ""),
+        amount=major_units(int(obj.get("amount") or 0), currency),
+        currency=currency,
+        refunded=major_units(int(obj.get("amount_refunded") or 0), currency) if refund else 0,
+        reason="" if refund else str(obj.get("reason") or ""),
+    )

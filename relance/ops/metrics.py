@@ -36,8 +36,8 @@ from prometheus_client import (
 from prometheus_client.core import GaugeMetricFamily, HistogramMetricFamily
 
 from receivables.models import Company
-from relance.login import client_address
 from reminders.models import Reminder, ReminderState
+from web.client import client_address
 
 from . import queues
 

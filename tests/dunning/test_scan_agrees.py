@@ -8,8 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dunning.models import Level, Policy
-from dunning.rules import Facts, evaluate
+from dunning.models import Level, PlanPart, Policy
+from dunning.rules import Facts, current_part, evaluate
 from dunning.scan import scan
 from dunning.services import policy_rules
 from receivables.models import Customer, Document, Payment
@@ -25,6 +25,16 @@ customer_st = st.fixed_dictionaries(
         "own_policy": st.booleans(),
         "credit": st.sampled_from([None, D("30.00"), D("500.00")]),
     }
+)
+plan_st = st.lists(
+    st.tuples(
+        st.integers(-30, 60),
+        st.sampled_from([D("0"), D("2.00"), D("50.00"), D("400.00")]),
+        st.none() | st.integers(0, 20),
+    ),
+    min_size=1,
+    max_size=3,
+    unique_by=lambda t: t[0],
 )
 document_st = st.fixed_dictionaries(
     {
@@ -42,6 +52,8 @@ document_st = st.fixed_dictionaries(
         "promise": maybe_day,
         "pending": st.none() | st.integers(1, 5),
         "lifecycle": st.sampled_from(["", "", "", "205", "207", "208", "210", "212", "213"]),
+        # an accepted payment plan: (days after due, left after, days to break or None)
+        "plan": st.sampled_from([None, None]) | plan_st,
     }
 )
 levels_st = st.lists(
@@ -110,6 +122,13 @@ def test_the_scan_sets_what_the_rules_decide(
                     lifecycle_status=d["lifecycle"],
                 )  # fmt: skip
             )
+        for doc, d in zip(docs, documents, strict=True):
+            for days, left, grace in d["plan"] or ():
+                on = DUE + timedelta(days=days)
+                PlanPart.objects.create(
+                    document=doc, plan_ref=1, due_date=on, amount=D("10"), left_after=left,
+                    breaks_on=None if grace is None else on + timedelta(days=grace),
+                )  # fmt: skip
         scan(company, as_of)
         for doc, d in zip(docs, documents, strict=True):
             customer, c = made[d["customer"]]
@@ -127,6 +146,10 @@ def test_the_scan_sets_what_the_rules_decide(
                 customer_awaiting_reply=c["awaiting_reply"],
                 lifecycle_status=doc.lifecycle_status,
                 unallocated_credit=c["credit"] or D("0"),
+                part=current_part(doc.balance, [
+                    (DUE + timedelta(days=n), left, None if g is None
+                     else DUE + timedelta(days=n + g)) for n, left, g in d["plan"] or ()
+                ]),
             )  # fmt: skip
             expected = evaluate(facts, policy_rules(policy), as_of)
             got = (doc.pending_level, doc.to_remind, doc.to_remind_since,

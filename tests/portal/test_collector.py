@@ -46,3 +46,11 @@ def test_the_settings_screen(alice_client, company):
     assert (saved.link_days, saved.promise_days, saved.plan_max_instalments) == (30, 15, 4)
     page = alice_client.get(reverse("settings_portal")).content.decode()
     assert "orizon des promesses (jours)" in page
+    assert saved.plan_break_days == 15  # not posted: the default kept
+    assert "rompu après un retard de (jours)" in page
+    alice_client.post(
+        reverse("settings_portal"),
+        {"enabled": "on", "link_days": "30", "promise_days": "15",
+         "plan_max_instalments": "4", "plan_max_days": "120", "plan_break_days": "0"},
+    )  # fmt: skip
+    assert PortalSettings.objects.get(company=company).plan_break_days == 0  # never broken

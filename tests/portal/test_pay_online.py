@@ -56,3 +56,32 @@ def test_a_provider_refusal_is_said_on_the_page(client, token, two_invoices, str
     assert answer.status_code == 400
     assert "Le paiement en ligne n'a pas pu être ouvert" in answer.content.decode()
     assert "No such price" in answer.content.decode()
+
+
+def test_pay_online_covers_the_debit_notes_the_statement_lists(
+    client, token, two_invoices, stripe_on, make_invoice
+):
+    from banking.models import PaymentEvent
+    from receivables.models import Document
+    from tests.banking.stripe_stub import event, signed
+
+    note = make_invoice(
+        kind="debit_note", number="ND-2026-001", customer=two_invoices[0].customer,
+        amount=Decimal("48.25"),
+    )  # fmt: skip
+    page = client.get(reverse("portal", args=[token])).content.decode()
+    assert "ND-2026-001" in page  # the statement lists it ...
+    client.post(reverse("portal_pay", args=[token]))
+    ((_method, _url, params),) = StubHTTPClient.calls
+    names = [v for k, v in params.items() if k.endswith("[product_data][name]")]
+    assert "Note de débit ND-2026-001" in names  # ... and the checkout asks it
+    asked = sum(Decimal(v) for k, v in params.items() if "unit_amount" in k) / 100
+    assert asked == sum(d.balance for d in two_invoices) + Decimal("48.25")
+    # the signed webhook pays every item, the debit note too
+    body = event("checkout.session.completed", metadata_of(params), amount=int(asked * 100))
+    url = reverse("webhook_payments", args=["stripe", stripe_on.endpoint])
+    r = client.post(url, body, content_type="application/json",
+                    HTTP_STRIPE_SIGNATURE=signed(body, "whsec_test_alice"))  # fmt: skip
+    assert r.status_code == 200 and PaymentEvent.objects.get().payment is not None
+    for doc in [*two_invoices, note]:
+        assert Document.objects.get(pk=doc.pk).balance == 0

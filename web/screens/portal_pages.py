@@ -24,6 +24,7 @@ from dunning.invoice_pdf import ensure_invoice_pdf
 from portal import limits, tokens
 from portal.actions import DISPUTE_REASONS
 from portal.statement import document_of, render_statement_pdf, statement_of
+from web.client import client_address
 
 from .files import IMAGE_TYPES
 
@@ -72,7 +73,7 @@ def language_of(request, link) -> str:
 def portal_view(view):
     @wraps(view)
     def wrapper(request, token: str, *args, **kwargs):
-        address = limits.client_address(request)
+        address = client_address(request)
         if limits.refused(address, token, post=request.method == "POST"):
             return neutral(request, 429)
         link = tokens.resolve(token)

@@ -54,7 +54,10 @@ def plan_decide(request, pk: int):
 class PortalSettingsForm(forms.ModelForm):
     class Meta:
         model = PortalSettings
-        fields = ["enabled", "link_days", "promise_days", "plan_max_instalments", "plan_max_days"]
+        fields = [
+            "enabled", "link_days", "promise_days", "plan_max_instalments", "plan_max_days",
+            "plan_break_days",
+        ]  # fmt: skip
 
     def clean_link_days(self):
         value = self.cleaned_data["link_days"]
@@ -67,6 +70,14 @@ class PortalSettingsForm(forms.ModelForm):
         if not 1 <= value <= 366:
             raise forms.ValidationError(_("Entre 1 et 366 jours."))
         return value
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["plan_break_days"].required = False  # left out: kept as it is
+
+    def clean_plan_break_days(self):
+        value = self.cleaned_data["plan_break_days"]
+        return self.instance.plan_break_days if value is None else value
 
 
 def portal_settings(request):

@@ -3,6 +3,7 @@
 from datetime import date, datetime
 from decimal import Decimal
 
+from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
 from django import template
 from django.utils import timezone
@@ -82,6 +83,17 @@ def longdate(value) -> str:
     if isinstance(value, datetime):
         return _local(value).strftime("%d/%m/%Y %H:%M")
     return value.strftime("%d/%m/%Y")
+
+
+@register.filter
+def readerdate(value, long: str = "") -> str:
+    """A date as a customer reads it on the portal: in French as everywhere (shortdate,
+    longdate with "long"), in English babel's medium format (3 Dec 2026)."""
+    if not value or not (get_language() or "fr").startswith("en"):
+        return longdate(value) if long else shortdate(value)
+    if isinstance(value, datetime):
+        value = _local(value).date()
+    return format_date(value, "medium", locale="en_GB")
 
 
 @register.simple_tag(takes_context=True)
