@@ -331,9 +331,7 @@ XERO = Preset(
 # Not written (columns not confirmed from a vendor's public description in the time):
 # Pennylane, Sage 100 / 50, EBP, QuickBooks Online. Their files go through the mapping
 # step once, and the mapping is remembered.
-PRESETS: dict[str, Preset] = {
-    p.name: p for p in [ODOO_EN, ODOO_FR, DOLIBARR, DOLIBARR_EN, XERO]
-}
+PRESETS: dict[str, Preset] = {p.name: p for p in [ODOO_EN, ODOO_FR, DOLIBARR, DOLIBARR_EN, XERO]}
 
 
 def preset_for(headers: list[str]) -> Preset | None:
