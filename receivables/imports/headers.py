@@ -84,6 +84,12 @@ _LIFECYCLE_MARKERS = {
     ]  # fmt: skip
 }
 _AMOUNT_MARKERS = {norm(h) for h in COLUMNS[INVOICES]["amount"]}
+# A document's number and its date: a customers list has neither (« Numéro;Date;Client »
+# is a list of invoices, even with no amount column).
+_DATE_MARKERS = {norm(h) for h in COLUMNS[INVOICES]["issue_date"]}
+_NUMBER_MARKERS = {norm(h) for h in COLUMNS[INVOICES]["number"]} - {
+    norm(h) for h in COLUMNS[CUSTOMERS]["code"]
+}
 
 
 def detect_kind(headers: list[str], filename: str = "") -> str | None:
@@ -97,6 +103,8 @@ def detect_kind(headers: list[str], filename: str = "") -> str | None:
         return INVOICES
     if names & _AMOUNT_MARKERS and names & _PAYMENT_MARKERS:
         return PAYMENTS
+    if names & _DATE_MARKERS and names & _NUMBER_MARKERS:
+        return INVOICES
     if not names & _AMOUNT_MARKERS and names & {
         "nom",
         "name",

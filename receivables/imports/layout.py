@@ -119,7 +119,7 @@ def mapping_note(result) -> str:
     if not result.mapping_name:
         return ""
     if result.mapping_source == "preset" and result.mapping_name in PRESETS:
-        return _("Lu avec le modèle intégré « %(n)s » (%(l)s).") % {
+        return _("Lu avec le modèle intégré « %(n)s » : %(l)s.") % {
             "n": result.mapping_name,
             "l": PRESETS[result.mapping_name].label,
         }

@@ -21,6 +21,21 @@ from .values import date_order_of
 # Fields a mapping may name beyond the table's own columns.
 BALANCE = "balance"  # what is left to pay: paid = amount - balance
 EXTRA_FIELDS = {"invoices": [BALANCE]}
+# Headers that say what is left to pay: guessed as the balance (used when the file has no
+# paid column; with one, the paid column wins).
+BALANCE_HEADERS = {
+    norm(h)
+    for h in [
+        "balance",
+        "balance due",
+        "open balance",
+        "amount due",
+        "solde",
+        "reste à payer",
+        "reste dû",
+        "montant dû",
+    ]
+}
 VALUE_FIELDS = ("state", "payment_method", "kind", "method")
 DATE_FIELDS = ("issue_date", "due_date", "paid_date", "date")
 DATE_ORDERS = ("dmy", "mdy")
@@ -92,6 +107,8 @@ def guess(kind: str, headers: list[str]) -> Mapping:
         if not key:
             continue
         name = lookup.get(key)
+        if name is None and kind in EXTRA_FIELDS and key in BALANCE_HEADERS:
+            name = BALANCE
         if name is None:
             continue  # unknown: left out, so that it is reported as ignored
         columns[key] = name  # twice the same field: resolve() says so

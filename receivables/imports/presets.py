@@ -145,38 +145,108 @@ ODOO_FR = Preset(
 # (ISO-8859-1, a separator after every cell): Type 0 standard, 1 replacement, 2 credit note
 # (negative totals), 3 deposit; Statut 0 draft, 1 validated, 2 closed/paid, 3 abandoned;
 # amounts as stored (1250.00000000), dates as stored (2024-03-01).
-DOLIBARR = Preset(
-    name="dolibarr",
-    label="Dolibarr (export des factures clients)",
-    source="Dolibarr/dolibarr htdocs/core/modules/modFacture.class.php + langs/fr_FR",
-    kind=INVOICES,
-    columns={
-        "Raison sociale": "customer.name",
-        "Code client": "customer.code",
-        "Réf. facture": "number",
-        "Ref. facture": "number",  # older translations
-        "Réf. client": "",
-        "Type": "kind",
-        "Date facturation": "issue_date",
-        "Date échéance": "due_date",
-        "Date création facture": "",
-        "Total HT": "",
-        "Total TTC": "amount",
-        "Total TVA": "",
-        "Créance": BALANCE,
-        "Facture payée": "",  # told by « Créance », to the cent
-        "Statut facture": "state",
-        "Id facture": "",
-        "Note (privée)": "",
-        "Note (publique)": "",
+# Dolibarr's export keys (export_fields_array) → our fields; the header of each column is
+# the key translated in the user's language, so one table serves both label sets below.
+_DOLIBARR_FIELDS = {
+    "CompanyName": "customer.name",
+    "CustomerCode": "customer.code",
+    "InvoiceRef": "number",
+    "RefCustomer": "",
+    "Type": "kind",
+    "DateInvoice": "issue_date",
+    "DateDue": "due_date",
+    "InvoiceDateCreation": "",
+    "TotalHT": "",
+    "TotalTTC": "amount",
+    "TotalVAT": "",
+    "Rest": BALANCE,
+    "InvoicePaid": "",  # told by the remainder (Rest), to the cent
+    "InvoiceStatus": "state",
+    "InvoiceId": "",
+    "NotePrivate": "",
+    "NotePublic": "",
+}
+_DOLIBARR_VALUES = {
+    "state": {"0": "draft", "1": "open", "2": "paid", "3": "cancelled"},
+    "kind": {"0": "invoice", "1": "invoice", "2": "credit_note", "3": "invoice"},
+}
+
+
+def _dolibarr(
+    name: str, label: str, source: str, labels: dict[str, str], also: dict[str, str] | None = None
+) -> Preset:
+    columns = {labels[key]: field for key, field in _DOLIBARR_FIELDS.items()} | (also or {})
+    required = tuple(labels[k] for k in ("InvoiceRef", "DateInvoice", "TotalTTC", "InvoiceStatus"))
+    return Preset(
+        name=name,
+        label=label,
+        source=source,
+        kind=INVOICES,
+        columns=columns,
+        required=required,
+        values=_DOLIBARR_VALUES,
+        date_order="dmy",
+        decimal=".",
+    )
+
+
+DOLIBARR = _dolibarr(
+    "dolibarr",
+    "Dolibarr (export des factures clients)",
+    "Dolibarr/dolibarr htdocs/core/modules/modFacture.class.php + langs/fr_FR",
+    {
+        "CompanyName": "Raison sociale",
+        "CustomerCode": "Code client",
+        "InvoiceRef": "Réf. facture",
+        "RefCustomer": "Réf. client",
+        "Type": "Type",
+        "DateInvoice": "Date facturation",
+        "DateDue": "Date échéance",
+        "InvoiceDateCreation": "Date création facture",
+        "TotalHT": "Total HT",
+        "TotalTTC": "Total TTC",
+        "TotalVAT": "Total TVA",
+        "Rest": "Créance",
+        "InvoicePaid": "Facture payée",
+        "InvoiceStatus": "Statut facture",
+        "InvoiceId": "Id facture",
+        "NotePrivate": "Note (privée)",
+        "NotePublic": "Note (publique)",
     },
-    required=("Réf. facture", "Date facturation", "Total TTC", "Statut facture"),
-    values={
-        "state": {"0": "draft", "1": "open", "2": "paid", "3": "cancelled"},
-        "kind": {"0": "invoice", "1": "invoice", "2": "credit_note", "3": "invoice"},
+    also={"Ref. facture": "number"},  # older translations
+)
+
+# The same export by a user whose Dolibarr speaks English: the keys above translated by
+# Dolibarr/dolibarr htdocs/langs/en_US/companies.lang (CompanyName "Company name",
+# CustomerCode "Customer Code"), bills.lang (InvoiceRef "Invoice ref.", DateInvoice
+# "Invoice date", InvoiceDateCreation "Invoice creation date", InvoicePaid "Invoice paid",
+# InvoiceStatus "Invoice status", InvoiceId "Invoice id", Rest "Pending") and main.lang
+# (Type, DateDue "Due date", TotalHT "Total (net of tax)", TotalTTC "Total (inc. tax)",
+# TotalVAT "Total tax", RefCustomer "Ref. customer", NotePrivate "Note (private)",
+# NotePublic "Note (public)"). The values are the same raw codes as in French.
+DOLIBARR_EN = _dolibarr(
+    "dolibarr-en",
+    "Dolibarr (customer invoices export, English labels)",
+    "Dolibarr/dolibarr htdocs/core/modules/modFacture.class.php + langs/en_US",
+    {
+        "CompanyName": "Company name",
+        "CustomerCode": "Customer Code",
+        "InvoiceRef": "Invoice ref.",
+        "RefCustomer": "Ref. customer",
+        "Type": "Type",
+        "DateInvoice": "Invoice date",
+        "DateDue": "Due date",
+        "InvoiceDateCreation": "Invoice creation date",
+        "TotalHT": "Total (net of tax)",
+        "TotalTTC": "Total (inc. tax)",
+        "TotalVAT": "Total tax",
+        "Rest": "Pending",
+        "InvoicePaid": "Invoice paid",
+        "InvoiceStatus": "Invoice status",
+        "InvoiceId": "Invoice id",
+        "NotePrivate": "Note (private)",
+        "NotePublic": "Note (public)",
     },
-    date_order="dmy",
-    decimal=".",
 )
 
 # Xero, Business > Invoices > Export (CSV): the columns of Xero's sales-invoice import
@@ -261,7 +331,7 @@ XERO = Preset(
 # Not written (columns not confirmed from a vendor's public description in the time):
 # Pennylane, Sage 100 / 50, EBP, QuickBooks Online. Their files go through the mapping
 # step once, and the mapping is remembered.
-PRESETS: dict[str, Preset] = {p.name: p for p in [ODOO_EN, ODOO_FR, DOLIBARR, XERO]}
+PRESETS: dict[str, Preset] = {p.name: p for p in [ODOO_EN, ODOO_FR, DOLIBARR, DOLIBARR_EN, XERO]}
 
 
 def preset_for(headers: list[str]) -> Preset | None:

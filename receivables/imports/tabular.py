@@ -1,7 +1,13 @@
 """CSV and XLSX files as a header and numbered rows of raw cells."""
 
+import contextlib
 import csv
 import io
+import os
+import pickle  # noqa: S403 (a spool of our own cell values, see XlsxRows)
+import re
+import tempfile
+import weakref
 from dataclasses import dataclass, field
 from itertools import islice
 
@@ -11,23 +17,31 @@ from .errors import ImportRejected, RowError
 from .limits import Budget, check_bytes, check_zip
 
 DELIMITERS = (";", ",", "\t", "|")
-_CONTROL = {chr(c) for c in range(32)} - {"\t", "\n", "\r"}
+# Control characters no text file holds (NUL and the like; tab and line ends allowed):
+# one regex scan, not a Python loop over every character of a 10 MB file.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
-class CsvRows:
-    """The data rows of a CSV file as (line, cells), parsed again at each pass instead of
-    kept: a file of 100,000 rows holds its text, not 100,000 lists of cells. `skip` is
-    how many non-blank records come before the first row (the header, title lines)."""
+class _StreamedRows:
+    """The data rows of a file as (line, cells), read again from the file at each pass
+    instead of kept: a file of 100,000 rows holds its bytes or text, not 100,000 lists of
+    cells. `skip` is how many non-blank records come before the first row (the header,
+    title lines); `count` how many rows follow (known from the first, checking pass)."""
 
-    def __init__(self, text: str, delimiter: str, skip: int, count: int):
-        self._text, self._delimiter, self._skip, self._count = text, delimiter, skip, count
+    def __init__(self, skip: int, count: int):
+        self._skip, self._count = skip, count
+
+    def _records(self):
+        """(line, cells) of every record of the file, blank ones included."""
+        raise NotImplementedError
+
+    def _with(self, skip: int, count: int) -> "_StreamedRows":
+        raise NotImplementedError
 
     def __iter__(self):
-        reader = csv.reader(io.StringIO(self._text, newline=""), delimiter=self._delimiter)
-        last, skipped = 0, 0
-        for cells in reader:
-            line, last = last + 1, reader.line_num
-            if not any(c.strip() for c in cells):
+        skipped = 0
+        for line, cells in self._records():
+            if not any(c is not None and str(c).strip() for c in cells):
                 continue
             if skipped < self._skip:
                 skipped += 1
@@ -41,8 +55,7 @@ class CsvRows:
         if isinstance(key, slice):
             start = key.start or 0
             if key.stop is None and key.step is None and start >= 0:
-                count = max(self._count - start, 0)
-                return CsvRows(self._text, self._delimiter, self._skip + start, count)
+                return self._with(self._skip + start, max(self._count - start, 0))
             if key.step is None and start >= 0 and key.stop is not None and key.stop >= 0:
                 return list(islice(iter(self), start, key.stop))
             return list(self)[key]
@@ -52,10 +65,70 @@ class CsvRows:
         return next(islice(iter(self), index, None))
 
 
+class CsvRows(_StreamedRows):
+    """A CSV file's rows, parsed again from its text at each pass."""
+
+    def __init__(self, text: str, delimiter: str, skip: int, count: int):
+        super().__init__(skip, count)
+        self._text, self._delimiter = text, delimiter
+
+    def _records(self):
+        reader = csv.reader(io.StringIO(self._text, newline=""), delimiter=self._delimiter)
+        last = 0
+        for cells in reader:
+            line, last = last + 1, reader.line_num
+            yield line, cells
+
+    def _with(self, skip: int, count: int) -> "CsvRows":
+        return CsvRows(self._text, self._delimiter, skip, count)
+
+
+class XlsxRows(_StreamedRows):
+    """A workbook's first sheet, read once by openpyxl (read-only) into a spool file on
+    disk, then streamed from there at each pass: memory stays flat and the later passes
+    do not parse the sheet's XML again (four times slower). The spool holds only what
+    this process wrote (cell values: text, numbers, dates), removed with its last user."""
+
+    def __init__(self, spool: "_Spool", skip: int, count: int):
+        super().__init__(skip, count)
+        self._spool = spool
+
+    def _records(self):
+        with open(self._spool.path, "rb") as f:
+            while True:
+                try:
+                    yield pickle.load(f)  # noqa: S301 (our own spool, written just before)
+                except EOFError:
+                    return
+
+    def _with(self, skip: int, count: int) -> "XlsxRows":
+        return XlsxRows(self._spool, skip, count)
+
+
+class _Spool:
+    """A scratch file of pickled (line, cells) records, deleted when no longer used."""
+
+    def __init__(self):
+        handle, self.path = tempfile.mkstemp(prefix="relance-import-", suffix=".rows")
+        self._file = os.fdopen(handle, "wb")
+        weakref.finalize(self, _remove, self.path)
+
+    def write(self, line: int, cells: list) -> None:
+        pickle.dump((line, cells), self._file, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def close(self) -> None:
+        self._file.close()
+
+
+def _remove(path: str) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        os.remove(path)
+
+
 @dataclass
 class Table:
     headers: list[str]
-    rows: "list[tuple[int, list]] | CsvRows"  # (line in the file, cells)
+    rows: "list[tuple[int, list]] | CsvRows | XlsxRows"  # (line in the file, cells)
     warnings: list[str] = field(default_factory=list)
     header_line: int = 1  # the header's line in the file (blank lines above it counted)
 
@@ -78,9 +151,10 @@ def decode(data: bytes, filename: str) -> tuple[str, str]:
         except UnicodeDecodeError:
             line = data[: exc.start].count(b"\n") + 1
             raise ImportRejected([RowError(line, "", _unreadable())], filename) from None
-    bad = next((i for i, c in enumerate(text) if c in _CONTROL), None)
+    bad = _CONTROL.search(text)
     if bad is not None:
-        raise ImportRejected([RowError(text[:bad].count("\n") + 1, "", _unreadable())], filename)
+        line = text.count("\n", 0, bad.start()) + 1
+        raise ImportRejected([RowError(line, "", _unreadable())], filename)
     return text, encoding
 
 
@@ -148,8 +222,9 @@ def read_xlsx(data: bytes, filename: str) -> Table:
         raise ImportRejected(
             [RowError(None, "", _("classeur illisible : %(e)s") % {"e": exc})], filename
         ) from None
+    spool = _Spool()
     try:
-        headers, rows, header_line = _first_sheet(book, filename)
+        headers, count, header_line = _first_sheet(book, filename, spool)
     except ImportRejected:
         raise
     except Exception as exc:  # the sheet's XML is parsed while reading: damage shows here
@@ -158,18 +233,21 @@ def read_xlsx(data: bytes, filename: str) -> Table:
         ) from None
     finally:
         book.close()
+        spool.close()
     if headers is None:
         raise ImportRejected([RowError(None, "", _("le classeur est vide"))], filename)
-    table = Table(headers, rows, header_line=header_line)
+    table = Table(headers, XlsxRows(spool, 1, count), header_line=header_line)
     if len(book.worksheets) > 1:
         table.warnings.append(_("Seule la première feuille du classeur a été lue."))
     return table
 
 
-def _first_sheet(book, filename: str) -> tuple[list[str] | None, list[tuple[int, list]], int]:
-    headers, rows, budget, header_line = None, [], Budget(filename), 1
+def _first_sheet(book, filename: str, spool: _Spool) -> tuple[list[str] | None, int, int]:
+    """One pass over the first sheet: its limits checked, its header, how many rows follow;
+    every non-blank row (the header too) written to the spool that XlsxRows reads."""
+    headers, count, budget, header_line = None, 0, Budget(filename), 1
     if not book.worksheets:
-        return headers, rows, header_line
+        return headers, count, header_line
     sheet = book.worksheets[0]
     sheet.reset_dimensions()  # the sheet's stated size can lie: read the rows it has
     for line, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
@@ -177,8 +255,9 @@ def _first_sheet(book, filename: str) -> tuple[list[str] | None, list[tuple[int,
         budget.count(line, len(cells), data=not blank and headers is not None)
         if blank:
             continue
+        spool.write(line, list(cells))
         if headers is None:
             headers, header_line = ["" if c is None else str(c).strip() for c in cells], line
         else:
-            rows.append((line, list(cells)))
-    return headers, rows, header_line
+            count += 1
+    return headers, count, header_line

@@ -83,3 +83,13 @@ def test_an_undetectable_layout_under_a_title_names_the_header_line(company, tmp
         call_command("import", str(path), "--company", company.name)
     err = capsys.readouterr().err
     assert "ligne 3" in err and "ligne 1" not in err
+
+
+def test_the_hint_to_map_an_unknown_layout_speaks_french(company, tmp_path, capsys):
+    path = tmp_path / "export.csv"
+    path.write_text("Ref;Cust;Issued;Gross\nA-1;Acme;01/03/2024;10.00\n")
+    with pytest.raises(CommandError):
+        call_command("import", str(path), "--kind", "invoices")
+    err = capsys.readouterr().err
+    assert "Colonnes ou valeurs non reconnues" in err and "--preset NOM" in err
+    assert "not recognised" not in err

@@ -104,3 +104,34 @@ def test_an_abandoned_upload_is_removed_after_the_documented_age(
     os.utime(kept, (a_day_ago, a_day_ago))
     call_command("daily", "--no-send")
     assert not kept.exists()
+
+
+def _selected(page: str, name: str) -> str:
+    """The value selected in the <select name=…> of a page."""
+    import re
+
+    select = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', page, re.S).group(1)
+    chosen = re.search(r'<option value="([^"]*)" selected>', select)
+    return chosen.group(1) if chosen else ""
+
+
+def test_a_number_a_date_and_a_client_are_read_as_invoices_not_customers(alice_client):
+    data = csv_bytes(["Numéro;Date;Client", "F-1;01/03/2024;Acme"])
+    page = alice_client.get(_upload(alice_client, data)["Location"]).content.decode()
+    assert _selected(page, "kind") == "invoices"
+    assert (_selected(page, "col-0"), _selected(page, "col-1")) == ("number", "issue_date")
+
+
+def test_a_balance_column_is_guessed_as_what_is_left_to_pay(alice_client):
+    data = csv_bytes(["Ref;Customer;Date;Total;Balance", "A-1;Acme;15/03/2024;100.00;40.00"])
+    page = alice_client.get(_upload(alice_client, data)["Location"]).content.decode()
+    assert _selected(page, "col-4") == "balance"
+
+
+def test_a_built_in_preset_is_named_without_doubled_brackets(alice_client):
+    from pathlib import Path
+
+    data = (Path(__file__).parent / "samples" / "xero_invoices.csv").read_bytes()
+    page = _upload(alice_client, data, "xero.csv").content.decode()
+    assert "« xero » : Xero (export des factures de vente)." in page
+    assert "))" not in page

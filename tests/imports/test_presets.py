@@ -151,3 +151,32 @@ def test_one_number_twice_with_different_values_is_still_refused(company):
         import_file(company, "\n".join(lines).encode(), "x.csv", today=TODAY)
     assert "figure déjà ligne 2" in str(refused.value.errors[0].reason)
     assert refused.value.errors[0].line == 3
+
+
+def test_a_dolibarr_export_in_english_imports_as_it_is_and_again_changes_nothing(company):
+    result = _import(company, "dolibarr_invoices_en.csv")
+    assert (result.mapping_name, result.created, result.rows) == ("dolibarr-en", 6, 6)
+    docs = _docs(company)
+    paid = docs["IN2403-0001"]
+    assert (paid.amount, paid.paid_amount, paid.state) == (Decimal("1200.00"),) * 2 + ("paid",)
+    partly = docs["IN2403-0002"]
+    assert (partly.amount, partly.paid_amount, partly.balance, partly.state) == (
+        Decimal("3480.00"),
+        Decimal("2000.00"),
+        Decimal("1480.00"),
+        "open",
+    )
+    assert str(partly.issue_date) == "2024-03-04" and str(partly.due_date) == "2024-04-03"
+    assert docs["IN2403-0003"].paid_amount == Decimal("0")
+    credit = docs["CN2403-0001"]
+    assert (credit.kind, credit.amount, credit.paid_amount) == (
+        "credit_note",
+        Decimal("480.00"),
+        Decimal("0"),
+    )
+    assert docs["PROV5"].state == "draft" and docs["IN2403-0004"].state == "cancelled"
+    assert (paid.customer.code, paid.customer.name) == ("CU2403-0001", "Martin's Bakery")
+    assert docs["IN2403-0004"].customer.name == "Harbour Café"  # read in ISO-8859-1
+    again = _import(company, "dolibarr_invoices_en.csv")
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 6)
+    assert not again.payments_created and not again.payments_updated

@@ -113,3 +113,32 @@ def test_an_unknown_layout_is_mapped_once_then_never_again(browser, live_server,
     a3 = Document.objects.get(number="A-3")
     assert (a3.issue_date.isoformat(), a3.paid_amount) == ("2024-04-02", Decimal("99.50"))
     context.close()
+
+
+def test_the_step_guesses_invoices_and_the_balance_and_names_a_preset_plainly(
+    browser, live_server, user, tmp_path
+):
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="fr-FR")
+    page = context.new_page()
+    page.goto(live_server.url + "/accounts/login/")
+    page.fill("input[name=username]", "claire")
+    page.fill("input[name=password]", "claire-pass-1")
+    page.click("button[type=submit]")
+    page.wait_for_url(live_server.url + "/")
+
+    plain = tmp_path / "export.csv"
+    plain.write_text("Numéro;Date;Client;Balance\nF-1;01/03/2024;Acme;40,00\n")  # no amount: asked
+    _upload(page, live_server.url, str(plain))
+    assert page.locator("select[name=kind]").input_value() == "invoices"
+    assert page.locator('select[aria-label="Numéro"]').input_value() == "number"
+    assert page.locator('select[aria-label="Balance"]').input_value() == "balance"
+    _shot(page, "import-guess-invoices-balance")
+
+    xero = tmp_path / "xero.csv"
+    sample = Path(__file__).resolve().parents[1] / "imports" / "samples" / "xero_invoices.csv"
+    xero.write_bytes(sample.read_bytes())
+    _upload(page, live_server.url, str(xero))
+    text = page.locator("main").inner_text()
+    assert "« xero » : Xero (export des factures de vente)." in text and "))" not in text
+    _shot(page, "import-preset-named")
+    context.close()

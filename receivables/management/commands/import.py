@@ -90,9 +90,11 @@ class Command(BaseCommand):
                 self.stderr.write(_simulation())
             if exc.mappable:
                 self.stderr.write(
-                    "Columns or values not recognised: map them once on the /import/ screen "
-                    "(« Vérifier les correspondances »), save the mapping, and this command "
-                    "will use it; or give --preset NAME."
+                    _(
+                        "Colonnes ou valeurs non reconnues : faites la correspondance une fois "
+                        "sur l'écran /import/ (« Vérifier les correspondances »), "
+                        "enregistrez-la, et cette commande l'utilisera ; ou donnez --preset NOM."
+                    )
                 )
             lines = error_lines(exc.errors)
             where = f" on {lines} line(s)" if lines else ""
