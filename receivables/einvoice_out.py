@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from .einvoice_check import fatal_rules
 from .models import Document, DocumentKind
 from .totals import Totals, totals_of
 
@@ -36,6 +37,14 @@ POSTCODE_CITY = re.compile(r"^\s*(\d{4,5})\s+(.+)$")
 
 class NoBreakdown(ValueError):
     """The document gives only its amount TTC: no valid EN 16931 invoice can be written."""
+
+
+class RulesBroken(ValueError):
+    """The XML written for the document breaks EN 16931 business rules (`failures`)."""
+
+    def __init__(self, document, failures):
+        self.failures = failures
+        super().__init__(f"{document}: " + "; ".join(str(f) for f in failures))
 
 
 def money(value: Decimal) -> str:
@@ -186,12 +195,16 @@ def data_dict(document: Document, notes: list[tuple[str, str]] = ()) -> dict:
 
 
 def factur_x_xml(document: Document, notes: list[tuple[str, str]] = ()) -> bytes:
-    """The CII XML, checked against the Factur-X EN 16931 XSD by the library."""
+    """The CII XML, checked against the Factur-X EN 16931 XSD by the library and against
+    the EN 16931 business rules (einvoice_check); `RulesBroken` names the rules broken."""
     import facturx
 
-    return facturx.generate_cii_xml(
+    xml = facturx.generate_cii_xml(
         data_dict(document, notes), level=LEVEL, check_xsd=True, check_schematron=False
     )
+    if failures := fatal_rules(xml):
+        raise RulesBroken(document, failures)
+    return xml
 
 
 def embed(pdf: bytes, xml: bytes) -> bytes:
