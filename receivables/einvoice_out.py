@@ -146,6 +146,7 @@ def data_dict(document: Document, notes: list[tuple[str, str]] = ()) -> dict:
         raise NoBreakdown(str(document))
     company, customer = document.company, document.customer
     out_of_scope = any(g.category == "O" for g in totals.groups)
+    credit = document.kind == DocumentKind.CREDIT_NOTE  # its « paid » is what it settled
     data = {
         "BT-1": document.number,
         "BT-2": document.issue_date,
@@ -160,8 +161,8 @@ def data_dict(document: Document, notes: list[tuple[str, str]] = ()) -> dict:
         "BT-109": money(totals.net),
         "BT-110": money(totals.tax),
         "BT-112": money(totals.gross),
-        "BT-113": money(document.paid_amount) if document.paid_amount else None,
-        "BT-115": money(document.balance),
+        "BT-113": money(document.paid_amount) if document.paid_amount and not credit else None,
+        "BT-115": money(totals.gross if credit else document.balance),
         "BG-23": [],
         "BG-25": _lines(document, totals),
         "BG-1": [{"BT-21": code, "BT-22": text} for code, text in notes if text],
@@ -170,7 +171,9 @@ def data_dict(document: Document, notes: list[tuple[str, str]] = ()) -> dict:
         data["BT-23"] = CATEGORY_CODES[document.operation_category]
     if company.vat_on_debits and document.operation_category in ("services", "mixed"):
         data["BT-8"] = "invoice"
-    if company.iban:
+    if document.cancels_id:  # BT-25: the credit note names the document it cancels
+        data["BG-3"] = [{"BT-25": document.cancels.number, "BT-26": document.cancels.issue_date}]
+    if company.iban and not credit:
         data["BT-81"] = "58"  # SEPA credit transfer
         data["BT-84"] = company.iban
         data["BT-83"] = document.number

@@ -222,6 +222,16 @@ class Document(CompanyScoped):
     waived_reason = models.CharField(_("motif de l'abandon"), max_length=300, blank=True)
     waived_at = models.DateTimeField(_("abandonnée le"), null=True, blank=True)
     waived_by = models.CharField(_("abandonnée par"), max_length=150, blank=True)
+    # A credit note Relance issues names the document it cancels (EN 16931 BT-25).
+    cancels = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cancelled_by",
+        verbose_name=_("annule"),
+        editable=False,
+    )
 
     objects = DocumentQuerySet.as_manager()
 
