@@ -93,7 +93,7 @@ def _half_year_start(day: date) -> date:
 
 def vat_on_debits(document: Document) -> bool:
     """« Option pour le paiement de la taxe d'après les débits »: services only."""
-    return document.company.vat_on_debits and document.operation_category in (
+    return document.company.vat_on_debits and document.operation in (
         "services",
         "mixed",
     )

@@ -16,7 +16,7 @@ from django.utils import translation
 from dunning.models import Level
 from dunning.policies import policy_for
 from dunning.reckoner import Reckoner
-from receivables.models import Document, DocumentKind, DocumentState, StopReason
+from receivables.models import INVOICE_LIKE, Document, DocumentState, StopReason
 from receivables.paycodes import payment_block
 from reminders.models import Reminder, ReminderState
 
@@ -86,7 +86,7 @@ class Statement:
 def open_invoices(company, customer):
     return (
         Document.objects.for_company(company)
-        .filter(customer=customer, kind=DocumentKind.INVOICE, state=DocumentState.OPEN)
+        .filter(customer=customer, kind__in=INVOICE_LIKE, state=DocumentState.OPEN)
         .unpaid()
         .select_related("company", "customer", "customer__policy")
         .order_by("currency", "due_date", "number")
@@ -164,7 +164,7 @@ def document_of(link: PortalLink, ref: str) -> Document | None:
     """The customer's invoice named `ref` in this link's URLs (open or not), else None."""
     docs = (
         Document.objects.for_company(link.company)
-        .filter(customer=link.customer, kind=DocumentKind.INVOICE)
+        .filter(customer=link.customer, kind__in=INVOICE_LIKE)
         .exclude(state__in=[DocumentState.DRAFT, DocumentState.CANCELLED])
     )
     for pk in docs.values_list("pk", flat=True):

@@ -167,9 +167,9 @@ def data_dict(document: Document, notes: list[tuple[str, str]] = ()) -> dict:
         "BG-25": _lines(document, totals),
         "BG-1": [{"BT-21": code, "BT-22": text} for code, text in notes if text],
     }
-    if document.operation_category:
-        data["BT-23"] = CATEGORY_CODES[document.operation_category]
-    if company.vat_on_debits and document.operation_category in ("services", "mixed"):
+    if document.operation:
+        data["BT-23"] = CATEGORY_CODES[document.operation]
+    if company.vat_on_debits and document.operation in ("services", "mixed"):
         data["BT-8"] = "invoice"
     if document.cancels_id:  # BT-25: the credit note names the document it cancels
         data["BG-3"] = [{"BT-25": document.cancels.number, "BT-26": document.cancels.issue_date}]
@@ -177,8 +177,8 @@ def data_dict(document: Document, notes: list[tuple[str, str]] = ()) -> dict:
         data["BT-81"] = "58"  # SEPA credit transfer
         data["BT-84"] = company.iban
         data["BT-83"] = document.number
-    if document.delivery_address.strip():
-        data["BG-13"] = {"name": customer.name, **_address(document.delivery_address, "FR")}
+    if place := document.delivery_place:
+        data["BG-13"] = {"name": customer.name, **_address(place, customer.country)}
     for g in totals.groups:
         group = {
             "BT-116": money(g.base),
