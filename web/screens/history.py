@@ -131,7 +131,8 @@ def _lifecycle(company, *, documents=None, customer=None) -> list[Entry]:
     for e in rows[:200]:
         detail = [e.document.number]
         if e.amount is not None:
-            detail.append(_("encaissé : %(a)s") % {"a": money_text(e.amount, e.document.currency)})
+            words = _("approuvé : %(a)s") if e.code == "206" else _("encaissé : %(a)s")
+            detail.append(words % {"a": money_text(e.amount, e.document.currency)})
         if e.reason or e.reason_code:
             detail.append(_("motif : %(r)s") % {"r": e.reason or e.reason_code})
         if e.source:
