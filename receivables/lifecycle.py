@@ -31,7 +31,15 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from .coerce import BadValue, to_date, to_money
-from .models import Company, Document, DocumentKind, LifecycleEvent, LifecycleStatus, Payment
+from .models import (
+    INVOICE_LIKE,
+    Company,
+    Document,
+    DocumentKind,
+    LifecycleEvent,
+    LifecycleStatus,
+    Payment,
+)
 from .normalize import norm
 from .upsert import ItemError, UpsertError, UpsertResult, upsert_payments
 from .upsert.batch import Errors, check_keys, run
@@ -98,12 +106,13 @@ def apply_statuses(company: Company, items: list[dict], *, dry_run: bool = False
     naming every bad item and field, and change nothing, if any item is wrong."""
     errors = Errors()
     numbers = {str(i.get("number", "")).strip() for i in items if isinstance(i, dict)}
-    invoices = {
-        d.number: d
-        for d in Document.objects.for_company(company)
-        .filter(kind=DocumentKind.INVOICE, number__in=numbers)
+    # the debit notes Relance issued are e-invoices too; an invoice of the same number wins
+    found = (
+        Document.objects.for_company(company)
+        .filter(kind__in=INVOICE_LIKE, number__in=numbers)
         .select_related("customer")
-    }
+    )
+    invoices = {d.number: d for d in sorted(found, key=lambda d: d.kind == DocumentKind.INVOICE)}
     plans = [p for i, item in enumerate(items) if (p := _plan(item, i, invoices, errors))]
     if errors:
         raise UpsertError(errors)

@@ -62,3 +62,15 @@ def test_a_206_by_the_api_or_csv_keeps_its_amount_too(company, invoice):
     assert LifecycleEvent.objects.get().amount == D("750.00")
     with pytest.raises(UpsertError):
         apply_statuses(company, [{**item, "date": "2026-11-11", "amount": "-1"}])
+
+
+def test_a_debit_note_gets_its_lifecycle_status_like_an_invoice(
+    company, invoice, settings, tmp_path
+):
+    from dunning.debit_notes import invoice_charges
+
+    settings.MEDIA_ROOT = tmp_path
+    (note,) = invoice_charges([invoice], AS_OF)
+    apply_statuses(company, [{"number": note.number, "status": "210", "date": "2026-12-04"}])
+    note.refresh_from_db()
+    assert note.lifecycle_status == "210"  # refused by the buyer: the dispute stop
