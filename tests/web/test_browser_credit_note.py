@@ -5,6 +5,7 @@ test-artifacts/screenshots/)."""
 
 from datetime import timedelta
 from decimal import Decimal
+from importlib import import_module
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,11 @@ def story(settings, tmp_path):
     from receivables.models import Company, Customer, Invoice, Membership, Role
 
     settings.MEDIA_ROOT = tmp_path
+    # a transactional test may follow another that emptied the tables: the late-charge
+    # rules and rates that migration seeds, back again (get_or_create: no double)
+    from django.apps import apps
+
+    import_module("dunning.migrations.0004_seed_late_charges").seed(apps, None)
     company = Company.objects.create(
         name="Alice SARL", legal_name="Alice SARL", address="1 rue du Port\n35000 Rennes",
         siren="732829320", vat_number="FR44732829320", iban="FR7630006000011234567890189",
