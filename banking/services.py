@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from inbox.models import InboundMessage, Outcome
-from receivables.models import Document, DocumentKind, DocumentState, Payment, PaymentMethod
+from receivables.models import INVOICE_LIKE, Document, DocumentState, Payment, PaymentMethod
 from receivables.services import allocate
 
 from . import matching
@@ -103,7 +103,7 @@ def import_statement(company, data: bytes, file_name: str = "", user=None) -> Im
 def open_invoices(company) -> dict[int, matching.OpenInvoice]:
     rows = (
         Document.objects.for_company(company)
-        .filter(kind=DocumentKind.INVOICE, state=DocumentState.OPEN)
+        .filter(kind__in=INVOICE_LIKE, state=DocumentState.OPEN)  # debit notes too
         .unpaid()
         .values_list(
             "id", "number", "customer_id", "customer__name", "amount", "paid_amount", "due_date",

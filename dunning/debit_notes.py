@@ -40,6 +40,7 @@ from receivables.models import (
 )
 from receivables.totals import percent
 
+from .credit_notes import cancel_by_credit_note
 from .invoice_pdf import ensure_invoice_pdf
 from .reckoner import Reckoner
 
@@ -146,15 +147,20 @@ def _issue(docs, reckoning, as_of, level_rank, user) -> Document:
 
 
 @transaction.atomic
-def waive(note: Document, reason: str, user: str = "") -> Document:
+def waive(note: Document, reason: str, user: str = "", on: date | None = None) -> Document:
     """The collector gives the charges up: the note is cancelled with its reason (kept,
-    shown in the timeline), its number stays used, and the charges it carried are not
-    claimed again by later reminders (the reckoning skips charges already invoiced)."""
+    shown in the timeline) by a credit note of its own (dunning.credit_notes, dated `on`,
+    the company's today by default), its number stays used, and the charges it carried
+    are not claimed again by later reminders (the reckoning skips charges already
+    invoiced). Returns the credit note."""
     reason = (reason or "").strip()
     if note.kind != DocumentKind.DEBIT_NOTE:
         raise CannotWaive(_("Seule une note de débit peut être abandonnée."))
     if not reason:
         raise CannotWaive(_("Indiquez le motif de l'abandon."))
+    note = (
+        Document.objects.select_for_update().select_related("company", "customer").get(pk=note.pk)
+    )  # two collectors waiving at once: the second finds it cancelled
     if note.state != DocumentState.OPEN or note.paid_amount:
         raise CannotWaive(_("Cette note de débit n'est plus ouverte ou a reçu un règlement."))
     note.state = DocumentState.CANCELLED
@@ -172,4 +178,4 @@ def waive(note: Document, reason: str, user: str = "") -> Document:
             "pending_level",
         ]
     )
-    return note
+    return cancel_by_credit_note(note, on or note.company.today())

@@ -24,7 +24,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from printing.pdf import html_to_pdf
-from receivables.einvoice_out import NoBreakdown, embed, factur_x_xml
+from receivables.einvoice_out import NoBreakdown, RulesBroken, embed, factur_x_xml
 from receivables.models import Document, DocumentKind
 from receivables.totals import totals_of
 
@@ -93,7 +93,7 @@ def _half_year_start(day: date) -> date:
 
 def vat_on_debits(document: Document) -> bool:
     """« Option pour le paiement de la taxe d'après les débits »: services only."""
-    return document.company.vat_on_debits and document.operation_category in (
+    return document.company.vat_on_debits and document.operation in (
         "services",
         "mixed",
     )
@@ -158,6 +158,9 @@ def render_pdf(document: Document) -> bytes:
     try:
         return embed(pdf, factur_x_xml(document, xml_notes(document)))
     except NoBreakdown:  # the file gave only the amount TTC: a plain PDF
+        return pdf
+    except RulesBroken as broken:  # no e-invoice a platform would reject: a plain PDF
+        log.warning("No Factur-X XML for %s, EN 16931 rules broken: %s", document, broken)
         return pdf
 
 

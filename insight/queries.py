@@ -10,15 +10,16 @@ from decimal import Decimal
 from django.db.models import Count, DecimalField, Max, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
-from receivables.models import Allocation, Document, DocumentKind, DocumentState, balance_of
+from receivables.models import INVOICE_LIKE, Allocation, Document, DocumentState, balance_of
 from reminders.models import ReminderDocument
 
 from . import metrics
 
 ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=14, decimal_places=2))
 BALANCE = balance_of()
-# Invoices that exist for the business: not drafts, not cancelled.
-REAL = Q(kind=DocumentKind.INVOICE) & ~Q(state__in=[DocumentState.DRAFT, DocumentState.CANCELLED])
+# Invoices that exist for the business, and the debit notes of charges invoiced (owed and
+# reminded like invoices): not drafts, not cancelled (a waived note is cancelled).
+REAL = Q(kind__in=INVOICE_LIKE) & ~Q(state__in=[DocumentState.DRAFT, DocumentState.CANCELLED])
 
 
 def _money(expression, condition: Q) -> Coalesce:
@@ -31,7 +32,7 @@ def open_invoices(company, currency: str | None = None):
     return (
         Document.objects.for_company(company)
         .filter(
-            kind=DocumentKind.INVOICE,
+            kind__in=INVOICE_LIKE,
             state=DocumentState.OPEN,
             currency=currency or company.currency,
         )
@@ -52,7 +53,7 @@ def open_by_currency(company, as_of: date) -> list[CurrencyTotal]:
     overdue = Q(due_date__lt=as_of)
     rows = (
         Document.objects.for_company(company)
-        .filter(kind=DocumentKind.INVOICE, state=DocumentState.OPEN)
+        .filter(kind__in=INVOICE_LIKE, state=DocumentState.OPEN)
         .unpaid()
         .order_by()
         .values("currency")
@@ -155,7 +156,7 @@ def reminder_events(company) -> list[metrics.ReminderEvent]:
     paid_on = Max("allocations__date", filter=Q(state=DocumentState.PAID))
     rows = ReminderDocument.objects.filter(
         document__company=company,
-        document__kind=DocumentKind.INVOICE,
+        document__kind__in=INVOICE_LIKE,
         reminder__state="sent",
         reminder__sent_at__isnull=False,
     ).values("level_rank", "reminder__sent_at", "document_id")

@@ -10,7 +10,7 @@ from datetime import datetime
 from django.db.models import Max
 
 from inbox.models import InboundMessage, Outcome
-from receivables.models import Document, DocumentKind, DocumentState
+from receivables.models import INVOICE_LIKE, Document, DocumentState
 
 from .models import PaymentPlan, PortalLink
 from .tokens import live, settings_for
@@ -31,7 +31,7 @@ def broken_promises(company, customer) -> int:
         customer=customer, outcome=Outcome.PROMISE, promise_date__lt=today
     )
     still_open = Document.objects.for_company(company).filter(
-        customer=customer, kind=DocumentKind.INVOICE, state=DocumentState.OPEN
+        customer=customer, kind__in=INVOICE_LIKE, state=DocumentState.OPEN
     )
     return sum(
         1

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from .einvoice_check import fatal_rules
 from .models import Document, DocumentKind
 from .totals import Totals, totals_of
 
@@ -36,6 +37,14 @@ POSTCODE_CITY = re.compile(r"^\s*(\d{4,5})\s+(.+)$")
 
 class NoBreakdown(ValueError):
     """The document gives only its amount TTC: no valid EN 16931 invoice can be written."""
+
+
+class RulesBroken(ValueError):
+    """The XML written for the document breaks EN 16931 business rules (`failures`)."""
+
+    def __init__(self, document, failures):
+        self.failures = failures
+        super().__init__(f"{document}: " + "; ".join(str(f) for f in failures))
 
 
 def money(value: Decimal) -> str:
@@ -137,6 +146,7 @@ def data_dict(document: Document, notes: list[tuple[str, str]] = ()) -> dict:
         raise NoBreakdown(str(document))
     company, customer = document.company, document.customer
     out_of_scope = any(g.category == "O" for g in totals.groups)
+    credit = document.kind == DocumentKind.CREDIT_NOTE  # its « paid » is what it settled
     data = {
         "BT-1": document.number,
         "BT-2": document.issue_date,
@@ -151,22 +161,24 @@ def data_dict(document: Document, notes: list[tuple[str, str]] = ()) -> dict:
         "BT-109": money(totals.net),
         "BT-110": money(totals.tax),
         "BT-112": money(totals.gross),
-        "BT-113": money(document.paid_amount) if document.paid_amount else None,
-        "BT-115": money(document.balance),
+        "BT-113": money(document.paid_amount) if document.paid_amount and not credit else None,
+        "BT-115": money(totals.gross if credit else document.balance),
         "BG-23": [],
         "BG-25": _lines(document, totals),
         "BG-1": [{"BT-21": code, "BT-22": text} for code, text in notes if text],
     }
-    if document.operation_category:
-        data["BT-23"] = CATEGORY_CODES[document.operation_category]
-    if company.vat_on_debits and document.operation_category in ("services", "mixed"):
+    if document.operation:
+        data["BT-23"] = CATEGORY_CODES[document.operation]
+    if company.vat_on_debits and document.operation in ("services", "mixed"):
         data["BT-8"] = "invoice"
-    if company.iban:
+    if document.cancels_id:  # BT-25: the credit note names the document it cancels
+        data["BG-3"] = [{"BT-25": document.cancels.number, "BT-26": document.cancels.issue_date}]
+    if company.iban and not credit:
         data["BT-81"] = "58"  # SEPA credit transfer
         data["BT-84"] = company.iban
         data["BT-83"] = document.number
-    if document.delivery_address.strip():
-        data["BG-13"] = {"name": customer.name, **_address(document.delivery_address, "FR")}
+    if place := document.delivery_place:
+        data["BG-13"] = {"name": customer.name, **_address(place, customer.country)}
     for g in totals.groups:
         group = {
             "BT-116": money(g.base),
@@ -186,12 +198,16 @@ def data_dict(document: Document, notes: list[tuple[str, str]] = ()) -> dict:
 
 
 def factur_x_xml(document: Document, notes: list[tuple[str, str]] = ()) -> bytes:
-    """The CII XML, checked against the Factur-X EN 16931 XSD by the library."""
+    """The CII XML, checked against the Factur-X EN 16931 XSD by the library and against
+    the EN 16931 business rules (einvoice_check); `RulesBroken` names the rules broken."""
     import facturx
 
-    return facturx.generate_cii_xml(
+    xml = facturx.generate_cii_xml(
         data_dict(document, notes), level=LEVEL, check_xsd=True, check_schematron=False
     )
+    if failures := fatal_rules(xml):
+        raise RulesBroken(document, failures)
+    return xml
 
 
 def embed(pdf: bytes, xml: bytes) -> bytes:

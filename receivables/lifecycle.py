@@ -15,7 +15,11 @@ What a status does: each one is kept once per invoice, code and date (`Lifecycle
 reading a file again changes nothing) and the latest is copied on the invoice, where
 the rules read it (`dunning/rules.py`: 207/210 dispute stop, 208 pause, 213 never
 reminded). A 212 Encaissée records a payment of the amount collected, allocated to the
-invoice up to its balance (the rest stays as the customer's unallocated credit).
+invoice up to its balance (the rest stays as the customer's unallocated credit). A 206
+Approuvée partiellement keeps the amount the buyer approved (the invoice page and the
+timeline show it) and tells the collector the part not approved, to settle with the
+customer (a credit note, or the dispute): it stops no reminder, as DOMAIN.md maps only
+207/210, 208, 212 and 213 to the engine.
 """
 
 from dataclasses import dataclass, field
@@ -27,7 +31,15 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from .coerce import BadValue, to_date, to_money
-from .models import Company, Document, DocumentKind, LifecycleEvent, LifecycleStatus, Payment
+from .models import (
+    INVOICE_LIKE,
+    Company,
+    Document,
+    DocumentKind,
+    LifecycleEvent,
+    LifecycleStatus,
+    Payment,
+)
 from .normalize import norm
 from .upsert import ItemError, UpsertError, UpsertResult, upsert_payments
 from .upsert.batch import Errors, check_keys, run
@@ -35,6 +47,8 @@ from .upsert.batch import Errors, check_keys, run
 FIELDS = {"number", "status", "date", "amount", "currency", "reason_code", "reason",
           "message_id", "source"}  # fmt: skip
 COLLECTED = LifecycleStatus.COLLECTED.value
+PARTLY_APPROVED = LifecycleStatus.PARTLY_APPROVED.value
+WITH_AMOUNT = (COLLECTED, PARTLY_APPROVED)  # the statuses whose amount is kept
 ENGLISH = {  # the names of the English translations of the specification
     "submitted": "200", "deposited": "200", "issued": "201", "received": "202",
     "made available": "203", "in hand": "204", "approved": "205",
@@ -92,12 +106,13 @@ def apply_statuses(company: Company, items: list[dict], *, dry_run: bool = False
     naming every bad item and field, and change nothing, if any item is wrong."""
     errors = Errors()
     numbers = {str(i.get("number", "")).strip() for i in items if isinstance(i, dict)}
-    invoices = {
-        d.number: d
-        for d in Document.objects.for_company(company)
-        .filter(kind=DocumentKind.INVOICE, number__in=numbers)
+    # the debit notes Relance issued are e-invoices too; an invoice of the same number wins
+    found = (
+        Document.objects.for_company(company)
+        .filter(kind__in=INVOICE_LIKE, number__in=numbers)
         .select_related("customer")
-    }
+    )
+    invoices = {d.number: d for d in sorted(found, key=lambda d: d.kind == DocumentKind.INVOICE)}
     plans = [p for i, item in enumerate(items) if (p := _plan(item, i, invoices, errors))]
     if errors:
         raise UpsertError(errors)
@@ -130,6 +145,13 @@ def _plan(item, index: int, invoices: dict, errors: Errors) -> _Plan | None:
             amount = to_money(item["amount"])
             if amount <= 0:
                 errors.add(index, "amount", _("le montant encaissé doit être positif"))
+            elif code == PARTLY_APPROVED and document is not None and amount > document.amount:
+                errors.add(
+                    index,
+                    "amount",
+                    _("montant approuvé %(a)s supérieur au montant de la facture %(b)s")
+                    % {"a": amount, "b": document.amount},
+                )
     except BadValue as exc:
         errors.add(index, "amount", exc)
     if code == COLLECTED and amount is None and not errors.has(index, "amount"):
@@ -167,11 +189,12 @@ def _write(company: Company, plans: list[_Plan]) -> StatusResult:
         new.append(plan)
     events = LifecycleEvent.objects.bulk_create(
         LifecycleEvent(company=company, document=p.document, code=p.code, date=p.day,
-                       amount=p.amount if p.code == COLLECTED else None, **p.values)
+                       amount=p.amount if p.code in WITH_AMOUNT else None, **p.values)
         for p in new
     )  # fmt: skip
     result.created = len(events)
     _record_payments(company, list(zip(new, events, strict=True)), result)
+    _tell_partial_approvals(new, result)
     for plan in new:
         doc = plan.document
         if doc.lifecycle_date is None or plan.day >= doc.lifecycle_date:
@@ -183,6 +206,21 @@ def _write(company: Company, plans: list[_Plan]) -> StatusResult:
         if doc.lifecycle_status == LifecycleStatus.REJECTED:
             result.rejected.append(doc.number)
     return result
+
+
+def _tell_partial_approvals(plans: list[_Plan], result: StatusResult) -> None:
+    """206 with an amount: the part of the invoice the buyer did not approve."""
+    for plan in plans:
+        if plan.code != PARTLY_APPROVED or plan.amount is None:
+            continue
+        doc = plan.document
+        result.warnings.append(
+            _(
+                "%(n)s approuvée partiellement (statut 206) : %(a)s sur %(t)s ; %(r)s non "
+                "approuvés à régler avec le client (avoir ou litige)"
+            )  # fmt: skip
+            % {"n": doc.number, "a": plan.amount, "t": doc.amount, "r": doc.amount - plan.amount}
+        )
 
 
 def _record_payments(company: Company, made: list, result: StatusResult) -> None:

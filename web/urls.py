@@ -4,6 +4,7 @@ from . import import_mapping, imports, views
 from .screens import (
     batches,
     charges,
+    customer_edit,
     customers,
     documents,
     files,
@@ -53,6 +54,7 @@ urlpatterns = [
     path("clients/", customers.customer_list, name="customer_list"),
     path("clients/<int:pk>/", customers.customer_detail, name="customer_detail"),
     path("clients/<int:pk>/notes/", customers.customer_notes, name="customer_notes"),
+    path("clients/<int:pk>/modifier/", customer_edit.customer_edit, name="customer_edit"),
     path("clients/<int:pk>/blocage/", customers.customer_block, name="customer_block"),
     path("clients/<int:pk>/promesse/", customers.customer_promise, name="customer_promise"),
     path(

@@ -15,7 +15,8 @@ What we read, per status (the message may carry several):
             ram:ReferenceDateTime/udt:DateTimeString               (preferred date)
             ram:ReasonCode, ram:Reason                             why (refused, disputed)
             ram:SpecifiedDocumentCharacteristic                    212: amount collected,
-              ram:TypeCode MEN, ram:ValueAmount @currencyID        one per VAT rate
+              ram:TypeCode MEN, ram:ValueAmount @currencyID        one per VAT rate;
+                                                                   206: amount approved
 
 Dates are UNTDID 2379 strings (102 YYYYMMDD, 203/204 with the time). The file is all or
 nothing: any status we cannot read or apply is an error naming the line of the file,
@@ -29,7 +30,7 @@ from django.utils.translation import gettext as _
 from lxml import etree
 
 from ..coerce import BadValue
-from ..lifecycle import COLLECTED, apply_statuses, status_code
+from ..lifecycle import COLLECTED, PARTLY_APPROVED, apply_statuses, status_code
 from ..models import Company
 from ..upsert import UpsertError
 from .errors import ImportRejected, ImportResult, RowError
@@ -123,16 +124,21 @@ def _status(ref, when_el, when: str, errors: list[RowError]) -> tuple[dict, dict
     except BadValue:
         return item, place  # apply_statuses names it, with its place
     if code == COLLECTED and detail is not None:
-        _amount(detail, item, place, errors)
+        _amount(detail, item, place, errors, ("", COLLECTED_AMOUNT))
+    elif code == PARTLY_APPROVED and detail is not None:
+        # the amount approved; its characteristic's TypeCode is not checked (we could not
+        # confirm the code the DGFiP annex gives it), MEN lines are not read for it
+        _amount(detail, item, place, errors, None)
     return item, place
 
 
-def _amount(detail, item: dict, place: dict, errors: list[RowError]) -> None:
+def _amount(detail, item: dict, place: dict, errors: list[RowError], codes) -> None:
     total, currencies = None, set()
     for char in detail.findall("ram:SpecifiedDocumentCharacteristic", NS):
         _t, kind = _text(char, "ram:TypeCode")
         value_el, value = _text(char, "ram:ValueAmount")
-        if kind not in ("", COLLECTED_AMOUNT) or value_el is None:
+        wanted = kind in codes if codes is not None else kind != COLLECTED_AMOUNT
+        if not wanted or value_el is None:
             continue
         place["amount"] = (_line(value_el, char), "ram:ValueAmount")
         try:

@@ -16,6 +16,16 @@ class PaymentMethod(models.TextChoices):
     CASH = "cash", _("Espèces")
 
 
+class OperationCategory(models.TextChoices):
+    """Catégorie de l'opération, a mention of French invoices from 2026 (art. 242 nonies A
+    annexe II CGI as amended for e-invoicing)."""
+
+    UNSPECIFIED = "", _("—")
+    GOODS = "goods", _("livraison de biens")
+    SERVICES = "services", _("prestation de services")
+    MIXED = "mixed", _("livraison de biens et prestation de services")
+
+
 class Customer(CompanyScoped):
     code = models.CharField(_("code"), max_length=50)
     name = models.CharField(_("client"), max_length=200)
@@ -40,6 +50,22 @@ class Customer(CompanyScoped):
     )
     vat_number = models.CharField(
         _("TVA intracommunautaire"), max_length=20, blank=True, validators=[validate_vat]
+    )
+    # 2026 mentions a document prints when it does not say otherwise (its own fields win).
+    operation_category = models.CharField(
+        _("catégorie de l'opération"),
+        max_length=10,
+        choices=OperationCategory.choices,
+        blank=True,
+        default="",
+        help_text=_(
+            "Mention obligatoire des factures à partir de 2026 ; la facture peut la préciser."
+        ),
+    )
+    delivery_address = models.TextField(
+        _("adresse de livraison"),
+        blank=True,
+        help_text=_("Si elle diffère de l'adresse de facturation ; imprimée sur les factures."),
     )
     is_business = models.BooleanField(
         _("professionnel (B2B)"),

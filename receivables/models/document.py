@@ -5,7 +5,7 @@ from django.db.models import DecimalField, ExpressionWrapper, F, Q
 from django.utils.translation import gettext_lazy as _
 
 from .base import CompanyQuerySet, CompanyScoped, money_field
-from .customer import PaymentMethod
+from .customer import OperationCategory, PaymentMethod
 
 MONEY = DecimalField(max_digits=14, decimal_places=2)
 
@@ -95,16 +95,6 @@ class DocumentKind(models.TextChoices):
 # Kinds the engine reminds with the invoice procedure: a debit note (the charges
 # invoiced) is reminded like an invoice.
 INVOICE_LIKE = (DocumentKind.INVOICE, DocumentKind.DEBIT_NOTE)
-
-
-class OperationCategory(models.TextChoices):
-    """Catégorie de l'opération, a mention of French invoices from 2026 (art. 242 nonies A
-    annexe II CGI as amended for e-invoicing)."""
-
-    UNSPECIFIED = "", _("—")
-    GOODS = "goods", _("livraison de biens")
-    SERVICES = "services", _("prestation de services")
-    MIXED = "mixed", _("livraison de biens et prestation de services")
 
 
 class DocumentState(models.TextChoices):
@@ -222,6 +212,16 @@ class Document(CompanyScoped):
     waived_reason = models.CharField(_("motif de l'abandon"), max_length=300, blank=True)
     waived_at = models.DateTimeField(_("abandonnée le"), null=True, blank=True)
     waived_by = models.CharField(_("abandonnée par"), max_length=150, blank=True)
+    # A credit note Relance issues names the document it cancels (EN 16931 BT-25).
+    cancels = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cancelled_by",
+        verbose_name=_("annule"),
+        editable=False,
+    )
 
     objects = DocumentQuerySet.as_manager()
 
@@ -266,6 +266,38 @@ class Document(CompanyScoped):
 
     def days_late(self, as_of) -> int:
         return (as_of - self.due_date).days
+
+    # The 2026 mentions as printed: the document's own, else its customer's (customer file).
+    @property
+    def operation(self) -> str:
+        """The category of the operation: « goods », « services », « mixed » or "". Only an
+        invoice takes its customer's: a debit note of charges or a credit note cancelling
+        one is no supply."""
+        if self.operation_category or self.kind != DocumentKind.INVOICE:
+            return self.operation_category
+        return self.customer.operation_category
+
+    @property
+    def operation_label(self) -> str:
+        return OperationCategory(self.operation).label if self.operation else ""
+
+    @property
+    def delivery_place(self) -> str:
+        """The delivery address, printed only when it differs from the billing address."""
+        place = self.delivery_address
+        if not place and self.kind == DocumentKind.INVOICE:
+            place = self.customer.delivery_address
+        place = place.strip()
+        customer = self.customer
+        billing = f"{customer.address}\n{customer.postal_code} {customer.city}"
+        return "" if _same_address(place, billing) else place
+
+
+def _same_address(a: str, b: str) -> bool:
+    def words(text: str) -> list[str]:
+        return " ".join(text.replace(",", " ").split()).casefold().split()
+
+    return words(a) == words(b)
 
 
 class InvoiceManager(models.Manager.from_queryset(DocumentQuerySet)):

@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from ..models import Allocation, Company, Customer, Document, DocumentKind, Payment
+from ..models import INVOICE_LIKE, Allocation, Company, Customer, Document, DocumentKind, Payment
 from .allocations import parse_allocations, plan_allocations
 from .batch import (
     Errors,
@@ -77,8 +77,11 @@ def _invoices_named(company: Company, dicts: list[dict]) -> dict[str, Document]:
         if isinstance(i.get("allocations"), list)
         for a in i["allocations"]
     }
-    scope = Document.objects.for_company(company).filter(kind=DocumentKind.INVOICE)
-    return {d.number: d for d in fetch(scope, "number", numbers)}
+    # Debit notes (charges invoiced) are paid like invoices; should an invoice share a
+    # number with one, the invoice wins (its row comes last).
+    scope = Document.objects.for_company(company).filter(kind__in=INVOICE_LIKE)
+    rows = sorted(fetch(scope, "number", numbers), key=lambda d: d.kind == DocumentKind.INVOICE)
+    return {d.number: d for d in rows}
 
 
 def _plan_payment(item, index: int, book: CustomerBook, invoices: dict, errors: Errors):

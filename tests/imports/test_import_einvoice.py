@@ -129,6 +129,9 @@ def test_the_lines_and_header_totals_are_kept_and_printed_ht_tva_ttc(company, se
     settings.MEDIA_ROOT = tmp_path
     from dunning.invoice_pdf import ensure_invoice_pdf
 
+    # BR-CO-26 / BR-S-02: a seller issues an EN 16931 invoice under its SIREN and VAT number
+    company.siren, company.vat_number = "732829320", "FR44732829320"
+    company.save()
     import_file(company, _cii(**{"BT-23": "S1"}), "f.xml")
     doc = Document.objects.get()
     assert (doc.amount_excl_tax, doc.tax_amount, doc.amount) == (

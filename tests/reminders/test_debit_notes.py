@@ -6,17 +6,21 @@ At the next level (2 Jan 2027) the reminder claims the invoice, the debit note a
 the interest since 3 Dec: 1 008,14 × 12,15 % × 30 / 365 = 10,07 € (28 days 2026: 9,40;
 2 days 2027: 0,67), total 1 081,37 €; the 40 € are not claimed twice."""
 
+import io
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import facturx
 import pytest
 import time_machine
+from pypdf import PdfReader
 
 from dunning.debit_notes import CannotWaive, invoice_charges, waive
 from dunning.models import Level
 from dunning.policies import ensure_default_policies
 from dunning.scan import scan
+from dunning.services import unallocated_credit
+from receivables.einvoice_check import failed_rules
 from receivables.models import Customer, Document, DocumentKind, Invoice
 from reminders.batches import create_batch
 from reminders.defaults import ensure_default_templates
@@ -110,3 +114,52 @@ def test_numbers_have_no_gap_and_a_waived_note_keeps_its_number_and_reason(fa000
     third = invoice_charges([fa0008], date(2026, 12, 31))[0]
     assert third.number == "ND-00003"  # the waived number stays used
     assert third.amount == Decimal("3.69")  # from 21 Dec: the waived days are not reclaimed
+
+
+def test_a_waived_note_is_cancelled_by_a_credit_note_and_no_longer_reminded(
+    fa0008, company, tmp_path
+):
+    with time_machine.travel(datetime(2026, 12, 3, 9, tzinfo=UTC), tick=False):
+        note = invoice_charges([fa0008], date(2026, 12, 3), level_rank=CHARGING)[0]
+    scan(company, date(2027, 1, 2))
+    note.refresh_from_db()
+    assert note.to_remind and note.balance == Decimal("63.16")
+
+    credit = waive(note, "Client fidèle, premier retard", user="alice", on=date(2027, 1, 2))
+    note.refresh_from_db()
+    assert (credit.number, credit.kind, credit.amount, credit.cancels) == (
+        "AV-00001", "credit_note", Decimal("63.16"), note,
+    )  # fmt: skip
+    assert (note.state, note.balance, note.to_remind) == ("cancelled", Decimal("0"), False)
+    assert credit.balance == 0 and unallocated_credit(note.customer_id) == 0  # used up
+
+    # its PDF: a Factur-X credit note (381) naming the debit note (BT-25), valid EN 16931
+    with credit.pdf.open("rb") as fh:
+        pdf = fh.read()
+    _name, xml = facturx.get_xml_from_pdf(pdf, check_xsd=True)
+    assert failed_rules(xml) == []
+    data = facturx.parse_ubl_cii_xml(xml, check_xsd=True)
+    assert (data["BT-1"], data["BT-3"], data["BT-112"], data["BT-115"]) == (
+        "AV-00001", "381", "63.16", "63.16",
+    )  # fmt: skip
+    assert [ref["BT-25"] for ref in data["BG-3"]] == ["ND-00001"]
+    text = " ".join(
+        " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).split()
+    ).replace("\u202f", " ")
+    assert "Avoir n° AV-00001" in text and "Total de l'avoir 63,16 EUR" in text
+    assert "ND-00001" in text and "Client fidèle, premier retard" in text
+
+    # the next scan and reminder: the invoice alone, its interest since 3 Dec, no 40 €
+    scan(company, date(2027, 1, 2))
+    note.refresh_from_db()
+    assert not note.to_remind and note.pending_level is None
+    result = preview_batch(company, [fa0008], "email", as_of=date(2027, 1, 2))
+    r = result.messages[0].reckoning
+    assert [line.number for line in r.lines] == ["FA-0008"]
+    assert (r.balance, r.charges, r.total) == (
+        Decimal("1008.14"), Decimal("10.07"), Decimal("1018.21"),
+    )  # fmt: skip
+
+    # the next waiver takes the next number
+    second = invoice_charges([fa0008], date(2027, 1, 20))[0]
+    assert waive(second, "Geste commercial").number == "AV-00002"

@@ -11,6 +11,10 @@ interest for 26 Sept – 3 Dec = 69 days, at the base rate of 1 July 2026 + the 
 - UK B2B:   £5000 × (3.75 + 8) % × 69 / 365 = 111.061… → 111.06, + £70 (£1,000 to
             £9,999.99) = £5181.06 (no payment QR for GBP: only EUR and CHF have one)
 - CH (CHF): 1008.14 × 5 % × 69 / 365 = 9.529… → 9.53, no fixed sum = CHF 1017.67
+- FR B2B, charges waived: on 20 Nov a debit note ND-00001 invoiced 26 Sept – 20 Nov
+  (56 days: 18.79) + 40 € = 58.79, then waived: credit note AV-00001 of 58.79 cancels it.
+  The balance is back to 1008.14; only 21 Nov – 3 Dec is claimed: 1008.14 × 12.15 % ×
+  13 / 365 = 4.362… → 4.36, no second 40 €: 1012.50.
 """
 
 import io
@@ -31,6 +35,7 @@ from pypdf import PdfReader
 
 from api.tokens import create_token
 from channels.letter.transport import render_to_string
+from dunning.debit_notes import invoice_charges, waive
 from dunning.policies import ensure_default_policies
 from printing.pdf import html_to_pdf
 from receivables.models import Customer, Invoice
@@ -53,6 +58,9 @@ CASES = {
                amount="1008.14", interest="19.57", indemnity="40.00", total="1067.71"),
     "uk": dict(country="GB", cur="GBP", iban="GB29NWBK60161331926819", b2b=True, lang="en",
                amount="5000.00", interest="111.06", indemnity="70.00", total="5181.06"),
+    "fr_waived": dict(country="FR", cur="EUR", iban="FR7630006000011234567890189", b2b=True,
+                      lang="fr", amount="1008.14", interest="4.36", indemnity="0.00",
+                      total="1012.50", waived="58.79"),
     "chf": dict(country="CH", cur="CHF", iban="CH9300762011623852957", b2b=True, lang="fr",
                 amount="1008.14", interest="9.53", indemnity="0.00", total="1017.67"),
 }  # fmt: skip
@@ -82,6 +90,11 @@ def case(request, company, media, alice):
         due_date=date(2026, 9, 25), amount=Decimal(c["amount"]), currency=c["cur"],
         dunning_level=NOTICE - 1, pending_level=NOTICE, to_remind=True,
     )  # fmt: skip
+    if c.get("waived"):
+        with time_machine.travel(datetime(2026, 11, 20, 9, tzinfo=UTC), tick=False):
+            (note,) = invoice_charges([doc], date(2026, 11, 20))
+            credit = waive(note, "Geste commercial", on=date(2026, 11, 20))
+        assert note.amount == credit.amount == Decimal(c["waived"])
     return c, company, customer, doc
 
 
@@ -182,6 +195,10 @@ def test_every_surface_claims_the_same_total(case, smtp_server, client, alice, t
             (c["amount"], c["interest"], c["indemnity"], c["total"])
         ]
         assert balance in letter.body_text or flat(balance) in flat(letter.body_text)
+        if c.get("waived"):  # the debit note and its credit note, both settled, claim nothing
+            assert [line.number for line in letter.reckoning.lines] == ["FA-0008"]
+            waived = flat(format_currency(Decimal(c["waived"]), c["cur"], locale="fr_FR"))
+            assert f"Avoir AV-00001 émis : {waived}" in page
 
 
 def test_a_template_written_before_the_breakdown_gets_it_and_keeps_it_when_edited(

@@ -35,6 +35,7 @@ RULES: dict[str, dict] = {
     "document_pdf": {"pk": Invoice},
     "customer_detail": {"pk": Customer},
     "customer_notes": {"pk": Customer},
+    "customer_edit": {"pk": Customer},
     "customer_block": {"pk": Customer},
     "customer_promise": {"pk": Customer},
     "customer_invoice_charges": {"pk": Customer},

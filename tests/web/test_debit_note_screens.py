@@ -41,5 +41,13 @@ def test_invoice_the_charges_then_waive_them_with_a_reason(alice_client, make_in
         assert note.state == "cancelled"
         page = alice_client.get(reverse("customer_detail", args=[customer.pk])).content.decode()
         assert "ND-00001 abandonnée" in page and "Client fidèle, premier retard" in page
+        assert "Avoir AV-00001 émis" in page and "annule la note de débit ND-00001" in page
+        credit = Document.objects.get(kind=DocumentKind.CREDIT_NOTE)
+        assert (credit.number, credit.amount, credit.cancels) == ("AV-00001", note.amount, note)
+        page = alice_client.get(reverse("document_detail", args=[note.pk])).content.decode()
+        assert "annulée par l'avoir" in page and "AV-00001" in page
+        page = alice_client.get(reverse("document_detail", args=[credit.pk])).content.decode()
+        assert "Annule en totalité" in page and "ND-00001" in page
+        assert alice_client.get(reverse("document_pdf", args=[credit.pk])).status_code == 200
         response = alice_client.post(reverse("customer_invoice_charges", args=[customer.pk]))
         assert Document.objects.filter(kind=DocumentKind.DEBIT_NOTE).count() == 1  # not again

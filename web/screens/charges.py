@@ -42,8 +42,10 @@ def document_waive(request, pk: int):
     require_role(request, Role.COLLECTOR)
     note = get_object_or_404(Document.objects.for_company(company), pk=pk, kind__in=INVOICE_LIKE)
     try:
-        waive(note, request.POST.get("reason", ""), user=request.user.get_username())
-        messages.success(request, _("Note de débit abandonnée."))
+        credit = waive(note, request.POST.get("reason", ""), user=request.user.get_username())
+        messages.success(
+            request, _("Note de débit abandonnée : avoir %(n)s émis.") % {"n": credit.number}
+        )
     except CannotWaive as exc:
         messages.error(request, str(exc))
     return redirect("document_detail", pk=note.pk)

@@ -21,7 +21,6 @@ from receivables.models import (
     INVOICE_LIKE,
     Customer,
     Document,
-    DocumentKind,
     DocumentState,
     Role,
     balance_of,
@@ -76,7 +75,7 @@ def balances_by_currency(customers) -> dict[int, list[tuple[str, Decimal]]]:
     """Each customer's open balance per currency (one query for the page's customers)."""
     rows = (
         Document.objects.filter(
-            customer__in=customers, kind=DocumentKind.INVOICE, state=DocumentState.OPEN
+            customer__in=customers, kind__in=INVOICE_LIKE, state=DocumentState.OPEN
         )
         .order_by()
         .values("customer_id", "currency")
@@ -118,7 +117,7 @@ def customer_list(request):
         open_balance=Coalesce(
             Sum(
                 balance_of("documents__"),
-                filter=Q(documents__kind=DocumentKind.INVOICE, documents__state=DocumentState.OPEN),
+                filter=Q(documents__kind__in=INVOICE_LIKE, documents__state=DocumentState.OPEN),
                 output_field=MONEY,
             ),
             Value(Decimal("0")),

@@ -131,7 +131,8 @@ def _lifecycle(company, *, documents=None, customer=None) -> list[Entry]:
     for e in rows[:200]:
         detail = [e.document.number]
         if e.amount is not None:
-            detail.append(_("encaissé : %(a)s") % {"a": money_text(e.amount, e.document.currency)})
+            words = _("approuvé : %(a)s") if e.code == "206" else _("encaissé : %(a)s")
+            detail.append(words % {"a": money_text(e.amount, e.document.currency)})
         if e.reason or e.reason_code:
             detail.append(_("motif : %(r)s") % {"r": e.reason or e.reason_code})
         if e.source:
@@ -159,7 +160,7 @@ def _debit_notes(company, *, documents=None, customer=None) -> list[Entry]:
     if customer is not None:
         notes = notes.filter(customer=customer)
     out = []
-    for note in notes.prefetch_related("lines__source")[:200]:
+    for note in notes.prefetch_related("lines__source", "cancelled_by")[:200]:
         sources = sorted({line.source.number for line in note.lines.all() if line.source})
         url = reverse("document_detail", args=[note.pk])
         out.append(
@@ -183,6 +184,21 @@ def _debit_notes(company, *, documents=None, customer=None) -> list[Entry]:
                     status=_("abandonnée"),
                     status_class="stop",
                     url=url,
+                )
+            )
+        for credit in note.cancelled_by.all():
+            out.append(
+                Entry(
+                    when=note.waived_at or credit.issue_date,
+                    kind="note",
+                    title=_("Avoir %(c)s émis : %(a)s, annule la note de débit %(n)s")
+                    % {
+                        "c": credit.number,
+                        "a": money(credit.amount, credit.currency),
+                        "n": note.number,
+                    },
+                    detail=_("Solde de la note de débit ramené à zéro"),
+                    url=reverse("document_detail", args=[credit.pk]),
                 )
             )
     return out
