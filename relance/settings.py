@@ -199,14 +199,9 @@ REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 _tasks_backend = os.environ.get("TASKS_BACKEND", "db")
 if _tasks_backend == "rq":
     INSTALLED_APPS += ["django_rq"]
-    # RQ kills a job after its timeout (180 s by default): a batch is sent in slices of
-    # RELANCE_TASK_SLICE_SECONDS, each its own job, so none comes near it.
-    RQ_QUEUES = {
-        "default": {
-            "URL": REDIS_URL,
-            "DEFAULT_TIMEOUT": int(os.environ.get("RELANCE_RQ_JOB_TIMEOUT", "1800")),
-        }
-    }
+    # RQ kills a job after its timeout; a batch is sent in slices well under it (below)
+    _rq_timeout = int(os.environ.get("RELANCE_RQ_JOB_TIMEOUT", "1800"))
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": _rq_timeout}}
     RQ = {
         "JOB_CLASS": "django_tasks_rq.backend.Job",  # so `rqworker default` runs Tasks
         "WORKER_CLASS": "relance.rq.Worker",  # resumes open batches when a work horse dies
