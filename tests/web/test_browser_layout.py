@@ -130,3 +130,20 @@ def test_a_big_screen_shows_the_usual_texts_whole(browser, live_server, demo_wor
     clamps = [c.locator(".clamp") for c in texts]
     assert not [c.inner_text() for c in clamps if c.evaluate(CLAMPED)]
     context.close()
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_procedure_editor_shows_every_level_column_at_1366(
+    browser, live_server, demo_worklist, language
+):
+    from dunning.models import Policy
+
+    policy = Policy.objects.order_by("pk").first()
+    context, page = open_worklist(browser, live_server, 1366, language)
+    page.goto(f"{live_server.url}/parametres/procedures/{policy.pk}/")
+    last = page.locator("table.levels thead th").last.bounding_box()
+    assert last["x"] + last["width"] <= 1366, last  # « Supprimer » whole, no sideways scroll
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1366
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"21-procedure-1366-{language}.png"))
+    context.close()
