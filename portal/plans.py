@@ -60,6 +60,8 @@ def request_plan(link: PortalLink, count: int, words: str, address: str) -> Paym
         raise ValidationError(_("Aucune facture ouverte à ce titre."))
     if PaymentPlan.objects.filter(customer=link.customer, state=PlanState.REQUESTED).exists():
         raise ValidationError(_("Une demande d'échéancier attend déjà une réponse."))
+    if PaymentPlan.objects.filter(customer=link.customer, state=PlanState.ACCEPTED).exists():
+        raise ValidationError(_("Un échéancier est déjà en cours."))
     total = sum((d.balance for d in docs), Decimal("0"))
     step = max(limits.plan_max_days // count, 1)
     today = link.company.today()

@@ -80,6 +80,11 @@ class Statement:
         return any(line.charges for line in self.lines)
 
     @property
+    def plan_in_force(self) -> bool:
+        """A request waiting for an answer, or an accepted plan: no second one offered."""
+        return any(p.state in (PlanState.REQUESTED, PlanState.ACCEPTED) for p in self.plans)
+
+    @property
     def open_plan(self) -> PaymentPlan | None:
         return next((p for p in self.plans if p.state != PlanState.REFUSED), None)
 

@@ -118,3 +118,7 @@ def test_a_payment_plan_within_the_limits_then_accepted(
     assert doc.next_action_date >= days[0] - timedelta(days=3)
     page = client.get(f"/p/{token}/").content.decode()
     assert "320,00" in page and "accepté" in page
+    # a plan in force: no second request offered, and one posted anyway is refused
+    assert reverse("portal_plan", args=[token]) not in page
+    r = client.post(reverse("portal_plan", args=[token]), {"instalments": "2"})
+    assert r.status_code == 400 and PaymentPlan.objects.count() == 1
