@@ -84,10 +84,15 @@ def failure_words(text: str) -> str:
     return ""
 
 
+MAX_LINE = 1000  # an SMTP reply line's limit (RFC 5321); longer is not a server's words
+
+
 def _notification(text: str) -> list[str]:
+    """The server's lines, each cut at MAX_LINE: a stranger's message with one huge line
+    would otherwise make the address search quadratic (seconds per line)."""
     out = []
     for line in text.replace("\r\n", "\n").split("\n"):
-        line = line.lstrip("> ").rstrip()  # a bounce forwarded by a person keeps its « > »
+        line = line[:MAX_LINE].lstrip("> ").rstrip()  # a forwarded bounce keeps its « > »
         if out and COPY_STARTS.match(line):
             break
         out.append(line)

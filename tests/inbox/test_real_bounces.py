@@ -71,3 +71,14 @@ def test_a_real_postfix_bounce_read_from_the_mailbox_marks_the_customer(mailbox,
     other.refresh_from_db()
     assert "550" in customer.email_undeliverable and "User unknown" in customer.email_undeliverable
     assert not other.email_undeliverable
+
+
+def test_a_huge_line_from_a_stranger_is_read_only_as_far_as_an_smtp_line_goes():
+    """Lines are cut at 1,000 characters (RFC 5321's limit): one line of a stranger's
+    message cannot make the address search crawl, and nothing beyond the cut is taken."""
+    from inbox.bounce_text import permanent_failures
+
+    near = "550 5.1.1 <daisy@anyway.example> user unknown"
+    far = "550 5.1.1 " + "x" * 2000 + " <far@anyway.example>"
+    huge = "550 5.1.1 " + "x" * 50_000 + "@" + "b." * 20_000 + "!"
+    assert permanent_failures("\n".join([near, far, huge]), set()) == {"daisy@anyway.example"}
