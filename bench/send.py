@@ -93,7 +93,7 @@ def setup_django(tmp: Path, port: int) -> None:
 
 def make_data(n_mail: int, n_letters: int, as_of):
     """A company, its default policy and templates, one customer and one late invoice
-    (awaiting level 2, "Relance 1", e-mail) per message, each invoice with its own PDF."""
+    (awaiting level 2, "Relance 1", e-mail, reminded once 3 days ago) per message, each invoice with its own PDF."""
     from datetime import timedelta
     from decimal import Decimal
 
@@ -149,6 +149,8 @@ def make_data(n_mail: int, n_letters: int, as_of):
                 pdf=name if i < n_mail else "",
                 pending_level=2,
                 to_remind=True,
+                reminder_count=1,  # level 2 follows a first reminder: its date is in the words
+                last_reminder_date=as_of - timedelta(days=3),
             )
         )
     Document.objects.bulk_create(documents, batch_size=2000)
