@@ -11,6 +11,7 @@ dispute    the payment's documents go into the dispute stop, and a collector is 
 
 from __future__ import annotations
 
+import logging
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
@@ -18,7 +19,7 @@ from django.db.models import Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from dunning.scan import scan
+from dunning.refresh import queue_refresh
 from inbox.models import InboundMessage, Kind, Outcome
 from receivables.models import Allocation, Document
 from receivables.services import refund
@@ -26,6 +27,7 @@ from receivables.services import refund
 from .models import EventOutcome, PaymentEvent
 from .providers import IGNORED, REFUNDED
 
+log = logging.getLogger(__name__)
 MATCHED_BY = "payment"  # InboundMessage.matched_by of what the payment provider said
 
 
@@ -57,8 +59,17 @@ def after_payment(account, data) -> str:
                 _refund(company, paid, event, data.refunded)
             else:
                 _dispute(company, paid, data.reason)
-    scan(company)
+    # The worklist catches up on a worker once this is committed: a company's scan can
+    # take seconds and the provider would time the webhook out and deliver it again.
+    transaction.on_commit(lambda: _queue_scan(company))
     return data.meaning
+
+
+def _queue_scan(company) -> None:
+    try:
+        queue_refresh(company)
+    except Exception:  # the refund is saved; the daily scan or « Mettre à jour » catches up
+        log.exception("could not queue the scan of company %s after a refund", company.pk)
 
 
 def _refund(company, paid: PaymentEvent, event: PaymentEvent, so_far: Decimal) -> None:

@@ -17,6 +17,7 @@ from receivables.models import Document, DocumentState, Payment
 
 from .stripe_stub import StubHTTPClient, metadata_of, signed
 
+IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 SECRET = "whsec_test_alice"
 INTENT = "pi_test_relance1"
 
@@ -67,12 +68,19 @@ def _charge(refunded: int) -> dict:
             "payment_intent": INTENT, "metadata": {}}  # fmt: skip
 
 
-def test_a_refund_makes_the_invoices_due_again_and_reminded_once_per_event(client, company, paid):
+def test_a_refund_makes_the_invoices_due_again_and_reminded_once_per_event(
+    client, company, paid, settings, django_capture_on_commit_callbacks
+):
     account, (first, second) = paid
-    with time_machine.travel("2026-03-15 10:00 +01:00", tick=False):
+    settings.TASKS = IMMEDIATE  # the worklist's scan is queued once the refund commits
+    with (
+        time_machine.travel("2026-03-15 10:00 +01:00", tick=False),
+        django_capture_on_commit_callbacks(execute=True) as queued,
+    ):
         body = _event("evt_refund_1", "charge.refunded", _charge(8050))  # 80.50 back
         assert _post(client, account, body) == "refunded"
         _post(client, account, body)  # delivered twice: reversed once
+    assert len(queued) == 1  # the duplicate queues no second scan
     # the latest allocation goes first: the second invoice is due again, in full
     second = Document.objects.get(pk=second.pk)
     assert (second.state, second.balance, second.to_remind) == ("open", Decimal("80.50"), True)
