@@ -85,11 +85,14 @@ def _render(html: str, files: tuple[str, ...]) -> tuple[bytes, int]:
 
 
 def join_pdfs(pdfs: list[bytes]) -> bytes:
-    from pypdf import PdfWriter
+    """The PDFs one after the other, as one. pikepdf (qpdf) copies 1,000 letter pages
+    in about 0.2 s of CPU where pypdf took 1 s: on a long run that is serial time."""
+    import pikepdf
 
-    writer = PdfWriter()
-    for pdf in pdfs:
-        writer.append(io.BytesIO(pdf))
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    out = pikepdf.new()
+    sources = [pikepdf.open(io.BytesIO(pdf)) for pdf in pdfs]  # open until saved
+    for source in sources:
+        out.pages.extend(source.pages)
+    buffer = io.BytesIO()
+    out.save(buffer)
+    return buffer.getvalue()
