@@ -16,6 +16,7 @@ from .import_mapping import ImportMapping
 from .lifecycle import LifecycleEvent
 from .lines import Charge, DocumentLine, NumberSequence, VatCategory
 from .payment import Allocation, Payment
+from .totals import DocumentTotal
 
 __all__ = [
     "Allocation",
@@ -30,6 +31,7 @@ __all__ = [
     "Document",
     "DocumentKind",
     "DocumentState",
+    "DocumentTotal",
     "ImportMapping",
     "Invoice",
     "LifecycleEvent",
