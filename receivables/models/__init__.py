@@ -11,6 +11,7 @@ from .document import (
     Quote,
     StopReason,
     balance_of,
+    percent_paid_of,
 )
 from .import_mapping import ImportMapping
 from .lifecycle import LifecycleEvent
@@ -43,4 +44,5 @@ __all__ = [
     "Role",
     "StopReason",
     "balance_of",
+    "percent_paid_of",
 ]
