@@ -369,21 +369,21 @@ class ScanSQL:
     def update_counted(self) -> str:
         """The UPDATE, and its changes of to_remind into the running totals (the row
         before it is known: the guard above held its to_remind); returns the count."""
-        key = "u.company_id, u.kind, u.state, {0}, u.payment_method = 'direct_debit', "
-        key += "u.currency, u.due_date"
-        was, now = key.format("u.old_to_remind"), key.format("u.to_remind")
-        moved = f"""
-            SELECT {was}, -COUNT(*), -SUM(u.amount), -SUM(u.paid_amount)
-            FROM u WHERE u.to_remind <> u.old_to_remind GROUP BY 1, 2, 3, 4, 5, 6, 7 UNION ALL
-            SELECT {now}, COUNT(*), SUM(u.amount), SUM(u.paid_amount)
-            FROM u WHERE u.to_remind <> u.old_to_remind GROUP BY 1, 2, 3, 4, 5, 6, 7"""
-        columns = "company_id, kind, state, to_remind, direct_debit, currency, due_date"
-        returning = ", ".join(f"receivables_document.{c}" for c in (*columns.split(", ")[:4],
-                              "payment_method", "currency", "due_date", "amount", "paid_amount"))  # fmt: skip
+        key = "company_id, kind, state, payment_method = 'direct_debit', currency, due_date"
+        moved = f"""SELECT {key}, old_to_remind, to_remind, COUNT(*), SUM(amount), SUM(paid_amount)
+                   FROM u WHERE to_remind <> old_to_remind GROUP BY {key}, old_to_remind, to_remind"""
+        new = "g.company_id, g.kind, g.state, v.flag, g.dd, g.currency, g.due_date"
+        returning = ", ".join(f"receivables_document.{c}" for c in ("company_id", "kind", "state",
+                              "to_remind", "payment_method", "currency", "due_date", "amount",
+                              "paid_amount"))  # fmt: skip
         return f"""
             WITH u AS ({self.update()} RETURNING s.old_to_remind, {returning}),
+                 g(company_id, kind, state, dd, currency, due_date, was, now, n, a, p) AS ({moved}),
                  counted AS (INSERT INTO receivables_documenttotal
-                             ({columns}, count, amount, paid) {moved})
+                     (company_id, kind, state, to_remind, direct_debit, currency, due_date,
+                      count, amount, paid)
+                     SELECT {new}, v.sign * g.n, v.sign * g.a, v.sign * g.p
+                     FROM g CROSS JOIN LATERAL (VALUES (g.was, -1), (g.now, 1)) v(flag, sign))
             SELECT COUNT(*) FROM u"""
 
     def report(self) -> tuple[str, list]:
