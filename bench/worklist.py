@@ -166,7 +166,7 @@ def main() -> None:
         base = timed(lambda: bare_page(company), args.runs)
         full, sql = timed(page, args.runs), timed(sql_only, args.runs)
         print(
-            f"{size:>9,} open invoices: first page with total row {full:6.1f} ms"
+            f"{have:>9,} open invoices: first page with total row {full:6.1f} ms"
             f" (SQL alone {sql:6.1f} ms, ×{sql / base:.1f} of the floor: a bare SELECT of a"
             f" page {base:.1f} ms), median of {args.runs}  {load()}"
         )

@@ -1,5 +1,4 @@
 from django.db import models
-from django.utils.translation import gettext_lazy as _
 
 
 class DocumentTotal(models.Model):
@@ -21,13 +20,11 @@ class DocumentTotal(models.Model):
     currency = models.CharField(max_length=3)
     due_date = models.DateField()
     count = models.IntegerField()
-    amount = models.DecimalField(_("montant"), max_digits=18, decimal_places=2)
-    paid = models.DecimalField(_("réglé"), max_digits=18, decimal_places=2)
+    amount = models.DecimalField(max_digits=18, decimal_places=2)
+    paid = models.DecimalField(max_digits=18, decimal_places=2)
     folded = models.BooleanField(db_default=False)  # a sum written by fold, not a delta
 
     class Meta:
-        verbose_name = _("total des pièces")
-        verbose_name_plural = _("totaux des pièces")
         indexes = [
             models.Index(
                 fields=["company_id", "kind", "state", "to_remind", "due_date"],
