@@ -10,7 +10,7 @@ from datetime import date
 from django_tasks import task
 
 from receivables.models import Company
-from receivables.worklist import worklist
+from receivables.worklist import worklist, worklist_totals
 
 from .policies import kinds_without_default
 from .scan import scan
@@ -45,7 +45,7 @@ def refresh(company: Company | int, as_of: date | None = None) -> Refreshed:
     removed = [c.number for c in result.changes if c.old_pending and not c.new_pending]
 
     def tab(kind: str) -> int:
-        return worklist(company, as_of=day, kind=kind).count()
+        return worklist_totals(worklist(company, as_of=day, kind=kind))["count"]
 
     return Refreshed(company.pk, day.isoformat(), len(added), len(removed), tab("invoice"),
                      tab("quote"), kinds_without_default(company), added[:SHOWN],

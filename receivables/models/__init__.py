@@ -11,11 +11,13 @@ from .document import (
     Quote,
     StopReason,
     balance_of,
+    percent_paid_of,
 )
 from .import_mapping import ImportMapping
 from .lifecycle import LifecycleEvent
 from .lines import Charge, DocumentLine, NumberSequence, VatCategory
 from .payment import Allocation, Payment
+from .totals import DocumentTotal
 
 __all__ = [
     "Allocation",
@@ -30,6 +32,7 @@ __all__ = [
     "Document",
     "DocumentKind",
     "DocumentState",
+    "DocumentTotal",
     "ImportMapping",
     "Invoice",
     "LifecycleEvent",
@@ -41,4 +44,5 @@ __all__ = [
     "Role",
     "StopReason",
     "balance_of",
+    "percent_paid_of",
 ]

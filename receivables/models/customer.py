@@ -119,6 +119,10 @@ class Customer(CompanyScoped):
         constraints = [
             models.UniqueConstraint(fields=["company", "code"], name="customer_code_unique"),
         ]
+        indexes = [  # the worklist in customers' order (issue 22)
+            models.Index(fields=["company", "name", "id"], name="customer_by_name"),
+            models.Index(fields=["company", "contact_name", "id"], name="customer_by_contact"),
+        ]
 
     def __str__(self) -> str:
         return self.name

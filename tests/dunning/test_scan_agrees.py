@@ -4,6 +4,7 @@ from datetime import date, timedelta
 from decimal import Decimal as D
 
 from django.db import connection, transaction
+from django.db.models import Count, Sum
 from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -12,7 +13,7 @@ from dunning.models import Level, PlanPart, Policy
 from dunning.rules import Facts, current_part, evaluate
 from dunning.scan import scan
 from dunning.services import policy_rules
-from receivables.models import Customer, Document, Payment
+from receivables.models import Customer, Document, DocumentTotal, Payment
 
 DUE = date(2026, 3, 13)
 maybe_day = st.none() | st.integers(-20, 80).map(lambda n: DUE + timedelta(days=n))
@@ -161,7 +162,21 @@ def test_the_scan_sets_what_the_rules_decide(
                 expected.next_action_date,
                 expected.stop_reason,
             ), (d, c, levels)
+        assert _running_totals() == _counted_totals()  # the scan kept them (issue 22)
         transaction.set_rollback(True)
+
+
+KEY = ("company_id", "kind", "state", "to_remind", "currency", "due_date")
+
+
+def _running_totals() -> dict:
+    rows = DocumentTotal.objects.values(*KEY).annotate(n=Sum("count")).filter(n__gt=0)
+    return {tuple(r[k] for k in KEY): r["n"] for r in rows}
+
+
+def _counted_totals() -> dict:
+    rows = Document.objects.values(*KEY).annotate(n=Count("pk"))
+    return {tuple(r[k] for k in KEY): r["n"] for r in rows}
 
 
 def _statements(company, make_invoice, n: int) -> int:
