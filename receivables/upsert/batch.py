@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from ..coerce import BadValue, coerce, nul_paths, nul_refused
+from ..coerce import BadValue, coercer, nul_paths, nul_refused
 from ..services import refresh_paid_amounts
+from .instances import stored
 
 CHUNK = 900  # SQLite's historic limit of bound parameters per statement
 
@@ -110,12 +111,21 @@ def fetch(queryset, lookup: str, values) -> list:
     return rows
 
 
+def fetch_stored(queryset, lookup: str, values, attnames: tuple[str, ...]) -> list:
+    """fetch, with only the fields named loaded: instances built from plain tuples cost
+    a fraction of Django's (a re-import compares 100,000 stored invoices)."""
+    rows = []
+    for chunk in chunks(set(values)):
+        rows.extend(queryset.filter(**{f"{lookup}__in": chunk}).values_list(*attnames))
+    return stored(queryset.model, attnames, rows)
+
+
 def coerce_fields(model, item: dict, names, errors: Errors, index: int, prefix: str = "") -> dict:
     values = {}
     for name in names:
         if name in item:
             try:
-                values[name] = coerce(model, name, item[name])
+                values[name] = coercer(model, name)(item[name])
             except BadValue as exc:
                 errors.add(index, prefix + name, exc)
     return values

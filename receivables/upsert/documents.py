@@ -16,13 +16,14 @@ from .batch import (
     UpsertResult,
     check_keys,
     coerce_fields,
-    fetch,
+    fetch_stored,
     refresh,
     refuse_nul,
     run,
 )
 from .customers import CustomerBook
 from .fast_insert import insert
+from .instances import Maker
 from .paid_column import paid_of, sync_paid_column
 
 DOCUMENT_FIELDS = (
@@ -82,6 +83,10 @@ _INVOICES = _Kinds(
     frozenset(INVOICE_STATES),
 )
 _QUOTES = _Kinds(frozenset({DocumentKind.QUOTE}), DocumentKind.QUOTE, frozenset(QUOTE_STATES))
+
+
+# What matching, updating and the "Réglé" column read of a stored document.
+_STORED = ("id", "kind", "number", "customer_id", "paid_amount", *DOCUMENT_FIELDS)
 
 
 @dataclass
@@ -218,10 +223,11 @@ def _plan_paid(plan: DocPlan, item: dict, errors: Errors) -> None:
 def _match_documents(company: Company, plans: list[DocPlan], kinds: _Kinds, errors: Errors):
     existing = {
         (d.kind, d.number): d
-        for d in fetch(
+        for d in fetch_stored(
             Document.objects.for_company(company).filter(kind__in=kinds.kinds),
             "number",
             [p.number for p in plans],
+            _STORED,
         )
     }
     for plan in plans:
@@ -265,13 +271,13 @@ def _write_documents(
 ) -> UpsertResult:
     result = UpsertResult()
     result.customers_created = book.save_new()
-    new_docs, updates, resized = [], Updates(), set()
+    new_docs, updates, resized, maker = [], Updates(), set(), Maker(Document)
     for plan in plans:
         values = dict(plan.values)
         if plan.customer is not None:
             values["customer"] = plan.customer
         if plan.doc is None:
-            plan.doc = _new_document(company, plan, values)
+            plan.doc = _new_document(maker, company, plan, values)
             new_docs.append(plan.doc)
         elif "amount" in _update_document(plan.doc, values, updates):
             resized.add(plan.doc.pk)
@@ -286,11 +292,11 @@ def _write_documents(
     return result
 
 
-def _new_document(company: Company, plan: DocPlan, values: dict) -> Document:
+def _new_document(maker: Maker, company: Company, plan: DocPlan, values: dict) -> Document:
     values.setdefault("currency", company.currency)
     if plan.kind == DocumentKind.CREDIT_NOTE:
         values.setdefault("due_date", values["issue_date"])
-    return Document(company=company, kind=plan.kind, number=plan.number, **values)
+    return maker.new({"company": company, "kind": plan.kind, "number": plan.number, **values})
 
 
 def _update_document(doc: Document, values: dict, updates: Updates) -> list[str]:
