@@ -85,8 +85,18 @@ _INVOICES = _Kinds(
 _QUOTES = _Kinds(frozenset({DocumentKind.QUOTE}), DocumentKind.QUOTE, frozenset(QUOTE_STATES))
 
 
-# What matching, updating and the "Réglé" column read of a stored document.
-_STORED = ("id", "kind", "number", "customer_id", "paid_amount", *DOCUMENT_FIELDS)
+# What matching and the "Réglé" column read of a stored document, whatever the batch
+# gives (an update of a field no item gives would read it from the database).
+_STORED = (
+    "id",
+    "kind",
+    "number",
+    "customer_id",
+    "paid_amount",
+    "amount",
+    "state",
+    "payment_method",
+)
 
 
 @dataclass
@@ -136,7 +146,7 @@ def _upsert_documents(
     refuse_nul(items)
     today = today or timezone.localdate()
     errors = Errors()
-    book = CustomerBook(company)
+    book = CustomerBook(company, fields=("id", "code", "name"))
     book.load([i["customer"] for i in items if isinstance(i, dict) and i.get("customer")])
     plans: list[DocPlan] = []
     seen: dict[tuple[str, str], int] = {}
@@ -221,13 +231,14 @@ def _plan_paid(plan: DocPlan, item: dict, errors: Errors) -> None:
 
 
 def _match_documents(company: Company, plans: list[DocPlan], kinds: _Kinds, errors: Errors):
+    given = {name for p in plans for name in p.values}  # compared: only what the batch has
     existing = {
         (d.kind, d.number): d
         for d in fetch_stored(
             Document.objects.for_company(company).filter(kind__in=kinds.kinds),
             "number",
             [p.number for p in plans],
-            _STORED,
+            (*_STORED, *(name for name in DOCUMENT_FIELDS if name in given)),
         )
     }
     for plan in plans:

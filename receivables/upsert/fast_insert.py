@@ -6,6 +6,8 @@ On PostgreSQL the rows go by COPY (ids reserved from the sequence first): a stat
 60,000 placeholders cost psycopg more to split client-side than the database took to
 insert the rows, and COPY beat one array per column (INSERT ... UNNEST) too."""
 
+import operator
+
 from django.db import connection, models
 
 # Fields whose Python value is already what the database driver takes.
@@ -40,19 +42,11 @@ def insert(model, objs: list) -> None:
     with connection.cursor() as cursor:
         for start in range(0, len(objs), size):
             chunk = objs[start : start + size]
-            params = []
-            for obj in chunk:
-                for f in auto:
-                    f.pre_save(obj, add=True)
-                params.extend(
-                    p(getattr(obj, f.attname)) for f, p in zip(fields, prepare, strict=True)
-                )
+            params = [value for row in _rows(chunk, fields, auto, prepare) for value in row]
             values = ", ".join([one] * len(chunk))
             sql = f"INSERT INTO {table} ({columns}) VALUES {values} RETURNING {pk}"  # noqa: S608 (names from the model, quoted)
             cursor.execute(sql, params)
-            for obj, (new_id,) in zip(chunk, cursor.fetchall(), strict=True):
-                obj.pk = new_id
-                obj._state.adding, obj._state.db = False, connection.alias
+            _saved(model, chunk, [new_id for (new_id,) in cursor.fetchall()])
 
 
 def _insert_copy(model, objs, fields, auto, prepare, into: str) -> None:
@@ -66,17 +60,33 @@ def _insert_copy(model, objs, fields, auto, prepare, into: str) -> None:
         )
         ids = [new_id for (new_id,) in cursor.fetchall()]
         with cursor.cursor.copy(f"COPY {into} FROM STDIN") as copy:
-            for obj, new_id in zip(objs, ids, strict=True):
-                for f in auto:
-                    f.pre_save(obj, add=True)
-                copy.write_row(
-                    (
-                        new_id,
-                        *[p(getattr(obj, f.attname)) for f, p in zip(fields, prepare, strict=True)],
-                    )
-                )
-                obj.pk = new_id
-                obj._state.adding, obj._state.db = False, connection.alias
+            for new_id, row in zip(ids, _rows(objs, fields, auto, prepare), strict=True):
+                copy.write_row((new_id, *row))
+    _saved(model, objs, ids)
+
+
+def _rows(objs, fields, auto, prepare):
+    """Each object's values as the driver takes them, in the order of fields: read with
+    one attrgetter, converted only where the field needs it (decimals, dates)."""
+    values = operator.attrgetter(*[f.attname for f in fields])
+    if len(fields) == 1:
+        values = lambda obj, one=values: (one(obj),)  # noqa: E731 (attrgetter of one name)
+    convert = [(i, p) for i, p in enumerate(prepare) if p is not _same]
+    for obj in objs:
+        for f in auto:
+            f.pre_save(obj, add=True)
+        row = list(values(obj))
+        for i, p in convert:
+            row[i] = p(row[i])
+        yield row
+
+
+def _saved(model, objs, ids) -> None:
+    """Mark objs saved with their new ids."""
+    alias, pk = connection.alias, model._meta.pk.attname
+    for obj, new_id in zip(objs, ids, strict=True):
+        obj.__dict__[pk] = new_id
+        obj._state.adding, obj._state.db = False, alias
 
 
 def _preparer(field):
@@ -87,7 +97,9 @@ def _preparer(field):
         return lambda v: v if v is None else adapt(v, field.max_digits, field.decimal_places)
     if type(field) is models.DateField:
         return connection.ops.adapt_datefield_value
-    return lambda v: field.get_db_prep_save(v, connection)
+    if isinstance(field, models.JSONField):
+        return lambda v: field.get_db_prep_save(v, connection)
+    return lambda v: v if v is None else field.get_db_prep_save(v, connection)
 
 
 def _same(value):

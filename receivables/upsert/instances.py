@@ -47,11 +47,11 @@ class Maker:
 def stored(model, attnames: tuple[str, ...], rows) -> list:
     """Instances of rows read from the database as values_list(*attnames) tuples, with
     only those fields loaded (any other is read from the database if ever used)."""
-    out = []
+    out, alias = [], connection.alias  # read once: a thread-local lookup each time
     for row in rows:
         obj = model.__new__(model)
         state = obj._state = ModelState()
-        state.adding, state.db = False, connection.alias
+        state.adding, state.db = False, alias
         obj.__dict__.update(zip(attnames, row, strict=True))
         out.append(obj)
     return out
