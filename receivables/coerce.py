@@ -46,6 +46,7 @@ CHOICE_TABLES = {
     },
 }
 MAX_MONEY = Decimal("999999999999.99")
+CENT = Decimal("0.01")
 # Dates outside these years are typing slips (0001, 9999), never an invoice's date.
 EARLIEST, LATEST = date(1900, 1, 1), date(2199, 12, 31)
 
@@ -67,9 +68,10 @@ def to_money(value) -> Decimal:
     # Size first: quantizing 27 digits or 1E+300 overflows Decimal's 28-digit context.
     if abs(amount) > MAX_MONEY:
         raise BadValue(_("montant trop grand : %(v)s") % {"v": value})
-    if amount != amount.quantize(Decimal("0.01")):
+    cents = amount.quantize(CENT)
+    if amount != cents:
         raise BadValue(_("plus de deux décimales : %(v)s") % {"v": value})
-    return amount.quantize(Decimal("0.01"))
+    return cents
 
 
 def to_date(value) -> date:

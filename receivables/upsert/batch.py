@@ -136,6 +136,8 @@ def check_keys(item, allowed: set[str], errors: Errors, index: int) -> bool:
     if not isinstance(item, dict):
         errors.add(index, "", _("un objet (dictionnaire) est attendu"))
         return False
+    if item.keys() <= allowed:
+        return True  # the usual item: nothing unknown to report
     for key in sorted(set(item) - allowed):
         errors.add(index, key, _("champ inconnu"))
     return True

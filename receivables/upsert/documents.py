@@ -1,5 +1,6 @@
 """Invoices, credit notes and quotes, keyed by (`kind`, `number`)."""
 
+import functools
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -71,8 +72,8 @@ class _Kinds:
     def invoices(self) -> bool:
         return self.default_kind != DocumentKind.QUOTE
 
-    @property
-    def allowed(self) -> set[str]:
+    @functools.cached_property
+    def allowed(self) -> set[str]:  # read for every item of a batch: made once
         allowed = {"number", "kind", "customer", *DOCUMENT_FIELDS}
         return allowed | {"paid", "paid_date"} if self.invoices else allowed
 
