@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from ..coerce import BadValue, coercer, nul_paths, nul_refused
 from ..services import refresh_paid_amounts
 from .any_of import any_of
+from .fast_update import update
 from .instances import stored
 
 CHUNK = 900  # SQLite's historic limit of bound parameters per statement
@@ -96,7 +97,7 @@ class Updates:
 
     def save(self, model) -> None:
         if self.rows:
-            model.objects.bulk_update(self.rows, sorted(self.fields), batch_size=500)
+            update(model, self.rows, self.fields)
 
 
 def chunks(values, size: int = CHUNK):

@@ -30,7 +30,7 @@ def insert(model, objs: list) -> None:
         return
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     auto = [f for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
-    prepare = [_preparer(f) for f in fields]
+    prepare = [preparer(f) for f in fields]
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     table = connection.ops.quote_name(model._meta.db_table)
     pk = connection.ops.quote_name(model._meta.pk.column)
@@ -89,7 +89,7 @@ def _saved(model, objs, ids) -> None:
         obj._state.adding, obj._state.db = False, alias
 
 
-def _preparer(field):
+def preparer(field):
     if isinstance(field, _AS_IS) and not isinstance(field, models.AutoField):
         return _same
     if isinstance(field, models.DecimalField):

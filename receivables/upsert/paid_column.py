@@ -23,6 +23,7 @@ from ..models import (
 )
 from .batch import Errors, UpsertResult, fetch_stored, refresh
 from .fast_insert import insert
+from .fast_update import update
 from .instances import Maker
 
 # External id of the payment that stands for an invoice's "Réglé" column.
@@ -78,11 +79,9 @@ class _Changes:
             Payment.objects.filter(pk__in=self.dead).delete()
         insert(Payment, self.new_payments)
         if self.upd_payments:
-            Payment.objects.bulk_update(
-                self.upd_payments, ["amount", "allocated_amount", "customer_id"], batch_size=500
-            )
+            update(Payment, self.upd_payments, ["amount", "allocated_amount", "customer_id"])
         if self.upd_allocs:
-            Allocation.objects.bulk_update(self.upd_allocs, ["amount"], batch_size=500)
+            update(Allocation, self.upd_allocs, ["amount"])
         maker = Maker(Allocation)
         insert(
             Allocation,

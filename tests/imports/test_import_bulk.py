@@ -124,3 +124,16 @@ def test_rows_created_after_a_big_import_get_their_own_ids(company, imported):
     )
     assert later.pk > Document.objects.exclude(pk=later.pk).order_by("-pk")[0].pk
     assert Payment.objects.filter(pk=payment.pk).count() == 1
+
+
+def test_every_row_changed_in_a_big_file_is_updated(company, imported):
+    changes = {n: {"amount": f"{n % 900 + 51},{n % 100:02d}"} for n in range(1, ROWS + 1)}
+    changes[9] = {"amount": "59,09", "paid": "59,09"}  # settled in full now: paid
+    result = import_file(company, _file(changes), "factures.csv", today=TODAY)
+    assert (result.created, result.updated, result.unchanged) == (0, ROWS, 0)
+    f7, f9 = Document.objects.get(number="F000007"), Document.objects.get(number="F000009")
+    assert (f7.amount, f7.paid_amount, f7.state) == (Decimal("58.07"), 0, "open")
+    assert (f9.amount, f9.paid_amount, f9.state) == (Decimal("59.09"), Decimal("59.09"), "paid")
+    stand_in = Payment.objects.get(external_id="regle:F000009")
+    assert (stand_in.amount, stand_in.allocated_amount) == (Decimal("59.09"), Decimal("59.09"))
+    assert Allocation.objects.get(payment=stand_in).amount == Decimal("59.09")
