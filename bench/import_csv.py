@@ -132,16 +132,17 @@ def main() -> None:
             progress = _progress_bars(bars, attempt, tqdm)
 
             rss_before = max_rss_mb()
-            started = time.monotonic()
+            started, cpu = time.monotonic(), time.process_time()
             result = import_file(company, data, "factures.csv", progress=progress)
-            took = time.monotonic() - started
+            took, cpu = time.monotonic() - started, time.process_time() - cpu
             for bar in bars.values():
                 bar.close()
             verdict = "ok" if took <= target else "OVER"
             print(
                 f"{attempt}: {took:.1f} s (target {target:.0f} s: {verdict}) = "
                 f"{took / parse:.0f} x the csv floor, {took / floor:.1f} x the insert floor, "
-                f"{args.rows / took:,.0f} rows/s, load {os.getloadavg()[0]:.1f}, "
+                f"{args.rows / took:,.0f} rows/s, this process's CPU {cpu:.1f} s "
+                f"({cpu / args.rows * 1e6:.0f} µs a row), load {os.getloadavg()[0]:.1f}, "
                 f"peak memory {max_rss_mb():.0f} MB (+{max_rss_mb() - rss_before:.0f}) "
                 f"— {result.summary()}"
             )

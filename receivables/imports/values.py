@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from ..coerce import BadValue, in_range
 
 _SPACES = re.compile(r"[\s\u00a0\u202f']")
+_PLAIN = re.compile(r"-?\d+(([.,])\d+)?")
 _CURRENCY = re.compile(r"(?i)(€|eur|euros?|\$|usd|£|gbp|chf)")
 _DATE_DMY = re.compile(
     r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$"
@@ -30,6 +31,16 @@ def parse_amount(raw, decimal: str = "") -> Decimal | None:
         return Decimal(raw)
     if isinstance(raw, float):
         return _from_float(raw)
+    plain = _PLAIN.fullmatch(raw.replace(" ", "")) if isinstance(raw, str) else None
+    if (
+        plain
+        and not (decimal == "." and plain[2] == ",")
+        and not (decimal == "," and plain[2] == ".")
+    ):
+        # the usual cell ("1234,56", "-12.50"): one mark, the decimal one (as _decimal_point
+        # reads it), without the two regex passes below (a million cells in a big file)
+        value = Decimal(plain[0].lstrip("-").replace(",", "."))
+        return -value if plain[0].startswith("-") else value  # -0 read as 0, as below
     text = _CURRENCY.sub("", _SPACES.sub("", str(raw)))
     if not text:
         return None

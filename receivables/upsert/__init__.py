@@ -9,7 +9,8 @@ Used by file imports, the REST API's batch endpoints and the demo data. Every fu
   fields absent from an item are left as they are on update;
 - validates the whole batch first and, on any bad item, raises ONE `UpsertError` whose
   `.errors` lists every problem (item index, field, reason) and changes nothing;
-- writes in one transaction with a handful of statements (bulk_create / bulk_update),
+- writes in one transaction with a handful of statements (fast_insert: multi-row INSERT,
+  COPY on PostgreSQL; fast_update: executemany, COPY + UPDATE ... FROM on PostgreSQL),
   never one query per row;
 - returns an `UpsertResult` (created / updated / unchanged counts): running it again with
   the same items reports everything unchanged and writes nothing;

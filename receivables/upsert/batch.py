@@ -6,10 +6,14 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from ..coerce import BadValue, coerce, nul_paths, nul_refused
+from ..coerce import BadValue, coercer, nul_paths, nul_refused
 from ..services import refresh_paid_amounts
+from .any_of import any_of
+from .fast_update import update
+from .instances import stored
 
 CHUNK = 900  # SQLite's historic limit of bound parameters per statement
+FETCH_CHUNK = 10_000  # keys looked up per statement (one bound value: see any_of)
 
 
 @dataclass(frozen=True)
@@ -93,7 +97,7 @@ class Updates:
 
     def save(self, model) -> None:
         if self.rows:
-            model.objects.bulk_update(self.rows, sorted(self.fields), batch_size=500)
+            update(model, self.rows, self.fields)
 
 
 def chunks(values, size: int = CHUNK):
@@ -104,10 +108,17 @@ def chunks(values, size: int = CHUNK):
 
 def fetch(queryset, lookup: str, values) -> list:
     """The rows whose `lookup` is one of values, a few statements whatever their number."""
+    attnames = tuple(f.attname for f in queryset.model._meta.concrete_fields)
+    return fetch_stored(queryset, lookup, values, attnames)
+
+
+def fetch_stored(queryset, lookup: str, values, attnames: tuple[str, ...]) -> list:
+    """fetch, with only the fields named loaded: instances built from plain tuples cost
+    a fraction of Django's (a re-import compares 100,000 stored invoices)."""
     rows = []
-    for chunk in chunks(set(values)):
-        rows.extend(queryset.filter(**{f"{lookup}__in": chunk}))
-    return rows
+    for chunk in chunks(set(values), FETCH_CHUNK):
+        rows.extend(queryset.filter(any_of(lookup, chunk)).values_list(*attnames))
+    return stored(queryset.model, attnames, rows)
 
 
 def coerce_fields(model, item: dict, names, errors: Errors, index: int, prefix: str = "") -> dict:
@@ -115,7 +126,7 @@ def coerce_fields(model, item: dict, names, errors: Errors, index: int, prefix: 
     for name in names:
         if name in item:
             try:
-                values[name] = coerce(model, name, item[name])
+                values[name] = coercer(model, name)(item[name])
             except BadValue as exc:
                 errors.add(index, prefix + name, exc)
     return values
@@ -126,6 +137,8 @@ def check_keys(item, allowed: set[str], errors: Errors, index: int) -> bool:
     if not isinstance(item, dict):
         errors.add(index, "", _("un objet (dictionnaire) est attendu"))
         return False
+    if item.keys() <= allowed:
+        return True  # the usual item: nothing unknown to report
     for key in sorted(set(item) - allowed):
         errors.add(index, key, _("champ inconnu"))
     return True

@@ -14,6 +14,7 @@ from .batch import (
     check_keys,
     coerce_fields,
     fetch,
+    fetch_stored,
     refuse_nul,
     run,
 )
@@ -68,8 +69,10 @@ class CustomerBook:
     of that name (case and accents ignored) or creates one with a code made from it.
     """
 
-    def __init__(self, company: Company):
-        self.company = company
+    def __init__(self, company: Company, fields: tuple[str, ...] | None = None):
+        """fields: the only ones to load of known customers (all when None); a batch that
+        only refers to customers needs their id, code and name."""
+        self.company, self.fields = company, fields
         self.by_code: dict[str, Customer] = {}
         self.by_name: dict[str, list[Customer]] = defaultdict(list)
         self.new: dict[str, Customer] = {}  # code -> unsaved customer
@@ -80,7 +83,12 @@ class CustomerBook:
         codes = {str(r["code"]).strip() for r in refs if r.get("code")}
         needs_names = any(not r.get("code") for r in refs)
         scope = Customer.objects.for_company(self.company)
-        customers = list(scope) if needs_names else fetch(scope, "code", codes)
+        if needs_names:
+            customers = list(scope.only(*self.fields) if self.fields else scope)
+        elif self.fields:
+            customers = fetch_stored(scope, "code", codes, self.fields)
+        else:
+            customers = fetch(scope, "code", codes)
         for customer in customers:
             self.by_code[customer.code] = customer
             self.by_name[norm(customer.name)].append(customer)

@@ -1,5 +1,6 @@
 """Invoices, credit notes and quotes, keyed by (`kind`, `number`)."""
 
+import functools
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -16,13 +17,14 @@ from .batch import (
     UpsertResult,
     check_keys,
     coerce_fields,
-    fetch,
+    fetch_stored,
     refresh,
     refuse_nul,
     run,
 )
 from .customers import CustomerBook
 from .fast_insert import insert
+from .instances import Maker
 from .paid_column import paid_of, sync_paid_column
 
 DOCUMENT_FIELDS = (
@@ -70,8 +72,8 @@ class _Kinds:
     def invoices(self) -> bool:
         return self.default_kind != DocumentKind.QUOTE
 
-    @property
-    def allowed(self) -> set[str]:
+    @functools.cached_property
+    def allowed(self) -> set[str]:  # read for every item of a batch: made once
         allowed = {"number", "kind", "customer", *DOCUMENT_FIELDS}
         return allowed | {"paid", "paid_date"} if self.invoices else allowed
 
@@ -82,6 +84,20 @@ _INVOICES = _Kinds(
     frozenset(INVOICE_STATES),
 )
 _QUOTES = _Kinds(frozenset({DocumentKind.QUOTE}), DocumentKind.QUOTE, frozenset(QUOTE_STATES))
+
+
+# What matching and the "Réglé" column read of a stored document, whatever the batch
+# gives (an update of a field no item gives would read it from the database).
+_STORED = (
+    "id",
+    "kind",
+    "number",
+    "customer_id",
+    "paid_amount",
+    "amount",
+    "state",
+    "payment_method",
+)
 
 
 @dataclass
@@ -131,7 +147,7 @@ def _upsert_documents(
     refuse_nul(items)
     today = today or timezone.localdate()
     errors = Errors()
-    book = CustomerBook(company)
+    book = CustomerBook(company, fields=("id", "code", "name"))
     book.load([i["customer"] for i in items if isinstance(i, dict) and i.get("customer")])
     plans: list[DocPlan] = []
     seen: dict[tuple[str, str], int] = {}
@@ -216,12 +232,14 @@ def _plan_paid(plan: DocPlan, item: dict, errors: Errors) -> None:
 
 
 def _match_documents(company: Company, plans: list[DocPlan], kinds: _Kinds, errors: Errors):
+    given = {name for p in plans for name in p.values}  # compared: only what the batch has
     existing = {
         (d.kind, d.number): d
-        for d in fetch(
+        for d in fetch_stored(
             Document.objects.for_company(company).filter(kind__in=kinds.kinds),
             "number",
             [p.number for p in plans],
+            (*_STORED, *(name for name in DOCUMENT_FIELDS if name in given)),
         )
     }
     for plan in plans:
@@ -265,13 +283,13 @@ def _write_documents(
 ) -> UpsertResult:
     result = UpsertResult()
     result.customers_created = book.save_new()
-    new_docs, updates, resized = [], Updates(), set()
+    new_docs, updates, resized, maker = [], Updates(), set(), Maker(Document)
     for plan in plans:
         values = dict(plan.values)
         if plan.customer is not None:
             values["customer"] = plan.customer
         if plan.doc is None:
-            plan.doc = _new_document(company, plan, values)
+            plan.doc = _new_document(maker, company, plan, values)
             new_docs.append(plan.doc)
         elif "amount" in _update_document(plan.doc, values, updates):
             resized.add(plan.doc.pk)
@@ -286,11 +304,11 @@ def _write_documents(
     return result
 
 
-def _new_document(company: Company, plan: DocPlan, values: dict) -> Document:
+def _new_document(maker: Maker, company: Company, plan: DocPlan, values: dict) -> Document:
     values.setdefault("currency", company.currency)
     if plan.kind == DocumentKind.CREDIT_NOTE:
         values.setdefault("due_date", values["issue_date"])
-    return Document(company=company, kind=plan.kind, number=plan.number, **values)
+    return maker.new({"company": company, "kind": plan.kind, "number": plan.number, **values})
 
 
 def _update_document(doc: Document, values: dict, updates: Updates) -> list[str]:

@@ -21,8 +21,10 @@ from ..models import (
     Payment,
     PaymentMethod,
 )
-from .batch import Errors, UpsertResult, fetch, refresh
+from .batch import Errors, UpsertResult, fetch_stored, refresh
 from .fast_insert import insert
+from .fast_update import update
+from .instances import Maker
 
 # External id of the payment that stands for an invoice's "Réglé" column.
 PAID_COLUMN_PREFIX = "regle:"
@@ -60,6 +62,7 @@ class _Changes:
     upd_allocs: list = field(default_factory=list)
     dead: list = field(default_factory=list)  # ids of stand-ins no longer needed
     touched: set = field(default_factory=set)  # ids of invoices whose paid amount moves
+    maker: Maker = field(default_factory=lambda: Maker(Payment))
 
     def resize(self, payment: Payment, alloc: Allocation | None, doc: Document, needed) -> None:
         payment.amount = payment.allocated_amount = needed
@@ -76,16 +79,21 @@ class _Changes:
             Payment.objects.filter(pk__in=self.dead).delete()
         insert(Payment, self.new_payments)
         if self.upd_payments:
-            Payment.objects.bulk_update(
-                self.upd_payments, ["amount", "allocated_amount", "customer_id"], batch_size=500
-            )
+            update(Payment, self.upd_payments, ["amount", "allocated_amount", "customer_id"])
         if self.upd_allocs:
-            Allocation.objects.bulk_update(self.upd_allocs, ["amount"], batch_size=500)
+            update(Allocation, self.upd_allocs, ["amount"])
+        maker = Maker(Allocation)
         insert(
             Allocation,
             [
-                Allocation(
-                    company=company, invoice=doc, payment=payment, amount=amount, date=payment.date
+                maker.new(
+                    {
+                        "company": company,
+                        "invoice": doc,
+                        "payment": payment,
+                        "amount": amount,
+                        "date": payment.date,
+                    }
                 )
                 for payment, doc, amount in self.new_allocs
             ],
@@ -100,11 +108,22 @@ def sync_paid_column(company: Company, plans: list, today: date, result: UpsertR
     """
     keys = {PAID_COLUMN_PREFIX + p.number: p for p in plans}
     payments = {
-        p.external_id: p for p in fetch(Payment.objects.for_company(company), "external_id", keys)
+        p.external_id: p
+        for p in fetch_stored(
+            Payment.objects.for_company(company),
+            "external_id",
+            keys,
+            ("id", "external_id", "customer_id", "amount", "allocated_amount"),
+        )
     }
     allocations = {
         a.payment_id: a
-        for a in fetch(Allocation.objects.all(), "payment_id", [p.pk for p in payments.values()])
+        for a in fetch_stored(
+            Allocation.objects.all(),
+            "payment_id",
+            [p.pk for p in payments.values()],
+            ("id", "payment_id", "amount"),
+        )
     }
     changes = _Changes()
     for key, plan in keys.items():
@@ -130,7 +149,7 @@ def _settle(company, key: str, plan, payment, alloc, today: date, changes: _Chan
         return  # nothing to stand in for
     changes.touched.add(doc.pk)
     if payment is None:
-        payment = _stand_in(company, key, doc, plan.paid_date or today, needed)
+        payment = _stand_in(changes.maker, company, key, doc, plan.paid_date or today, needed)
         changes.new_payments.append(payment)
         changes.new_allocs.append((payment, doc, needed))
     elif needed == 0:
@@ -139,18 +158,20 @@ def _settle(company, key: str, plan, payment, alloc, today: date, changes: _Chan
         changes.resize(payment, alloc, doc, needed)
 
 
-def _stand_in(company, key: str, doc: Document, when: date, amount: Decimal) -> Payment:
+def _stand_in(maker, company, key: str, doc: Document, when: date, amount: Decimal) -> Payment:
     method = (
         doc.payment_method
         if doc.payment_method != PaymentMethod.UNSPECIFIED
         else PaymentMethod.TRANSFER
     )
-    return Payment(
-        company=company,
-        customer_id=doc.customer_id,
-        date=when,
-        amount=amount,
-        method=method,
-        reference=_("Réglé %(n)s") % {"n": doc.number},
-        external_id=key,
+    return maker.new(
+        {
+            "company": company,
+            "customer_id": doc.customer_id,
+            "date": when,
+            "amount": amount,
+            "method": method,
+            "reference": _("Réglé %(n)s") % {"n": doc.number},
+            "external_id": key,
+        }
     )
