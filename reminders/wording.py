@@ -16,6 +16,7 @@ from django.utils.translation import gettext_noop
 from receivables.models import Document
 
 from . import attachments as files
+from . import links
 from . import outbox_sql as sql
 from .models import Attachment, Reminder
 from .rendering import Message, Renderer
@@ -39,7 +40,7 @@ def word_claimed(rows: list[Reminder], renderers: dict | None = None) -> None:
     by_company: dict[int, list[Reminder]] = defaultdict(list)
     for row in rows:
         by_company[row.company_id].append(row)
-    worded, attached, stored = [], [], {}
+    worded, attached, stored, issuers = [], [], {}, []
     for company_rows in by_company.values():
         company = company_rows[0].company
         key = (company.pk, company.today())
@@ -48,16 +49,24 @@ def word_claimed(rows: list[Reminder], renderers: dict | None = None) -> None:
         renderer = renderers[key]
         docs = [documents[link.document_id] for r in company_rows for link in r.outbox_links]
         renderer.preload(docs, live=False)
-        for row in company_rows:
-            try:
-                files_of_row = _word(renderer, row, documents, stored)
-            except Exception as exc:  # e.g. an invoice PDF that cannot be rendered
-                row.wording_error = f"{type(exc).__name__}: {exc}"
-                continue
-            if not row.wording_error:
-                worded.append(row)
-                attached += files_of_row
-    with transaction.atomic():
+        renderer.links = links.issuer(company)  # the chunk's portal links, saved below
+        if renderer.links is not None:
+            issuers.append(renderer.links)
+        try:
+            for row in company_rows:
+                try:
+                    files_of_row = _word(renderer, row, documents, stored)
+                except Exception as exc:  # e.g. an invoice PDF that cannot be rendered
+                    row.wording_error = f"{type(exc).__name__}: {exc}"
+                    continue
+                if not row.wording_error:
+                    worded.append(row)
+                    attached += files_of_row
+        finally:
+            renderer.links = None
+    with transaction.atomic():  # the links are on file with the words that carry them
+        for issuer in issuers:
+            issuer.save()
         sql.words(worded)
         Attachment.objects.bulk_create(attached)
 
