@@ -79,16 +79,20 @@ class Reckoner:
         # as short-lived as the chunk, so nothing written later is missed
         self._charged: dict[int, dict] = {}
         self._plan_rows: dict[int, list] = {}
+        self._preload: list[int] = []
 
     def preload(self, documents: Iterable[Document]) -> None:
-        """Read the debit-note charges and plan parts of all `documents` in two queries:
-        `reckon` and `parts_of` then ask the database nothing more for them (a worker
-        words fifty e-mails at once: two queries each were a third of their cost)."""
-        ids = [d.pk for d in documents]
-        self._charged = {pk: {} for pk in ids}
-        self._charged.update(self._invoiced(ids))
-        self._plan_rows = {pk: [] for pk in ids}
-        self._plan_rows.update(_plan_rows(ids))
+        """Read the debit-note charges and plan parts of all `documents` in two queries,
+        at the first reckoning that needs them: `reckon` and `parts_of` then ask the
+        database nothing more for them (a worker words fifty e-mails at once: two
+        queries each were a third of their cost)."""
+        self._preload, self._charged, self._plan_rows = [d.pk for d in documents], {}, {}
+
+    def _load(self) -> None:
+        if self._preload:
+            ids, self._preload = self._preload, []
+            self._charged = {pk: {} for pk in ids} | self._invoiced(ids)
+            self._plan_rows = {pk: [] for pk in ids} | _plan_rows(ids)
 
     def rule(self, document: Document) -> LateChargeRule | None:
         key = (document.company.country, document.customer.is_business)
@@ -133,6 +137,7 @@ class Reckoner:
         )
 
     def _charges_of(self, ids: list[int]) -> dict[int, dict]:
+        self._load()
         if all(pk in self._charged for pk in ids):
             return {pk: self._charged[pk] for pk in ids}
         return self._invoiced(ids)
@@ -181,6 +186,7 @@ class Reckoner:
         """The instalment being chased of each document whose accepted plan holds."""
         docs = list(docs)
         ids = [d.pk for d in docs]
+        self._load()
         if all(pk in self._plan_rows for pk in ids):
             rows = self._plan_rows
         else:

@@ -8,8 +8,8 @@ preview creates nothing. Without a portal (or with it switched off) the value is
 """
 
 from collections.abc import Callable
-from typing import Protocol
 from html import escape
+from typing import Protocol
 
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -46,9 +46,7 @@ class Issuer(Protocol):
     def save(self) -> None: ...
 
 
-def register(
-    maker: Callable[..., str], issuer: Callable[[Company], Issuer] | None = None
-) -> None:
+def register(maker: Callable[..., str], issuer: Callable[[Company], Issuer] | None = None) -> None:
     """`maker(company, customer, issue=bool) -> url` ("" when the company has no portal);
     `issuer(company)`: the same links made for many reminders at once."""
     _maker[:] = [maker]
