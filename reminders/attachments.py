@@ -61,14 +61,18 @@ def read(name: str) -> bytes:
         return fh.read()
 
 
-def attach(reminder, documents, stored: dict) -> list[Attachment]:
+def attach(reminder, documents, stored: dict, keep=None) -> list[Attachment]:
     """Unsaved Attachment rows: each document's PDF for `reminder`, its proof copy stored
-    once per document however many reminders carry it (`stored`: the caller's cache)."""
+    once per document however many reminders carry it (`stored`: the caller's cache).
+    `keep(name, content)`: handed the bytes just stored, so the sender need not read
+    them back."""
     rows = []
     for doc in documents:
         if doc.pk not in stored:
             content = document_pdf(doc)
             stored[doc.pk] = (*store(content), len(content))
+            if keep is not None:
+                keep(stored[doc.pk][0], content)
         name, sha, size = stored[doc.pk]
         rows.append(
             Attachment(

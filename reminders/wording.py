@@ -24,10 +24,11 @@ from .rendering import Message, Renderer
 NO_LEVEL = gettext_noop("Le niveau de relance de ce rappel n'existe plus.")
 
 
-def word_claimed(rows: list[Reminder], renderers: dict | None = None) -> None:
+def word_claimed(rows: list[Reminder], renderers: dict | None = None, keep=None) -> None:
     """Word claimed rows (`outbox_links` loaded) and attach their PDFs, in one commit.
     Sets each row's words, or its `wording_error` (it then fails). `renderers`: the worker's run keeps one per company and day
-    (templates, policies and rates read once per run, not once per chunk)."""
+    (templates, policies and rates read once per run, not once per chunk); `keep`: see
+    `attachments.attach`."""
     renderers = {} if renderers is None else renderers
     documents = (
         Document.objects.filter(pk__in={link.document_id for r in rows for link in r.outbox_links})
@@ -55,7 +56,7 @@ def word_claimed(rows: list[Reminder], renderers: dict | None = None) -> None:
         try:
             for row in company_rows:
                 try:
-                    files_of_row = _word(renderer, row, documents, stored)
+                    files_of_row = _word(renderer, row, documents, stored, keep)
                 except Exception as exc:  # e.g. an invoice PDF that cannot be rendered
                     row.wording_error = f"{type(exc).__name__}: {exc}"
                     continue
@@ -71,7 +72,9 @@ def word_claimed(rows: list[Reminder], renderers: dict | None = None) -> None:
         Attachment.objects.bulk_create(attached)
 
 
-def _word(renderer: Renderer, row: Reminder, documents: dict, stored: dict) -> list[Attachment]:
+def _word(
+    renderer: Renderer, row: Reminder, documents: dict, stored: dict, keep
+) -> list[Attachment]:
     docs = sorted(
         (documents[link.document_id] for link in row.outbox_links),
         key=lambda d: (d.due_date, d.number),
@@ -95,4 +98,4 @@ def _word(renderer: Renderer, row: Reminder, documents: dict, stored: dict) -> l
     row.body_text, row.body_html = msg.body_text, msg.body_html
     row.words_pending = False
     with translation.override(row.language):  # "invoice-F1.pdf" for an English customer
-        return files.attach(row, docs, stored)
+        return files.attach(row, docs, stored, keep)
