@@ -13,7 +13,7 @@ class PortalConfig(AppConfig):
         from reminders.runs import before_scan
 
         from .plans import break_missed
-        from .tokens import link_for
+        from .tokens import ChunkLinks, link_for
 
-        register(link_for)
+        register(link_for, ChunkLinks)
         before_scan(break_missed)

@@ -29,6 +29,7 @@ from .models import PortalLink, PortalSettings
 
 TOKEN_BYTES = 24  # 192 bits; token_urlsafe gives 32 characters
 PLACEHOLDER_TOKEN = "…"
+URL_MARKER = "0token0marker0"  # stands for a token in a reversed URL, then replaced
 
 
 def settings_for(company: Company) -> PortalSettings:
@@ -66,6 +67,48 @@ def link_for(company: Company, customer: Customer, *, issue: bool) -> str:
     if not issue:
         return str(PLACEHOLDER)
     return url_of(issue_token(company, customer, portal.link_days))
+
+
+class ChunkLinks:
+    """The links of a chunk of e-mails a worker words at once (`reminders.links.issuer`):
+    the company's settings read once, each token made in memory, and `save` writes them
+    in one INSERT after one UPDATE renewing the customers' live links, committed with the
+    words that carry them. Same links, same renewal as `issue_token`, without three
+    statements and a commit per message."""
+
+    def __init__(self, company: Company):
+        self.company = company
+        self.portal = settings_for(company)
+        self.expires = timezone.now() + timedelta(days=self.portal.link_days)
+        self.rows: list[PortalLink] = []
+        self._url = ""  # the portal's URL with a marker token: reverse() once per chunk
+
+    def url(self, customer: Customer) -> str:
+        if not self.portal.enabled:
+            return ""
+        token = secrets.token_urlsafe(TOKEN_BYTES)
+        self.rows.append(
+            PortalLink(
+                company=self.company,
+                customer=customer,
+                token_hash=hash_of(token),
+                expires_at=self.expires,
+            )
+        )
+        if not self._url:
+            self._url = url_of(URL_MARKER)
+        head, _marker, tail = self._url.rpartition(URL_MARKER)
+        return head + token + tail
+
+    def save(self) -> None:
+        if not self.rows:
+            return
+        customers = {row.customer_id for row in self.rows}
+        PortalLink.objects.filter(
+            customer_id__in=customers, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        ).update(expires_at=self.expires)
+        PortalLink.objects.bulk_create(self.rows)
+        self.rows = []
 
 
 def live(customer: Customer):

@@ -43,10 +43,14 @@ def _write_once(path: str, content: bytes) -> None:
     threads) storing the same content both succeed."""
     if os.path.exists(path):
         return
-    os.makedirs(os.path.dirname(path), exist_ok=True)
     aside = f"{path}.{uuid.uuid4().hex}.part"  # one per writer, threads included
     mode = settings.FILE_UPLOAD_PERMISSIONS or 0o644
-    fd = os.open(aside, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
+    try:
+        fd = os.open(aside, flags, mode)
+    except FileNotFoundError:  # the folder's first file (a makedirs each time cost more)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        fd = os.open(aside, flags, mode)
     with os.fdopen(fd, "wb") as fh:
         fh.write(content)
     os.replace(aside, path)
@@ -57,14 +61,18 @@ def read(name: str) -> bytes:
         return fh.read()
 
 
-def attach(reminder, documents, stored: dict) -> list[Attachment]:
+def attach(reminder, documents, stored: dict, keep=None) -> list[Attachment]:
     """Unsaved Attachment rows: each document's PDF for `reminder`, its proof copy stored
-    once per document however many reminders carry it (`stored`: the caller's cache)."""
+    once per document however many reminders carry it (`stored`: the caller's cache).
+    `keep(name, content)`: handed the bytes just stored, so the sender need not read
+    them back."""
     rows = []
     for doc in documents:
         if doc.pk not in stored:
             content = document_pdf(doc)
             stored[doc.pk] = (*store(content), len(content))
+            if keep is not None:
+                keep(stored[doc.pk][0], content)
         name, sha, size = stored[doc.pk]
         rows.append(
             Attachment(

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dunning.reckoning import Reckoning
 
+_rate = lru_cache(maxsize=1024)(format_decimal)  # the same few rates: babel parses each time
 KEYWORDS: dict[str, str] = {
     "NB_RAPPELS": _("Nombre de rappels déjà envoyés pour la pièce (la plus en retard)"),
     "DT_DERNIER_RAPPEL": _("Date du dernier rappel envoyé (vide si aucun)"),
@@ -360,7 +361,7 @@ def breakdown(sums: Reckoning, language: str, *, inline_styles: bool = True) -> 
         due = fmt_date(line.due_date, language)
         rows.append((words["balance"].format(number=line.number, due=due), line.balance))
         for p in line.periods:
-            rate = format_decimal(p.rate, format="0.00#", locale=LOCALES.get(language, "fr_FR"))
+            rate = _rate(p.rate, format="0.00#", locale=LOCALES.get(language, "fr_FR"))
             start, end = fmt_date(p.start, language), fmt_date(p.end, language)
             label = words["interest"].format(start=start, end=end, days=p.days, rate=rate)
             rows.append((label, p.interest))

@@ -9,6 +9,7 @@ preview creates nothing. Without a portal (or with it switched off) the value is
 
 from collections.abc import Callable
 from html import escape
+from typing import Protocol
 
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -20,6 +21,7 @@ from receivables.qrcodes import qr_png
 from .keywords import Block
 
 _maker: list[Callable[..., str]] = []
+_issuer: list[Callable[[Company], "Issuer"]] = []
 
 # what a preview shows instead of a link (a maker returns it when not issuing)
 PLACEHOLDER = gettext_lazy("(lien personnel, créé à l'envoi)")
@@ -35,9 +37,25 @@ def placeholder_to_keyword(words: str) -> str:
     return words
 
 
-def register(maker: Callable[..., str]) -> None:
-    """`maker(company, customer, issue=bool) -> url` ("" when the company has no portal)."""
+class Issuer(Protocol):
+    """Links for a chunk of e-mails being worded: `url(customer)` gives each at once, and
+    `save()` writes them all, inside the transaction that stores the words carrying them."""
+
+    def url(self, customer: Customer) -> str: ...
+
+    def save(self) -> None: ...
+
+
+def register(maker: Callable[..., str], issuer: Callable[[Company], Issuer] | None = None) -> None:
+    """`maker(company, customer, issue=bool) -> url` ("" when the company has no portal);
+    `issuer(company)`: the same links made for many reminders at once."""
     _maker[:] = [maker]
+    _issuer[:] = [issuer] if issuer else []
+
+
+def issuer(company: Company) -> Issuer | None:
+    """An `Issuer` for the company's next chunk, or None (links made one by one)."""
+    return _issuer[0](company) if _issuer else None
 
 
 def portal_link(company: Company, customer: Customer, *, issue: bool) -> str:

@@ -114,6 +114,7 @@ def claim(
     now=None,
     renderers: dict | None = None,
     token: str | None = None,
+    cache: "_Files | None" = None,
 ) -> list[Reminder]:
     """Take up to `limit` due e-mail rows for this worker (conditional UPDATE) under
     `token` (its lease's), each with its `outbox_links` and `outbox_files` (plain values:
@@ -145,7 +146,8 @@ def claim(
         row.outbox_links, row.wording_error = links[row.pk], ""
     to_word = [row for row in rows if row.words_pending and still_owed(row)]
     if to_word:
-        word_claimed(to_word, renderers)  # before reading the attachments: it adds some
+        # before reading the attachments: it adds some (their bytes kept for the sender)
+        word_claimed(to_word, renderers, cache.put if cache is not None else None)
     for reminder_id, *values in (
         Attachment.objects.filter(reminder_id__in=ids)
         .order_by("pk")
@@ -189,10 +191,13 @@ class _Files:
             self.data.move_to_end(name)
             return self.data[name]
         content = files.read(name)
+        self.put(name, content)
+        return content
+
+    def put(self, name: str, content: bytes) -> None:
         self.data[name] = content
         if len(self.data) > self.size:
             self.data.popitem(last=False)
-        return content
 
 
 def to_email(row: Reminder, cache: _Files) -> Email:
@@ -318,7 +323,9 @@ def drain(batch_id: int | None = None, stop=None, chunk: int | None = None) -> D
     try:
         with lease.Lease() as held:
             while not stop():
-                rows = claim(size, batch_id, renderers=renderers, token=held.new_token())
+                rows = claim(
+                    size, batch_id, renderers=renderers, token=held.new_token(), cache=cache
+                )
                 if not rows:
                     break
                 for i, row in enumerate(rows):

@@ -22,7 +22,7 @@ from receivables.paycodes import payment_block
 from .attachments import pdf_filename
 from .delivery import Letter, Letterhead, LetterTransport, transport
 from .keywords import KEYWORD_RE, Block, DocLine, KeywordContext, build_values, fmt_date, substitute
-from .links import link_block, portal_link
+from .links import Issuer, link_block, portal_link
 from .models import LIVE_STATES, ReminderDocument, Template
 from .plaintext import html_to_text
 from .sanitize import clean_html
@@ -177,6 +177,7 @@ class Renderer:
         self.company = company
         self.as_of = as_of
         self.issue_links = issue_links  # %LIEN_PORTAIL%: a real link only for what goes out
+        self.links: Issuer | None = None  # set for a chunk worded at once (reminders.wording)
         self._policies: dict[tuple, Policy | None] = {}
         self._levels: dict[int, dict[int, Level]] = {}
         self._templates = {
@@ -204,6 +205,11 @@ class Renderer:
             )
         if overdue:
             self._overdue = self._load_overdue(customer_ids)
+        # their charges on debit notes and plan parts, for the reckonings and the lines
+        seen = {d.pk: d for d in documents}
+        for docs in self._overdue.values():
+            seen.update((d.pk, d) for d in docs)
+        self.reckoner.preload(seen.values())
 
     def _load_overdue(self, customer_ids: set[int]) -> dict[int, list[Document]]:
         overdue: dict[int, list[Document]] = {pk: [] for pk in customer_ids}
@@ -335,7 +341,10 @@ class Renderer:
         values = build_values(self.context(msg), inline_styles=msg.channel != Channel.LETTER)
         words = f"{template.subject}{template.body_text}{template.body_html}"
         if "%LIEN_PORTAIL%" in words:
-            url = portal_link(self.company, customer, issue=self.issue_links)
+            if self.links is not None and self.issue_links:
+                url = self.links.url(customer)
+            else:
+                url = portal_link(self.company, customer, issue=self.issue_links)
             values["LIEN_PORTAIL"] = link_block(url, printed=msg.channel == Channel.LETTER)
         msg.template, msg.values = template, values
         msg.subject = substitute(template.subject, values, one_line=True)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_noop
 from receivables.models import Document
 
 from . import attachments as files
+from . import links
 from . import outbox_sql as sql
 from .models import Attachment, Reminder
 from .rendering import Message, Renderer
@@ -23,10 +24,11 @@ from .rendering import Message, Renderer
 NO_LEVEL = gettext_noop("Le niveau de relance de ce rappel n'existe plus.")
 
 
-def word_claimed(rows: list[Reminder], renderers: dict | None = None) -> None:
+def word_claimed(rows: list[Reminder], renderers: dict | None = None, keep=None) -> None:
     """Word claimed rows (`outbox_links` loaded) and attach their PDFs, in one commit.
     Sets each row's words, or its `wording_error` (it then fails). `renderers`: the worker's run keeps one per company and day
-    (templates, policies and rates read once per run, not once per chunk)."""
+    (templates, policies and rates read once per run, not once per chunk); `keep`: see
+    `attachments.attach`."""
     renderers = {} if renderers is None else renderers
     documents = (
         Document.objects.filter(pk__in={link.document_id for r in rows for link in r.outbox_links})
@@ -39,7 +41,7 @@ def word_claimed(rows: list[Reminder], renderers: dict | None = None) -> None:
     by_company: dict[int, list[Reminder]] = defaultdict(list)
     for row in rows:
         by_company[row.company_id].append(row)
-    worded, attached, stored = [], [], {}
+    worded, attached, stored, issuers = [], [], {}, []
     for company_rows in by_company.values():
         company = company_rows[0].company
         key = (company.pk, company.today())
@@ -48,21 +50,31 @@ def word_claimed(rows: list[Reminder], renderers: dict | None = None) -> None:
         renderer = renderers[key]
         docs = [documents[link.document_id] for r in company_rows for link in r.outbox_links]
         renderer.preload(docs, live=False)
-        for row in company_rows:
-            try:
-                files_of_row = _word(renderer, row, documents, stored)
-            except Exception as exc:  # e.g. an invoice PDF that cannot be rendered
-                row.wording_error = f"{type(exc).__name__}: {exc}"
-                continue
-            if not row.wording_error:
-                worded.append(row)
-                attached += files_of_row
-    with transaction.atomic():
+        renderer.links = links.issuer(company)  # the chunk's portal links, saved below
+        if renderer.links is not None:
+            issuers.append(renderer.links)
+        try:
+            for row in company_rows:
+                try:
+                    files_of_row = _word(renderer, row, documents, stored, keep)
+                except Exception as exc:  # e.g. an invoice PDF that cannot be rendered
+                    row.wording_error = f"{type(exc).__name__}: {exc}"
+                    continue
+                if not row.wording_error:
+                    worded.append(row)
+                    attached += files_of_row
+        finally:
+            renderer.links = None
+    with transaction.atomic():  # the links are on file with the words that carry them
+        for issuer in issuers:
+            issuer.save()
         sql.words(worded)
         Attachment.objects.bulk_create(attached)
 
 
-def _word(renderer: Renderer, row: Reminder, documents: dict, stored: dict) -> list[Attachment]:
+def _word(
+    renderer: Renderer, row: Reminder, documents: dict, stored: dict, keep
+) -> list[Attachment]:
     docs = sorted(
         (documents[link.document_id] for link in row.outbox_links),
         key=lambda d: (d.due_date, d.number),
@@ -86,4 +98,4 @@ def _word(renderer: Renderer, row: Reminder, documents: dict, stored: dict) -> l
     row.body_text, row.body_html = msg.body_text, msg.body_html
     row.words_pending = False
     with translation.override(row.language):  # "invoice-F1.pdf" for an English customer
-        return files.attach(row, docs, stored)
+        return files.attach(row, docs, stored, keep)

@@ -3,9 +3,12 @@ by the worker, letters written with their batch), a placeholder in a preview (re
 a preview makes no link), a QR code of the link on a letter."""
 
 import re
+from datetime import timedelta
+
+from django.utils import timezone
 
 from portal.models import PortalLink, PortalSettings
-from portal.tokens import resolve
+from portal.tokens import issue_token, resolve, settings_for
 from reminders.batches import create_batch
 from reminders.models import Template
 from reminders.preview import preview_batch
@@ -37,6 +40,26 @@ def test_a_preview_makes_no_link_the_sent_email_has_one(
     token = LINK.search(text).group(1)
     assert f'href="http://localhost:8000/p/{token}/"' in html
     assert resolve(token).customer == doc.customer
+
+
+def test_a_sent_email_renews_the_customers_earlier_links(
+    company, late_invoice, smtp_server, django_capture_on_commit_callbacks, settings
+):
+    """The worker issues a chunk's links together (portal.tokens.ChunkLinks): the link in
+    the e-mail opens the portal, and the customer's older link lives a full period more."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    doc = late_invoice()
+    old = issue_token(company, doc.customer)
+    PortalLink.objects.update(expires_at=timezone.now() + timedelta(days=2))
+    with django_capture_on_commit_callbacks(execute=True):
+        create_batch(company, [doc])
+    [mail] = smtp_server.received
+    token = LINK.search(mail.message.get_body(("plain",)).get_content()).group(1)
+    assert resolve(token).customer == doc.customer and resolve(old).customer == doc.customer
+    days = settings_for(company).link_days
+    assert PortalLink.objects.count() == 2
+    for link in PortalLink.objects.all():
+        assert link.expires_at > timezone.now() + timedelta(days=days - 1)
 
 
 def test_a_letter_shows_the_link_and_its_qr_code(company, late_invoice):
