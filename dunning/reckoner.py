@@ -81,12 +81,13 @@ class Reckoner:
         self._plan_rows: dict[int, list] = {}
         self._preload: list[int] = []
 
-    def preload(self, documents: Iterable[Document]) -> None:
-        """Read the debit-note charges and plan parts of all `documents` in two queries,
+    def preload(self, *groups: Iterable[Document]) -> None:
+        """Read the debit-note charges and plan parts of all documents in two queries,
         at the first reckoning that needs them: `reckon` and `parts_of` then ask the
         database nothing more for them (a worker words fifty e-mails at once: two
         queries each were a third of their cost)."""
-        self._preload, self._charged, self._plan_rows = [d.pk for d in documents], {}, {}
+        ids = dict.fromkeys(d.pk for documents in groups for d in documents)
+        self._preload, self._charged, self._plan_rows = list(ids), {}, {}
 
     def _load(self) -> None:
         if self._preload:

@@ -58,7 +58,12 @@ def issuer(company: Company) -> Issuer | None:
     return _issuer[0](company) if _issuer else None
 
 
-def portal_link(company: Company, customer: Customer, *, issue: bool) -> str:
+def portal_link(
+    company: Company, customer: Customer, *, issue: bool, issuer: Issuer | None = None
+) -> str:
+    """The link for a message; through `issuer` when one is issuing a chunk's links."""
+    if issue and issuer is not None:
+        return issuer.url(customer)
     if not _maker:
         return ""
     return _maker[0](company, customer, issue=issue)

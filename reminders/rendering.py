@@ -205,11 +205,7 @@ class Renderer:
             )
         if overdue:
             self._overdue = self._load_overdue(customer_ids)
-        # their charges on debit notes and plan parts, for the reckonings and the lines
-        seen = {d.pk: d for d in documents}
-        for docs in self._overdue.values():
-            seen.update((d.pk, d) for d in docs)
-        self.reckoner.preload(seen.values())
+        self.reckoner.preload(documents, *self._overdue.values())  # charges and plan parts
 
     def _load_overdue(self, customer_ids: set[int]) -> dict[int, list[Document]]:
         overdue: dict[int, list[Document]] = {pk: [] for pk in customer_ids}
@@ -252,11 +248,8 @@ class Renderer:
         return (doc.pk, rank) in self._live
 
     def template(self, level: Level, channel: str, language: str) -> Template | None:
-        for lang in (language, self.company.language):
-            found = self._templates.get((level.pk, channel, lang))
-            if found:
-                return found
-        return None
+        keys = ((level.pk, channel, lang) for lang in (language, self.company.language))
+        return next(filter(None, map(self._templates.get, keys)), None)
 
     # -- rendering --------------------------------------------------------------------
 
@@ -341,10 +334,7 @@ class Renderer:
         values = build_values(self.context(msg), inline_styles=msg.channel != Channel.LETTER)
         words = f"{template.subject}{template.body_text}{template.body_html}"
         if "%LIEN_PORTAIL%" in words:
-            if self.links is not None and self.issue_links:
-                url = self.links.url(customer)
-            else:
-                url = portal_link(self.company, customer, issue=self.issue_links)
+            url = portal_link(self.company, customer, issue=self.issue_links, issuer=self.links)
             values["LIEN_PORTAIL"] = link_block(url, printed=msg.channel == Channel.LETTER)
         msg.template, msg.values = template, values
         msg.subject = substitute(template.subject, values, one_line=True)
