@@ -193,3 +193,19 @@ def test_parts_follow_the_cores_and_stay_bounded():
     assert part_count(200, cores=2) == 2  # one part per core
     assert part_count(1000, cores=2) == 4  # at most 250 letters per document (memory)
     assert part_count(1000, cores=1) == 4
+
+
+def test_printing_gives_the_garbage_collector_back_as_it_found_it():
+    """Rendering holds the cyclic collector back (it cost a fifth of a run of letters);
+    the rest of a long-lived worker process runs with its usual thresholds again, even
+    after a document that fails."""
+    import gc
+
+    from printing.pdf import html_to_pdf
+
+    before = gc.get_threshold()
+    assert html_to_pdf("<p>Lettre</p>").startswith(b"%PDF")
+    assert gc.get_threshold() == before
+    with pytest.raises(TypeError):
+        html_to_pdf(None)
+    assert gc.get_threshold() == before
