@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from dunning.models import Channel, Level
 from receivables.models import Company, Document, DocumentKind
 
+from . import links
 from .rendering import (
     EMAIL_CHANNELS,
     Message,
@@ -117,6 +118,8 @@ def preview_batch(
     docs = scoped_documents(company, documents)
     renderer = Renderer(company, as_of, issue_links=issue_links)
     renderer.preload(docs, overdue=word_first is None)
+    if issue_links:  # letters worded to go out: their links made at once, saved below
+        renderer.links = links.issuer(company)
     messages: list[Message] = []
     failures: list[Message] = []
     already: list[tuple[int, int]] = []
@@ -177,4 +180,6 @@ def preview_batch(
             else:
                 renderer.check(msg)
             (failures if msg.error else messages).append(msg)
+    if renderer.links is not None:
+        renderer.links.save()  # in the caller's transaction, with the rows that carry them
     return BatchPreview(as_of=as_of, messages=messages, failures=failures, already_live=already)

@@ -62,12 +62,17 @@ def test_a_sent_email_renews_the_customers_earlier_links(
         assert link.expires_at > timezone.now() + timedelta(days=days - 1)
 
 
-def test_a_letter_shows_the_link_and_its_qr_code(company, late_invoice):
+def test_a_letter_shows_the_link_and_its_qr_code(company, late_invoice, client):
     doc = late_invoice(with_pdf=False, pending_level=5)
+    earlier = issue_token(company, doc.customer, days=1)  # a link from an earlier reminder
     batch = create_batch(company, [doc], channel="letter")
     row = batch.reminders.get()
-    assert LINK.search(row.body_text)
+    token = LINK.search(row.body_text).group(1)
     assert 'class="portal-qr" src="data:image/png;base64,' in row.body_html
+    # the letters of a batch get their links at once: each opens the customer's statement
+    assert doc.number in client.get(f"/p/{token}/").content.decode()
+    days = settings_for(company).link_days
+    assert resolve(earlier).expires_at > timezone.now() + timedelta(days=days - 1)  # renewed
 
 
 def test_a_company_without_portal_sends_no_link(company, late_invoice):
