@@ -76,6 +76,8 @@ def test_the_worklist_period_in_french_from_the_calendar(browser, live_server, d
     shoot(page, "calendrier-fr")
     from axe_playwright_python.sync_playwright import Axe
 
+    # flatpickr fades the calendar in: contrast is judged once it is fully shown
+    page.wait_for_function("() => document.getAnimations().every(a => a.playState !== 'running')")
     serious = [
         f"{v['id']} ({v['impact']}) {[n['target'] for n in v['nodes']][:3]}"
         for v in Axe().run(page).response["violations"]
