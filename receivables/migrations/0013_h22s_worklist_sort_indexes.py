@@ -47,14 +47,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='document',
-            index=models.Index(fields=['company', 'reminder_count', 'id'], name='document_by_reminder_count'),
-        ),
-        migrations.AddIndex(
-            model_name='document',
-            index=models.Index(fields=['company', 'last_reminder_date', 'id'], name='document_by_last_reminder_date'),
-        ),
-        migrations.AddIndex(
-            model_name='document',
             index=models.Index(models.F('company'), django.db.models.expressions.CombinedExpression(models.F('amount'), '-', models.F('paid_amount')), models.F('id'), name='document_by_balance'),
         ),
         migrations.AddIndex(

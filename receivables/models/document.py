@@ -120,8 +120,11 @@ class DocumentState(models.TextChoices):
     EXPIRED = "expired", _("expiré")
 
 
+# Worklist sorts with an index each. Not the columns a send or the scan writes (levels,
+# reminder count, last reminder date): an index on one makes every such update rewrite
+# every index of the row (no HOT update): 10,000 e-mails on PostgreSQL went 271 -> 189/s.
 WORKLIST_SORTED = ("number", "issue_date", "payment_method", "description", "amount")
-WORKLIST_SORTED += ("paid_amount", "reminder_count", "last_reminder_date")
+WORKLIST_SORTED += ("paid_amount",)
 
 
 class Document(CompanyScoped):
