@@ -36,6 +36,9 @@ from .models import (
 from .running_totals import sums
 
 PERIODS = ("week", "month", "30", "60", "90")
+# customers a search may name by id; more (a search for « a ») go as a subquery: one bound
+# value per id would pass SQLite's limit of variables and make PostgreSQL plan a long list
+SEARCH_IDS = 5000
 KINDS = ("invoice", "quote")
 
 # Sort keys a caller may pass (optionally prefixed with "-") and the fields behind them.
@@ -159,7 +162,9 @@ def worklist(
             Q(name__icontains=search) | Q(code__icontains=search)
             | Q(contact_name__icontains=search)
         )  # fmt: skip
-        ids = list(found.values_list("pk", flat=True))
+        ids = list(found.values_list("pk", flat=True)[: SEARCH_IDS + 1])
+        if len(ids) > SEARCH_IDS:
+            ids = found.values("pk")
         qs = qs.filter(Q(number__icontains=search) | Q(customer_id__in=ids))
     if excluded_ids:
         if counted:

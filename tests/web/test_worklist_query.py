@@ -91,6 +91,17 @@ def test_search_by_customer_or_number(company, docs):
     assert numbers(worklist(company, as_of=AS_OF, search="5")) == ["5"]
 
 
+def test_a_search_naming_many_customers_finds_the_same(company, docs, monkeypatch):
+    """A search that matches more customers than are passed by id (« a » in a big
+    company) reads them as a subquery: same documents, no error from too many values."""
+    import receivables.worklist as module
+
+    found = sorted(numbers(worklist(company, as_of=AS_OF, search="a")))
+    assert found
+    monkeypatch.setattr(module, "SEARCH_IDS", 0)
+    assert sorted(numbers(worklist(company, as_of=AS_OF, search="a"))) == found
+
+
 def test_sort_by_any_column(company, docs):
     assert numbers(worklist(company, as_of=AS_OF, order="amount")) == ["5", "9", "3"]
     assert numbers(worklist(company, as_of=AS_OF, order="-balance")) == ["3", "9", "5"]
