@@ -48,7 +48,8 @@ def test_first_day_in_the_browser(browser, live_server, settings, tmp_path):
 
     page.fill("input[name=name]", "Boulangeries Réunies")
     page.fill("input[name=siren]", "732 829 321")  # a typo: the field says so
-    page.click("#welcome-form button[type=submit]")
+    with page.expect_navigation():  # the form comes back from the server with its error
+        page.click("#welcome-form button[type=submit]")
     assert "SIREN invalide : la clé de contrôle est fausse" in page.content()
     page.fill("input[name=siren]", "732 829 320")
     page.fill("input[name=iban]", "FR76 3000 6000 0112 3456 7890 189")

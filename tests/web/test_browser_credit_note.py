@@ -65,7 +65,8 @@ def test_mentions_then_waiver_by_a_credit_note(browser, live_server, story):
     page.fill("input[name=siren]", "552 100 555")
     page.select_option("select[name=operation_category]", "services")
     page.fill("textarea[name=delivery_address]", "Entrepôt Nord\n12 rue des Docks\n76600 Le Havre")
-    page.click("button:text('Enregistrer')")
+    with page.expect_navigation():  # the form comes back from the server with its error
+        page.click("button:text('Enregistrer')")
     assert "SIREN invalide : la clé de contrôle est fausse" in page.content()
     page.screenshot(path=SHOTS / "h18-customer-edit-error.png", full_page=True)
     page.fill("input[name=siren]", "552 100 554")
