@@ -25,7 +25,7 @@ from .batch import (
 from .customers import CustomerBook
 from .fast_insert import insert
 from .instances import Maker
-from .paid_column import paid_of, sync_paid_column
+from .paid_column import born_settled, paid_of, sync_paid_column
 
 DOCUMENT_FIELDS = (
     "issue_date",
@@ -110,6 +110,7 @@ class DocPlan:
     paid: Decimal | None = None
     paid_date: date | None = None
     doc: Document | None = None
+    created: bool = False  # the document is new in this batch
 
 
 def upsert_invoices(
@@ -289,7 +290,8 @@ def _write_documents(
         if plan.customer is not None:
             values["customer"] = plan.customer
         if plan.doc is None:
-            plan.doc = _new_document(maker, company, plan, values)
+            born_settled(values, plan.paid)
+            plan.doc, plan.created = _new_document(maker, company, plan, values), True
             new_docs.append(plan.doc)
         elif "amount" in _update_document(plan.doc, values, updates):
             resized.add(plan.doc.pk)

@@ -52,6 +52,18 @@ def paid_of(item, values, kind, errors: Errors, index: int) -> Decimal | None:
     return paid
 
 
+def born_settled(values: dict, paid: Decimal | None) -> None:
+    """A new invoice's paid amount and state as its stand-in payment makes them, written
+    with the row: a first import then updates none of its paid invoices again (on
+    PostgreSQL each such update rewrote every index of the row)."""
+    if not paid:
+        return
+    values["paid_amount"] = paid
+    opened = values.get("state", DocumentState.OPEN) == DocumentState.OPEN
+    if opened and values["amount"] > 0 and paid >= values["amount"]:
+        values.update(state=DocumentState.PAID, to_remind=False, to_remind_since=None)
+
+
 @dataclass
 class _Changes:
     """The stand-in payments and allocations to write, and the invoices they touch."""
@@ -98,7 +110,8 @@ class _Changes:
                 for payment, doc, amount in self.new_allocs
             ],
         )
-        refresh(self.touched, [p.pk for p in self.new_payments + self.upd_payments])
+        # New documents and new stand-ins were written settled (born_settled, _stand_in).
+        refresh(self.touched, [p.pk for p in self.upd_payments])
 
 
 def sync_paid_column(company: Company, plans: list, today: date, result: UpsertResult) -> set:
@@ -141,13 +154,15 @@ def _settle(company, key: str, plan, payment, alloc, today: date, changes: _Chan
     """Plan what makes one invoice's stand-in payment cover what others do not."""
     doc = plan.doc
     current = alloc.amount if alloc else ZERO
-    others = (doc.paid_amount or ZERO) - current
+    # A new document's paid amount is already its "Réglé" (born_settled): no other payment.
+    others = ZERO if plan.created else (doc.paid_amount or ZERO) - current
     needed = max(plan.paid - others, ZERO)
     if payment is not None and needed == current and payment.customer_id == doc.customer_id:
         return  # already right
     if payment is None and needed == 0:
         return  # nothing to stand in for
-    changes.touched.add(doc.pk)
+    if not plan.created:
+        changes.touched.add(doc.pk)
     if payment is None:
         payment = _stand_in(changes.maker, company, key, doc, plan.paid_date or today, needed)
         changes.new_payments.append(payment)
@@ -170,6 +185,7 @@ def _stand_in(maker, company, key: str, doc: Document, when: date, amount: Decim
             "customer_id": doc.customer_id,
             "date": when,
             "amount": amount,
+            "allocated_amount": amount,  # its one allocation is made with it
             "method": method,
             "reference": _("Réglé %(n)s") % {"n": doc.number},
             "external_id": key,

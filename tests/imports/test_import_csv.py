@@ -50,6 +50,31 @@ def test_regle_column_creates_a_payment_once(company):
     assert Payment.objects.count() == 2 and Allocation.objects.count() == 2
 
 
+def test_first_import_writes_new_invoices_settled_as_their_regle_says(company):
+    data = csv_bytes(
+        [
+            "N° facture;Date;Échéance;Client;Montant TTC;Réglé",
+            "F1;06/03/2024;2024-04-05;ANYWAY SARL;1 234,56;234,56",
+            "F2;06/03/24;05/04/24;ANYWAY SARL;100;100,00",
+            "F3;06/03/24;05/04/24;ANYWAY SARL;80;0",
+        ]
+    )
+    import_file(company, data, "factures.csv", today=TODAY)
+    f1, f2, f3 = Document.objects.order_by("number")
+    assert (f1.paid_amount, f1.balance, f1.state) == (Decimal("234.56"), Decimal("1000"), "open")
+    assert (f2.paid_amount, f2.state, f2.to_remind) == (Decimal("100"), "paid", False)
+    assert (f3.paid_amount, f3.state) == (0, "open")
+    # Each stand-in payment is wholly allocated: no credit left over on the customer.
+    assert sorted(Payment.objects.values_list("amount", "allocated_amount")) == [
+        (Decimal("100"), Decimal("100")),
+        (Decimal("234.56"), Decimal("234.56")),
+    ]
+    assert sorted(Allocation.objects.values_list("amount", flat=True)) == [
+        Decimal("100"),
+        Decimal("234.56"),
+    ]
+
+
 def test_negative_amount_is_a_credit_note_and_english_headers_work(company):
     data = csv_bytes(
         [
