@@ -5,10 +5,13 @@
 Uses the database relance_bench_worklist on 127.0.0.1:5432 (created when missing; set
 BENCH_DATABASE_URL to use another). Open invoices are bulk-inserted with one
 INSERT ... SELECT generate_series per step, all "à relancer", spread over 2,000
-customers and a year of due dates; each size adds to the previous one.
+customers and a year of due dates, at the levels of a real worklist (half never reminded,
+then fewer at each level up to 0.1 % at the fifth, their reminder counts and last reminder
+dates to match); each size adds to the previous one.
 Prints, per size: the first page rendered through Django (test client, logged in),
 and the two SQL statements alone (totals, page); then, at the largest size, the same
-two statements for the sort on each column and for a search. Each figure is also a
+two statements for the sort on each column (and descending on the level, the reminder
+count and the last reminder date) and for a search. Each figure is also a
 ratio to a floor measured in the same run (issue 22): a bare SELECT of a page of 50
 documents of the company by primary key; the load average is printed beside it.
 The sorts and the search are timed through Django too (the screen with ?order= / ?q=),
@@ -66,6 +69,13 @@ def setup_company():
     return company, user
 
 
+SPREAD = "(((g %% 1000) * 7919) %% 1000)"
+LEVEL_UP = (
+    f"(CASE WHEN {SPREAD} < 500 THEN 0 WHEN {SPREAD} < 800 THEN 1 WHEN {SPREAD} < 950 THEN 2"
+    f" WHEN {SPREAD} < 999 THEN 3 ELSE 4 END)"
+)
+
+
 def insert_invoices(company, start: int, count: int) -> None:
     """One INSERT ... SELECT: every NOT NULL column gets a value, computed or default."""
     from django.db import connection
@@ -86,7 +96,13 @@ def insert_invoices(company, start: int, count: int) -> None:
         "paid_amount": "(CASE WHEN g %% 7 = 0 THEN 20 ELSE 0 END)::numeric(14,2)",
         "state": "'open'",
         "to_remind": "true",
-        "pending_level": "2",
+        # a pseudo-random spread h = 0..999 of the levels: 50 % due at the first (never
+        # reminded), 30 % at the second, 15 %, 4.9 %, 0.1 % at the fifth
+        "pending_level": f"(1 + {LEVEL_UP})",
+        "dunning_level": LEVEL_UP,
+        "reminder_count": f"({LEVEL_UP} + (CASE WHEN g %% 17 = 0 AND {SPREAD} >= 500"
+        " THEN 1 ELSE 0 END))",
+        "last_reminder_date": f"(CASE WHEN {SPREAD} >= 500 THEN CURRENT_DATE - 3 - (g %% 90) END)",
         "to_remind_since": "CURRENT_DATE",
     }
     columns, values, params = (
@@ -163,7 +179,7 @@ def main() -> None:
     from django.test import Client
 
     from receivables.models import Document
-    from receivables.worklist import ORDERINGS, worklist, worklist_totals
+    from receivables.worklist import ORDERINGS, SORT_KEYS, worklist, worklist_totals
 
     call_command("migrate", verbosity=0)
     company, user = setup_company()
@@ -200,7 +216,9 @@ def main() -> None:
     print(
         f"at {have:,}: first page with total row through Django (and SQL alone), per sort and for a search"
     )
-    for order, search in [(o, "") for o in ORDERINGS] + [("-days_late", "Client 01234")]:
+    # descending too for the columns a send writes (no index of their own on the document)
+    sorts = [*ORDERINGS, *("-" + key for key in SORT_KEYS)]
+    for order, search in [(o, "") for o in sorts] + [("-days_late", "Client 01234")]:
 
         def one(order=order, search=search):
             qs = worklist(company, as_of=company.today(), order=order, search=search)

@@ -18,7 +18,8 @@ one SELECT of those changes for the report, one UPDATE ... FROM the temporary ta
 On PostgreSQL no index covers a column the scan writes, and document pages are filled to
 half (receivables migration 0008): the UPDATE writes each new row version beside the old
 one without touching any index ("HOT"), several times cheaper on a first scan of 1 M
-(bench/scan.py). The same statement adds its changes of to_remind to the running totals.
+(bench/scan.py). The same statement adds its changes of to_remind to the running totals
+and writes its changes of pending_level into the worklist's sort keys.
 
 Quotes: an open quote past its validity date (or one an import marked "expired")
 follows the quote policy; the scan does not change its state — "échu" is shown from
@@ -356,10 +357,8 @@ class ScanSQL:
     def update(self) -> str:
         t = "receivables_document"
         return f"""
-            UPDATE {t} SET pending_level = s.new_pending,
-                           to_remind = (s.new_pending IS NOT NULL),
-                           to_remind_since = s.new_since,
-                           next_action_date = s.new_next,
+            UPDATE {t} SET pending_level = s.new_pending, to_remind = (s.new_pending IS NOT NULL),
+                           to_remind_since = s.new_since, next_action_date = s.new_next,
                            stop_reason = s.new_stop
             FROM {TEMP} s
             WHERE {t}.id = s.id AND {t}.dunning_level = s.g_level
@@ -367,15 +366,15 @@ class ScanSQL:
               AND {t}.paid_amount = s.g_paid AND {t}.to_remind = s.old_to_remind"""
 
     def update_counted(self) -> str:
-        """The UPDATE, and its changes of to_remind into the running totals (the row
-        before it is known: the guard above held its to_remind); returns the count."""
+        """The UPDATE, its changes of to_remind into the running totals (the guard above held
+        the old to_remind) and of pending_level into the sort keys; returns the count."""
         key = "company_id, kind, state, payment_method = 'direct_debit', currency, due_date"
         moved = f"""SELECT {key}, old_to_remind, to_remind, COUNT(*), SUM(amount), SUM(paid_amount)
                    FROM u WHERE to_remind <> old_to_remind GROUP BY {key}, old_to_remind, to_remind"""
         new = "g.company_id, g.kind, g.state, v.flag, g.dd, g.currency, g.due_date"
-        returning = ", ".join(f"receivables_document.{c}" for c in ("company_id", "kind", "state",
-                              "to_remind", "payment_method", "currency", "due_date", "amount",
-                              "paid_amount"))  # fmt: skip
+        returning = ", ".join(f"receivables_document.{c}" for c in ("id", "company_id", "kind",
+                              "state", "to_remind", "payment_method", "currency", "due_date",
+                              "amount", "paid_amount", "pending_level"))  # fmt: skip
         return f"""
             WITH u AS ({self.update()} RETURNING s.old_to_remind, {returning}),
                  g(company_id, kind, state, dd, currency, due_date, was, now, n, a, p) AS ({moved}),
@@ -383,18 +382,18 @@ class ScanSQL:
                      (company_id, kind, state, to_remind, direct_debit, currency, due_date,
                       count, amount, paid)
                      SELECT {new}, v.sign * g.n, v.sign * g.a, v.sign * g.p
-                     FROM g CROSS JOIN LATERAL (VALUES (g.was, -1), (g.now, 1)) v(flag, sign))
+                     FROM g CROSS JOIN LATERAL (VALUES (g.was, -1), (g.now, 1)) v(flag, sign)),
+                 keyed AS (UPDATE receivables_documentsortkey k SET pending_level = u.pending_level
+                     FROM u WHERE k.document_id = u.id
+                       AND k.pending_level IS DISTINCT FROM u.pending_level)
             SELECT COUNT(*) FROM u"""
 
     def report(self) -> tuple[str, list]:
-        return (
-            f"""
+        return f"""
             SELECT s.id, d.number, d.kind, c.name, d.due_date, s.old_pending, s.new_pending,
                    s.new_stop, lv.name
             FROM {TEMP} s
             JOIN receivables_document d ON d.id = s.id
             JOIN receivables_customer c ON c.id = d.customer_id
             LEFT JOIN dunning_level lv ON lv.policy_id = s.policy_id AND lv.rank = s.new_pending
-            ORDER BY c.name, d.due_date, d.number""",
-            [],
-        )
+            ORDER BY c.name, d.due_date, d.number""", []  # fmt: skip

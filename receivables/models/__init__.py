@@ -17,6 +17,7 @@ from .import_mapping import ImportMapping
 from .lifecycle import LifecycleEvent
 from .lines import Charge, DocumentLine, NumberSequence, VatCategory
 from .payment import Allocation, Payment
+from .sort_keys import DocumentSortKey
 from .totals import DocumentTotal
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
     "Customer",
     "Document",
     "DocumentKind",
+    "DocumentSortKey",
     "DocumentState",
     "DocumentTotal",
     "ImportMapping",

@@ -123,6 +123,7 @@ class DocumentState(models.TextChoices):
 # Worklist sorts with an index each. Not the columns a send or the scan writes (levels,
 # reminder count, last reminder date): an index on one makes every such update rewrite
 # every index of the row (no HOT update): 10,000 e-mails on PostgreSQL went 271 -> 189/s.
+# They are sorted through their copy in a narrow table of their own (DocumentSortKey).
 WORKLIST_SORTED = ("number", "issue_date", "payment_method", "description", "amount")
 WORKLIST_SORTED += ("paid_amount",)
 
