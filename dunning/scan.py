@@ -42,6 +42,7 @@ from django.utils.timezone import now as django_now
 from receivables.models import Company
 from receivables.models.company import today_in
 from receivables.models.document import LIFECYCLE_DISPUTE, LIFECYCLE_PAUSE, LIFECYCLE_REJECTED
+from receivables.sort_keys import levels_rewritten
 
 from .rules import DIRECT_DEBIT, DUNNABLE_STATES
 
@@ -128,9 +129,10 @@ def _scan_day(
         if dry_run:
             cursor.execute(f"SELECT COUNT(*) FROM {TEMP}")
             changed = cursor.fetchone()[0]
-        elif connection.vendor == "postgresql":
-            cursor.execute(sql.update_counted())  # counted into the running totals
-            changed = cursor.fetchone()[0]
+        elif connection.vendor == "postgresql":  # counted into the running totals
+            with levels_rewritten(cursor, 0 if few else found):  # sort keys, when most change
+                cursor.execute(sql.update_counted())
+                changed = cursor.fetchone()[0]
         else:  # SQLite: its row triggers count the changes
             cursor.execute(sql.update())
             changed = cursor.rowcount
@@ -140,8 +142,7 @@ def _scan_day(
     return changed, changes
 
 
-def _set_local(cursor, settings: dict[str, str]) -> None:
-    """SET LOCAL of several settings in one statement."""
+def _set_local(cursor, settings: dict[str, str]) -> None:  # SET LOCAL of several at once
     cursor.execute("SELECT " + ", ".join("set_config(%s, %s, true)" for _ in settings),
                    [v for pair in settings.items() for v in pair])  # fmt: skip
 

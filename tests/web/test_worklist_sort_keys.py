@@ -123,3 +123,25 @@ def test_the_sort_keys_follow_every_write_of_the_documents(company, other_compan
     scan(None, AS_OF + timedelta(days=20))
     Document.objects.filter(pk=docs[7].pk).update(pending_level=5)  # after a scan, same session
     assert sort_keys_agree()
+
+
+def level_index_defined() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'sort_key_by_level'")
+        return cursor.fetchone() is not None
+
+
+@pytest.mark.skipif(not PG, reason="SQLite sorts the documents themselves")
+def test_a_scan_that_changes_most_levels_builds_the_level_index_again(company, docs, monkeypatch):
+    import dunning.scan
+
+    monkeypatch.setattr(dunning.scan, "FEW_CHANGES", 0)  # these 37 rows take the big road
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE receivables_documentsortkey")
+    ensure_default_policies(company)
+    before = ids(plain(company, "-level", show_not_due=True))
+    changed = scan(company, AS_OF + timedelta(days=40)).changed
+    assert changed * 4 >= DocumentSortKey.objects.count()  # the set-aside share
+    assert sort_keys_agree() and level_index_defined()
+    sorted_ = ids(worklist(company, as_of=AS_OF, order="-level", show_not_due=True))
+    assert sorted_ == ids(plain(company, "-level", show_not_due=True)) != before
