@@ -129,6 +129,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "transaction_mode": "IMMEDIATE",
     }
+else:
+    # Django's own cursors bind on the client and are never prepared; this lets the few
+    # statements the outbox runs for every message (reminders/outbox_sql.py) be prepared
+    # on psycopg's server-binding cursor: parsed and planned once per connection. Behind
+    # PgBouncer in transaction mode, that needs PgBouncer 1.21+ (max_prepared_statements).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("prepare_threshold", 5)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
