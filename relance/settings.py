@@ -117,6 +117,7 @@ DATABASES = {
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
     )
 }
+DATABASES["default"].setdefault("OPTIONS", {}).setdefault("prepare_threshold", 5)  # outbox_sql
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL + a busy timeout let the web server and the worker share the file. FULL: each
     # commit is on disk before it returns (NORMAL may lose the last ones on a power cut:
@@ -129,12 +130,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "transaction_mode": "IMMEDIATE",
     }
-else:
-    # Django's own cursors bind on the client and are never prepared; this lets the few
-    # statements the outbox runs for every message (reminders/outbox_sql.py) be prepared
-    # on psycopg's server-binding cursor: parsed and planned once per connection. Behind
-    # PgBouncer in transaction mode, that needs PgBouncer 1.21+ (max_prepared_statements).
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("prepare_threshold", 5)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

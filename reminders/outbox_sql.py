@@ -186,7 +186,9 @@ def step(settle: tuple | None, hand: tuple | None) -> tuple[bool, bool]:
 def _server_bound():
     """psycopg's own server-side binding cursor (Django's bind on the client, so each
     statement is parsed and planned anew): its statements are prepared, by `prepare=True`
-    or once run `prepare_threshold` times (relance/settings.py)."""
+    or once run `prepare_threshold` times (relance/settings.py sets it: Django's default,
+    None, turns preparing off; its own cursors stay client-bound). Behind PgBouncer in
+    transaction mode this needs PgBouncer 1.21+ with max_prepared_statements."""
     import psycopg  # PostgreSQL only
 
     connection.ensure_connection()
