@@ -117,6 +117,7 @@ DATABASES = {
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
     )
 }
+DATABASES["default"].setdefault("OPTIONS", {}).setdefault("prepare_threshold", 5)  # outbox_sql
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL + a busy timeout let the web server and the worker share the file. FULL: each
     # commit is on disk before it returns (NORMAL may lose the last ones on a power cut:

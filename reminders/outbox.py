@@ -14,13 +14,11 @@ lease has run out (RELANCE_OUTBOX_TIMEOUT).
 import logging
 import uuid
 from collections import OrderedDict, defaultdict
-from dataclasses import dataclass, field
-from datetime import timedelta
+from dataclasses import dataclass
 from decimal import Decimal
 from email.utils import formataddr
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_noop
@@ -30,10 +28,10 @@ from receivables.models.document import LIFECYCLE_STOPS
 
 from . import attachments as files
 from . import lease
-from . import outbox_sql as sql
 from .delivery import DeliveryError, Email, EmailTransport, transport_class
+from .ledger import DrainStats, Ledger, Outcome
 from .models import Attachment, Batch, Reminder, ReminderDocument, ReminderState
-from .outcomes import close_if_done, invoice_charges_claimed, release_documents
+from .outcomes import close_if_done
 from .rendering import EMAIL_CHANNELS
 from .wording import word_claimed
 
@@ -42,22 +40,6 @@ log = logging.getLogger(__name__)
 # Settings (relance/settings.py) are read at each call, not at import: tests change them.
 # RELANCE_OUTBOX_CHUNK: rows a worker claims at once (fewer, longer claims cost less per
 # message; after a crash the unsent rest of a chunk goes out once the lease ran out).
-
-
-@dataclass
-class DrainStats:
-    sent: int = 0
-    failed: int = 0
-    retried: int = 0
-    cancelled: int = 0
-    needs_review: int = 0
-    batches: set = field(default_factory=set)
-
-
-def backoff(attempts: int) -> timedelta:
-    """60 s, 2 min, 4 min, ... capped at 1 h (RELANCE_OUTBOX_BACKOFF: the first)."""
-    first = float(settings.RELANCE_OUTBOX_BACKOFF)
-    return timedelta(seconds=min(first * 2 ** max(attempts - 1, 0), 3600))
 
 
 # stored as written here, translated when shown (Reminder.error_in_words)
@@ -159,13 +141,6 @@ def claim(
     return rows
 
 
-def hand_over(row: Reminder) -> bool:
-    """Commit that this message is about to reach the server (and count the attempt)."""
-    handed = sql.hand_over(row.pk, row.claimed_by, timezone.now())
-    row.attempts += handed
-    return handed
-
-
 def still_owed(row: Reminder) -> bool:
     """False when every document was paid, cancelled or disputed since the row was queued
     (on the platform too: refused, disputed, suspended or rejected)."""
@@ -215,49 +190,7 @@ def to_email(row: Reminder, cache: _Files) -> Email:
     )
 
 
-@dataclass
-class Outcome:
-    state: str  # the row's next state: sent, queued (retry), failed, cancelled, needs_review
-    error: str = ""
-
-
 NOT_OWED = gettext_noop("Pièces réglées ou en litige depuis la mise en file : non envoyé.")
-
-
-def record(row: Reminder, outcome: Outcome, stats: DrainStats) -> None:
-    """Commit one message's outcome, right after the server answered."""
-    now = timezone.now()
-    changes = {"state": outcome.state, "last_error": outcome.error}
-    if outcome.state == ReminderState.SENT:
-        changes["sent_at"] = now
-    elif outcome.state == ReminderState.QUEUED:
-        changes.update(next_attempt_at=now + backoff(row.attempts), handed_at=None)
-    with transaction.atomic(savepoint=False):  # inside the hand-over: no SAVEPOINT round trips
-        if not sql.settle(row.pk, row.claimed_by, changes):
-            return  # flagged stale meanwhile: the review list has it
-        if outcome.state == ReminderState.SENT:
-            links = [(link.level_rank, link.document_id) for link in row.outbox_links]
-            sql.documents_reminded(links, row.company.today(now))
-        elif outcome.state in (ReminderState.FAILED, ReminderState.CANCELLED):
-            release_documents([row.pk])
-    level = row.level if row.level_id else None  # loaded with the claim: no query per message
-    if (
-        outcome.state == ReminderState.SENT
-        and level
-        and level.invoices_charges
-        and level.claims_charges
-    ):
-        invoice_charges_claimed([row.pk], row.company.today(now))
-    counter = {
-        ReminderState.SENT: "sent",
-        ReminderState.QUEUED: "retried",
-        ReminderState.FAILED: "failed",
-        ReminderState.CANCELLED: "cancelled",
-        ReminderState.NEEDS_REVIEW: "needs_review",
-    }[outcome.state]
-    setattr(stats, counter, getattr(stats, counter) + 1)
-    if row.batch_id:
-        stats.batches.add(row.batch_id)
 
 
 def release(rows: list[Reminder]) -> None:
@@ -265,30 +198,6 @@ def release(rows: list[Reminder]) -> None:
     Reminder.objects.filter(
         pk__in=[r.pk for r in rows], state=ReminderState.SENDING, handed_at__isnull=True
     ).update(state=ReminderState.QUEUED, claimed_by="")
-
-
-class Ledger:
-    """One commit per message: the last outcome is written together with the next
-    hand-over, so it is always on disk before the next message goes (a crash still
-    leaves at most the message in flight in doubt)."""
-
-    def __init__(self, stats: DrainStats):
-        self.stats = stats
-        self.due: tuple[Reminder, Outcome] | None = None
-
-    def note(self, row: Reminder, outcome: Outcome) -> None:
-        self.flush()
-        self.due = (row, outcome)
-
-    def hand_over(self, row: Reminder) -> bool:
-        with transaction.atomic():
-            self.flush()
-            return hand_over(row)
-
-    def flush(self) -> None:
-        if self.due is not None:
-            record(*self.due, self.stats)
-            self.due = None
 
 
 class Transports:

@@ -9,7 +9,7 @@ import pytest
 from django.core import mail
 from django.utils.html import strip_tags
 
-from reminders import lease, outbox
+from reminders import lease, ledger, outbox
 from reminders.defaults import ensure_default_templates
 from reminders.models import Batch
 from reminders.sending import send_outbox
@@ -36,7 +36,7 @@ def test_a_dead_workers_reminders_show_as_interrupted_then_go_out_once(
     batch = Batch.objects.get()
     # a worker takes both e-mails, hands the first to the server, and dies there
     first, _second = outbox.claim(10, batch.pk)
-    assert outbox.hand_over(first)
+    assert ledger.hand_over(first)
     lease.renew(first.claimed_by)  # its last sign of life
     page = _summary(alice_client, batch)
     assert "2 en cours" in page and "interrompu" not in page  # alive, as far as we know
