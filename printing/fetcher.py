@@ -55,13 +55,24 @@ def _grey_qr(response: URLFetcherResponse) -> URLFetcherResponse:
     third of the bytes."""
     data = response.read()
     grey_bits = data.startswith(_PNG) and data[24:26] == b"\x01\x00"  # IHDR: depth 1, grey
-    if grey_bits and b"tRNS" not in data:  # a transparent colour stays WeasyPrint's to handle
-        from PIL import Image
-
-        out = io.BytesIO()
-        Image.open(io.BytesIO(data)).convert("L").save(out, "PNG", compress_level=1)
-        data = out.getvalue()
+    # A transparent colour, a picture far larger than a QR code (an admin's template may
+    # carry any data: URI) or a broken one: left to WeasyPrint as it came.
+    small = int.from_bytes(data[16:20], "big") * int.from_bytes(data[20:24], "big") <= _AT_MOST
+    if grey_bits and small and b"tRNS" not in data:
+        data = _eight_bits(data)
     return URLFetcherResponse(response.url, data, response.headers, response.status)
 
 
+def _eight_bits(data: bytes) -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    try:
+        Image.open(io.BytesIO(data)).convert("L").save(out, "PNG", compress_level=1)
+    except (OSError, ValueError):  # not a PNG Pillow can read: WeasyPrint will say so
+        return data
+    return out.getvalue()
+
+
 _PNG = b"\x89PNG\r\n\x1a\n"
+_AT_MOST = 1_000_000  # pixels; our QR codes have about 40,000

@@ -17,6 +17,11 @@ def _sum_of(queryset, field: str):
     return Coalesce(Subquery(total), Value(Decimal("0")), output_field=DecimalField())
 
 
+# What an open invoice becomes once nothing is left to pay (also written at once by an
+# import for a new invoice whose « Réglé » covers it: receivables.upsert.paid_column).
+PAID_IN_FULL = {"state": DocumentState.PAID, "to_remind": False, "to_remind_since": None}
+
+
 def refresh_paid_amounts(document_ids=None, payment_ids=None) -> None:
     """Recompute the derived sums from allocations, set-based (one UPDATE each).
 
@@ -36,7 +41,7 @@ def refresh_paid_amounts(document_ids=None, payment_ids=None) -> None:
         # An invoice is paid when nothing is left; it reopens if an allocation goes.
         invoices.filter(
             state=DocumentState.OPEN, paid_amount__gte=F("amount"), amount__gt=0
-        ).update(state=DocumentState.PAID, to_remind=False, to_remind_since=None)
+        ).update(**PAID_IN_FULL)
         invoices.filter(state=DocumentState.PAID, paid_amount__lt=F("amount")).update(
             state=DocumentState.OPEN
         )

@@ -48,7 +48,7 @@ def levels_rewritten(cursor, changing: int):
 def _large_share(cursor, changing: int) -> bool:
     if changing <= 0:
         return False
-    # The planner's row count: no scan of the table; -1 (never analysed) counts as small.
+    # The planner's row count, no scan of the table; -1 (never analysed) counts as empty.
     cursor.execute(
         "SELECT reltuples FROM pg_class WHERE oid = %s::regclass",
         [DocumentSortKey._meta.db_table],

@@ -21,6 +21,7 @@ from ..models import (
     Payment,
     PaymentMethod,
 )
+from ..services import PAID_IN_FULL
 from .batch import Errors, UpsertResult, fetch_stored, refresh
 from .fast_insert import insert
 from .fast_update import update
@@ -61,7 +62,7 @@ def born_settled(values: dict, paid: Decimal | None) -> None:
     values["paid_amount"] = paid
     opened = values.get("state", DocumentState.OPEN) == DocumentState.OPEN
     if opened and values["amount"] > 0 and paid >= values["amount"]:
-        values.update(state=DocumentState.PAID, to_remind=False, to_remind_since=None)
+        values.update(PAID_IN_FULL)  # as refresh_paid_amounts would make it
 
 
 @dataclass

@@ -40,3 +40,19 @@ def test_a_png_with_a_transparent_colour_keeps_its_transparency():
     picture.save(out, "PNG", transparency=1)  # white is see-through
     (image,) = _images(html_to_pdf(_img(out.getvalue())))
     assert image.indirect_reference.get_object().get("/SMask") is not None
+
+
+def test_a_broken_or_huge_one_bit_png_from_a_template_is_left_to_weasyprint():
+    from weasyprint.urls import URLFetcherResponse
+
+    from printing.fetcher import _grey_qr
+
+    def fetched(png: bytes) -> bytes:
+        return _grey_qr(URLFetcherResponse("data:image/png;base64,", png)).read()
+
+    header = bytes.fromhex("89504e470d0a1a0a0000000d49484452")  # signature, IHDR
+    huge = header + (50_000).to_bytes(4, "big") * 2 + b"\x01\x00\x00\x00\x00" + b"\0" * 20
+    assert fetched(huge) == huge  # 2.5 G pixels: never handed to Pillow by us
+    broken = header + (10).to_bytes(4, "big") * 2 + b"\x01\x00\x00\x00\x00garbage"
+    assert fetched(broken) == broken
+    assert html_to_pdf(_img(broken)).startswith(b"%PDF")  # the letter still prints
