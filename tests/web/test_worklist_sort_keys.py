@@ -125,14 +125,33 @@ def test_the_sort_keys_follow_every_write_of_the_documents(company, other_compan
     assert sort_keys_agree()
 
 
-def level_index_defined() -> bool:
+def level_index() -> str | None:
+    """'valid' / 'invalid' / None when absent."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'sort_key_by_level'")
-        return cursor.fetchone() is not None
+        cursor.execute("SELECT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid"
+                       " WHERE c.relname = 'sort_key_by_level'")  # fmt: skip
+        row = cursor.fetchone()
+    return None if row is None else ("valid" if row[0] else "invalid")
+
+
+def queued_builds() -> int:
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(task_path__endswith="build_level_index",
+                                       status="READY").count()  # fmt: skip
+
+
+def run_worker():
+    from django.core.management import call_command
+
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
 
 
 @pytest.mark.skipif(not PG, reason="SQLite sorts the documents themselves")
-def test_a_scan_that_changes_most_levels_builds_the_level_index_again(company, docs, monkeypatch):
+@pytest.mark.django_db(transaction=True)  # the index is built after the scan's commit
+def test_a_scan_that_changes_most_levels_has_the_level_index_built_after_it(
+    company, docs, monkeypatch
+):
     import dunning.scan
 
     monkeypatch.setattr(dunning.scan, "FEW_CHANGES", 0)  # these 37 rows take the big road
@@ -142,6 +161,24 @@ def test_a_scan_that_changes_most_levels_builds_the_level_index_again(company, d
     before = ids(plain(company, "-level", show_not_due=True))
     changed = scan(company, AS_OF + timedelta(days=40)).changed
     assert changed * 4 >= DocumentSortKey.objects.count()  # the set-aside share
-    assert sort_keys_agree() and level_index_defined()
+    # Committed: the keys are right and the list is in order before the index is back.
+    assert sort_keys_agree() and level_index() is None and queued_builds() == 1
     sorted_ = ids(worklist(company, as_of=AS_OF, order="-level", show_not_due=True))
     assert sorted_ == ids(plain(company, "-level", show_not_due=True)) != before
+    run_worker()  # a real database worker takes the queued build
+    assert level_index() == "valid" and queued_builds() == 0
+    assert ids(worklist(company, as_of=AS_OF, order="-level", show_not_due=True)) == sorted_
+
+
+@pytest.mark.skipif(not PG, reason="SQLite sorts the documents themselves")
+@pytest.mark.django_db(transaction=True)
+def test_a_scan_finding_the_level_index_missing_has_it_built_again(company, docs):
+    """A big scan committed, then its worker was lost before it built the index."""
+    with connection.cursor() as cursor:
+        cursor.execute("DROP INDEX sort_key_by_level")
+    ensure_default_policies(company)
+    scan(company, AS_OF)  # a small scan
+    assert queued_builds() == 1
+    scan(company, AS_OF)
+    run_worker()  # one build, the second finds the index there
+    assert level_index() == "valid" and queued_builds() == 0
