@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from receivables.models import Company, Customer
 from reminders.links import PLACEHOLDER
+from reminders.outbox_sql import insert
 
 from .models import PortalLink, PortalSettings
 
@@ -107,7 +108,7 @@ class ChunkLinks:
         PortalLink.objects.filter(
             customer_id__in=customers, revoked_at__isnull=True, expires_at__gt=timezone.now()
         ).update(expires_at=self.expires)
-        PortalLink.objects.bulk_create(self.rows)
+        insert(PortalLink, self.rows)  # bulk_create compiles SQL per row
         self.rows = []
 
 

@@ -1,4 +1,12 @@
-"""The files a reminder carries: the invoice PDFs, stored once by content as proof."""
+"""The files a reminder carries: the invoice PDFs, stored once by content as proof.
+
+A stored file is never rewritten in place: the storage gives a new name to every file
+saved (an invoice's PDF replaced by an import or rendered again gets a new one), and a
+proof copy is named by its content. So on local disk the proof copy of an invoice's PDF
+is a hard link to the invoice's own file when it can be (same disk): the same bytes,
+kept when the invoice's file is deleted, without writing them again (creating a file
+cost about a tenth of a reminder's CPU). Its SHA-256 stays on the Attachment row.
+"""
 
 import hashlib
 import os
@@ -25,15 +33,38 @@ def document_pdf(document: Document) -> bytes:
     return ensure_invoice_pdf(document)
 
 
-def store(content: bytes, extension: str = "pdf") -> tuple[str, str]:
-    """Save `content` under its SHA-256 (written once, never overwritten): (name, sha256)."""
+def store(content: bytes, extension: str = "pdf", source: str = "") -> tuple[str, str]:
+    """Save `content` under its SHA-256 (written once, never overwritten): (name, sha256).
+    `source`: the name in the storage of a file holding exactly `content`, to link to."""
     sha = hashlib.sha256(content).hexdigest()
     name = f"reminders/{sha[:2]}/{sha}.{extension}"
     if isinstance(default_storage, FileSystemStorage):
-        _write_once(default_storage.path(name), content)
+        path = default_storage.path(name)
+        if not (source and _linked(default_storage.path(source), path)):
+            _write_once(path, content)
     elif not default_storage.exists(name):
         name = default_storage.save(name, ContentFile(content))
     return name, sha
+
+
+def _linked(source: str, path: str) -> bool:
+    """Whether `path` now names the file `source` (or was already stored); False when
+    a link cannot be made (another disk, no hard links): then the bytes are written."""
+    try:
+        os.link(source, path)
+    except FileExistsError:
+        return True
+    except FileNotFoundError:  # the folder's first file, or no source any more
+        try:
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            os.link(source, path)
+        except FileExistsError:
+            return True
+        except OSError:
+            return False
+    except OSError:  # EXDEV, EPERM, EMLINK...
+        return False
+    return True
 
 
 def _write_once(path: str, content: bytes) -> None:
@@ -69,8 +100,8 @@ def attach(reminder, documents, stored: dict, keep=None) -> list[Attachment]:
     rows = []
     for doc in documents:
         if doc.pk not in stored:
-            content = document_pdf(doc)
-            stored[doc.pk] = (*store(content), len(content))
+            content = document_pdf(doc)  # stored as doc.pdf (read, or rendered and saved)
+            stored[doc.pk] = (*store(content, source=doc.pdf.name), len(content))
             if keep is not None:
                 keep(stored[doc.pk][0], content)
         name, sha, size = stored[doc.pk]

@@ -126,6 +126,9 @@ LIVE_STATES = [
 class Reminder(CompanyScoped):
     """The outbox row: written (rendered, with its attachments) before anything leaves."""
 
+    # No index of its own: `reminder_customer` (company, customer) serves it. Every index
+    # is written again when a row changes state (claimed, then sent), so none twice.
+    company = models.ForeignKey("receivables.Company", on_delete=models.CASCADE, db_index=False)
     batch = models.ForeignKey(
         Batch, null=True, blank=True, on_delete=models.SET_NULL, related_name="reminders"
     )
@@ -156,8 +159,7 @@ class Reminder(CompanyScoped):
         max_length=12,
         choices=ReminderState.choices,
         default=ReminderState.QUEUED,
-        db_index=True,
-    )
+    )  # indexed first in `reminder_outbox` (state, next_attempt_at)
     attempts = models.PositiveSmallIntegerField(_("tentatives"), default=0)
     next_attempt_at = models.DateTimeField(_("prochaine tentative"), default=timezone.now)
     claimed_at = models.DateTimeField(_("pris en charge le"), null=True, blank=True)

@@ -23,7 +23,8 @@ from django.db.models import Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
-from receivables.models import DocumentKind, DocumentState
+from dunning.models import Level
+from receivables.models import Company, DocumentKind, DocumentState
 from receivables.models.document import LIFECYCLE_STOPS
 
 from . import attachments as files
@@ -114,10 +115,9 @@ def claim(
         state=ReminderState.SENDING, claimed_at=now, claimed_by=token, handed_at=None
     )
     rows = list(
-        Reminder.objects.filter(claimed_by=token, state=ReminderState.SENDING)
-        .select_related("company", "level")
-        .order_by("pk")
+        Reminder.objects.filter(claimed_by=token, state=ReminderState.SENDING).order_by("pk")
     )
+    _share_company_and_level(rows)
     ids = [row.pk for row in rows]
     links, files = defaultdict(list), defaultdict(list)
     for values in ReminderDocument.objects.filter(reminder_id__in=ids).values_list(
@@ -139,6 +139,17 @@ def claim(
     for row in rows:
         row.outbox_files = files[row.pk]
     return rows
+
+
+def _share_company_and_level(rows: list[Reminder]) -> None:
+    """One Company and one Level object for all the rows that have them (two small
+    queries), not one of each per row as `select_related` builds: a chunk has a
+    handful of each, and a Company object is costly to build."""
+    companies = Company.objects.in_bulk({row.company_id for row in rows})
+    levels = Level.objects.in_bulk({row.level_id for row in rows if row.level_id})
+    for row in rows:
+        row.company = companies[row.company_id]
+        row.level = levels.get(row.level_id)  # None: the level was deleted meanwhile
 
 
 def still_owed(row: Reminder) -> bool:

@@ -204,20 +204,21 @@ class Renderer:
                 ).values_list("document_id", "level_rank")
             )
         if overdue:
-            self._overdue = self._load_overdue(customer_ids)
+            self._overdue = self._load_overdue(customer_ids, documents[:500])
         self.reckoner.preload(documents, *self._overdue.values())  # charges and plan parts
 
-    def _load_overdue(self, customer_ids: set[int]) -> dict[int, list[Document]]:
+    def _load_overdue(self, customer_ids: set[int], known=()) -> dict[int, list[Document]]:
+        """By customer only: with the company too, SQLite walks all its open documents.
+        In no set order; `known` (loaded already; each one a parameter) not read again."""
         overdue: dict[int, list[Document]] = {pk: [] for pk in customer_ids}
-        # by customer only (they are the company's): with the company in the filter,
-        # SQLite walks every open document of the company for each chunk of a batch
-        for doc in Document.objects.filter(
+        others = Document.objects.filter(
             customer_id__in=customer_ids,
             kind__in=INVOICE_LIKE,
             state=DocumentState.OPEN,
             due_date__lt=self.as_of,
             paid_amount__lt=F("amount"),
-        ).order_by("due_date", "number"):
+        ).exclude(pk__in=[d.pk for d in known])
+        for doc in [*others, *(d for d in known if d.overdue_on(self.as_of))]:
             overdue[doc.customer_id].append(doc)
         return overdue
 

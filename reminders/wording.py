@@ -69,7 +69,7 @@ def word_claimed(rows: list[Reminder], renderers: dict | None = None, keep=None)
         for issuer in issuers:
             issuer.save()
         sql.words(worded)
-        Attachment.objects.bulk_create(attached)
+        sql.insert(Attachment, attached)
 
 
 def _word(

@@ -298,6 +298,16 @@ class Document(CompanyScoped):
     def days_late(self, as_of) -> int:
         return (as_of - self.due_date).days
 
+    def overdue_on(self, as_of) -> bool:
+        """An open invoice or debit note, not paid in full, past due on `as_of`: the
+        filter of a customer's overdue documents (reminders.rendering), on a loaded row."""
+        return (
+            self.kind in INVOICE_LIKE
+            and self.state == DocumentState.OPEN
+            and self.due_date < as_of
+            and self.paid_amount < self.amount
+        )
+
     # The 2026 mentions as printed: the document's own, else its customer's (customer file).
     @property
     def operation(self) -> str:

@@ -27,3 +27,32 @@ def test_workers_storing_the_same_pdf_at_once_all_succeed(media, monkeypatch):
         names = {name for name, _sha in pool.map(lambda _i: files.store(pdf), range(64))}
     [name] = names
     assert files.read(name) == pdf
+
+
+def test_the_proof_of_an_invoice_pdf_outlives_its_file_and_its_replacement(media):
+    """Linked to the invoice's own file (not written again): deleting that file, or the
+    storage saving a new PDF for the invoice, leaves the proof's bytes as they were sent."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    pdf = b"%PDF-1.7 facture F-2\n%%EOF\n"
+    source = default_storage.save("documents/F-2.pdf", ContentFile(pdf))
+    name, sha = files.store(pdf, source=source)
+    assert Path(default_storage.path(name)).samefile(default_storage.path(source))
+    newer = default_storage.save("documents/F-2.pdf", ContentFile(b"%PDF-1.7 corrected\n"))
+    assert newer != source and files.read(name) == pdf
+    default_storage.delete(source)
+    default_storage.delete(newer)
+    assert files.read(name) == pdf and sha in name
+
+
+def test_a_pdf_that_cannot_be_linked_is_written(media, monkeypatch):
+    """Another disk (EXDEV), or a file system without hard links: the bytes are written."""
+
+    def refuse(*_args):
+        raise OSError(18, "Invalid cross-device link")
+
+    monkeypatch.setattr(files.os, "link", refuse)
+    pdf = b"%PDF-1.7 facture F-3\n%%EOF\n"
+    name, _sha = files.store(pdf, source="documents/elsewhere.pdf")
+    assert files.read(name) == pdf
