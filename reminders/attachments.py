@@ -40,16 +40,17 @@ def store(content: bytes, extension: str = "pdf", source: str = "") -> tuple[str
     name = f"reminders/{sha[:2]}/{sha}.{extension}"
     if isinstance(default_storage, FileSystemStorage):
         path = default_storage.path(name)
-        if not (source and _linked(default_storage.path(source), path)):
+        if not (source and _linked(default_storage.path(source), path, content)):
             _write_once(path, content)
     elif not default_storage.exists(name):
         name = default_storage.save(name, ContentFile(content))
     return name, sha
 
 
-def _linked(source: str, path: str) -> bool:
+def _linked(source: str, path: str, content: bytes) -> bool:
     """Whether `path` now names the file `source` (or was already stored); False when
-    a link cannot be made (another disk, no hard links): then the bytes are written."""
+    a link cannot be made (another disk, no hard links) or the file linked no longer holds
+    `content` (its name was freed and taken since it was read): then the bytes are written."""
     try:
         os.link(source, path)
     except FileExistsError:
@@ -64,7 +65,11 @@ def _linked(source: str, path: str) -> bool:
             return False
     except OSError:  # EXDEV, EPERM, EMLINK...
         return False
-    return True
+    with open(path, "rb") as linked:  # a read costs a tenth of writing a new file
+        if linked.read() == content:
+            return True
+    os.unlink(path)
+    return False
 
 
 def _write_once(path: str, content: bytes) -> None:

@@ -56,3 +56,18 @@ def test_a_pdf_that_cannot_be_linked_is_written(media, monkeypatch):
     pdf = b"%PDF-1.7 facture F-3\n%%EOF\n"
     name, _sha = files.store(pdf, source="documents/elsewhere.pdf")
     assert files.read(name) == pdf
+
+
+def test_a_pdf_whose_file_was_replaced_since_it_was_read_is_written(media):
+    """The invoice's file was deleted and its name taken by another PDF between the read
+    and the link: the proof holds the bytes that were read (and sent), not the new file's."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    sent = b"%PDF-1.7 facture F-4 as sent\n%%EOF\n"
+    source = default_storage.save("documents/F-4.pdf", ContentFile(sent))
+    default_storage.delete(source)
+    assert default_storage.save(source, ContentFile(b"%PDF-1.7 another\n")) == source
+    name, sha = files.store(sent, source=source)
+    assert files.read(name) == sent and sha in name
+    assert not Path(default_storage.path(name)).samefile(default_storage.path(source))
