@@ -166,6 +166,7 @@ def test_a_long_run_prints_in_parts_joined_in_customer_order(late_invoice, compa
     from printing import pdf as pdf_module
 
     monkeypatch.setattr(pdf_module, "PART_SIZE", 2)
+    monkeypatch.setattr(pdf_module, "SOLO", 0)
     names = [f"Client {c}" for c in "EDCBA"]
     docs = []
     for i, name in enumerate(names):
@@ -187,12 +188,13 @@ def test_a_long_run_prints_in_parts_joined_in_customer_order(late_invoice, compa
 
 
 def test_parts_follow_the_cores_and_stay_bounded():
-    from printing.pdf import part_count
+    from printing.pdf import part_sizes
 
-    assert part_count(30, cores=2) == 1  # a few letters: one document, no other process
-    assert part_count(200, cores=2) == 2  # one part per core
-    assert part_count(1000, cores=2) == 4  # at most 250 letters per document (memory)
-    assert part_count(1000, cores=1) == 4
+    assert part_sizes(30, cores=2) == [30]  # a few letters: one document, no other process
+    assert part_sizes(150, cores=2) == [75, 75]  # as many parts for each core
+    assert part_sizes(1000, cores=2) == [100] * 10  # at most 100 letters per document
+    assert part_sizes(1001, cores=2) == [84] * 5 + [83] * 7  # equal, to end together
+    assert part_sizes(1000, cores=1) == [100] * 10
 
 
 def test_printing_gives_the_garbage_collector_back_as_it_found_it():
