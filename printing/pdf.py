@@ -29,6 +29,7 @@ from contextlib import contextmanager
 
 PART_SIZE = 100  # at most this many sections per document
 SOLO = 100  # fewer: one document here (another process costs ~1 s to start)
+LAST_PART = 20  # the parts shrink to about this size toward the end (~1 s of a core)
 
 
 @contextmanager
@@ -72,14 +73,19 @@ def html_to_document(html: str, files: Iterable[str] = ()):
 
 def part_sizes(sections: int, cores: int | None = None) -> list[int]:
     """How many sections (letters) each document gets, in order. A few: one document,
-    here. More: parts of at most PART_SIZE, as many for each core (equal parts end
-    together: no core idles through the last one's tail)."""
+    here. More: parts of at most PART_SIZE, each a share of what is left for the cores,
+    so the last ones shrink to about LAST_PART: the processes end nearly together, a core
+    idles at most while another renders one small part."""
     cores = cores or os.cpu_count() or 1
     if sections <= PART_SIZE or sections < SOLO:
         return [sections]
-    count = math.ceil(math.ceil(sections / PART_SIZE) / cores) * cores
-    base, extra = divmod(sections, count)
-    return [base + 1] * extra + [base] * (count - extra)
+    sizes, left = [], sections
+    while left:
+        size = min(PART_SIZE, max(LAST_PART, math.ceil(left / (2 * cores))))
+        size = left if left - size < LAST_PART else size  # no crumb at the end
+        sizes.append(size)
+        left -= size
+    return sorted(sizes, reverse=True)
 
 
 def sections_to_pdf(

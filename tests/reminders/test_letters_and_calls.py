@@ -188,13 +188,15 @@ def test_a_long_run_prints_in_parts_joined_in_customer_order(late_invoice, compa
 
 
 def test_parts_follow_the_cores_and_stay_bounded():
-    from printing.pdf import part_sizes
+    from printing.pdf import LAST_PART, PART_SIZE, part_sizes
 
     assert part_sizes(30, cores=2) == [30]  # a few letters: one document, no other process
-    assert part_sizes(150, cores=2) == [75, 75]  # as many parts for each core
-    assert part_sizes(1000, cores=2) == [100] * 10  # at most 100 letters per document
-    assert part_sizes(1001, cores=2) == [84] * 5 + [83] * 7  # equal, to end together
-    assert part_sizes(1000, cores=1) == [100] * 10
+    for count, cores in ((150, 2), (1000, 2), (1001, 2), (5000, 1)):
+        sizes = part_sizes(count, cores)
+        assert sum(sizes) == count and len(sizes) > cores
+        assert max(sizes) <= PART_SIZE  # memory stays bounded
+        assert sizes == sorted(sizes, reverse=True)  # small parts last: cores end together
+        assert LAST_PART <= sizes[-1] < 2 * LAST_PART
 
 
 def test_printing_gives_the_garbage_collector_back_as_it_found_it():
