@@ -1,9 +1,10 @@
 """The one place that turns HTML into PDF (WeasyPrint). Callers pass finished HTML.
 
-Render many letters as ONE document when you can: WeasyPrint's start-up cost per
-document dominates (about 0.4 s each). Inside a document the cost is per box and per
-line of text, about 1 ms each: the letter layout (channels/letter) is kept lean for that
-(a letter with its documents table and payment QR code: ~60 ms of CPU, the table a third).
+Render many letters as documents of many pages: the first document in a process costs
+about 0.7 s (loading Pango), each later one a few hundredths of a second more than its
+pages. Inside a document the cost is per box and per line of text, about 1 ms each: the
+letter layout (channels/letter) is kept lean for that (a letter with its documents table,
+reckoning and two QR codes: ~45 ms of CPU, the documents table a fifth to a third).
 Measured 2026-11-23 on the shared 2-core box (load 5-6 from other jobs), bench/send.py
 --emails 0: 1,000 letters at 13.0 letters per CPU-second, 11.4 letters/s end to end
 (was 7.2 and 4.3); 300 letters back to back with the old layout: 9.0-9.7 vs 5.9-6.0 per
