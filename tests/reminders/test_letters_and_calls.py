@@ -167,6 +167,8 @@ def test_a_long_run_prints_in_parts_joined_in_customer_order(late_invoice, compa
 
     monkeypatch.setattr(pdf_module, "PART_SIZE", 2)
     monkeypatch.setattr(pdf_module, "SOLO", 0)
+    monkeypatch.setattr(pdf_module, "LAST_PART", 1)
+    assert len(pdf_module.part_sizes(5)) > 1  # several documents, joined as they come back
     names = [f"Client {c}" for c in "EDCBA"]
     docs = []
     for i, name in enumerate(names):
