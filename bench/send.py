@@ -297,12 +297,11 @@ def weasyprint_alone(batch) -> float:
     """CPU seconds of WeasyPrint rendering the batch's letters, the same HTML our letter
     channel renders, in parts of the same size, one after the other in this process:
     no database, no parallel processes, no join."""
-    import math
 
     from weasyprint import HTML
 
     from channels.letter.transport import _frame, letter_html
-    from printing.pdf import part_count
+    from printing.pdf import part_sizes
     from reminders.rendering import build_letter
 
     company = batch.company
@@ -314,8 +313,10 @@ def weasyprint_alone(batch) -> float:
     ]  # fmt: skip
     head, tail = _frame()
     sections = [letter_html(letter) for letter in letters]
-    size = math.ceil(len(sections) / part_count(len(sections)))
-    htmls = [head + "".join(sections[i : i + size]) + tail for i in range(0, len(sections), size)]
+    htmls, at = [], 0
+    for size in part_sizes(len(sections)):
+        htmls.append(head + "".join(sections[at : at + size]) + tail)
+        at += size
     start = time.process_time()
     for html in htmls:
         HTML(string=html).write_pdf()

@@ -1,9 +1,10 @@
 """The one place that turns HTML into PDF (WeasyPrint). Callers pass finished HTML.
 
-Render many letters as ONE document when you can: WeasyPrint's start-up cost per
-document dominates (about 0.4 s each). Inside a document the cost is per box and per
-line of text, about 1 ms each: the letter layout (channels/letter) is kept lean for that
-(a letter with its documents table and payment QR code: ~60 ms of CPU, the table a third).
+Render many letters as documents of many pages: the first document in a process costs
+about 0.7 s (loading Pango), each later one a few hundredths of a second more than its
+pages. Inside a document the cost is per box and per line of text, about 1 ms each: the
+letter layout (channels/letter) is kept lean for that (a letter with its documents table,
+reckoning and two QR codes: ~45 ms of CPU, the documents table a fifth to a third).
 Measured 2026-11-23 on the shared 2-core box (load 5-6 from other jobs), bench/send.py
 --emails 0: 1,000 letters at 13.0 letters per CPU-second, 11.4 letters/s end to end
 (was 7.2 and 4.3); 300 letters back to back with the old layout: 9.0-9.7 vs 5.9-6.0 per
@@ -11,20 +12,25 @@ CPU-second. On a quiet machine expect about twice the wall-clock rate of one cor
 
 A long run is cut into parts of at most PART_SIZE letters, rendered side by side (one
 process per core) and joined in order: wall time shrinks with the cores, and memory
-stays bounded (one document of 1,000 letters held about 1.4 GB).
+stays bounded (one document of 1,000 letters held about 1.4 GB). A part goes to the
+processes as soon as its HTML is built, and is joined as soon as it comes back: the
+processes load WeasyPrint (about 1 s) while the first parts are built, and the join
+runs while the last parts render.
 """
 
 import gc
 import io
+import itertools
 import math
 import multiprocessing
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 
-PART_SIZE = 250  # at most this many sections per document
-MIN_PART = 50  # below this, another process costs more (~1 s to start) than it saves
+PART_SIZE = 100  # at most this many sections per document
+SOLO = 100  # fewer: one document here (another process costs ~1 s to start)
+LAST_PART = 20  # the parts shrink to about this size toward the end (~1 s of a core)
 
 
 @contextmanager
@@ -66,35 +72,57 @@ def html_to_document(html: str, files: Iterable[str] = ()):
     return document
 
 
-def part_count(sections: int, cores: int | None = None) -> int:
-    """How many documents to render `sections` sections (letters) as."""
+def part_sizes(sections: int, cores: int | None = None) -> list[int]:
+    """How many sections (letters) each document gets, in order. A few: one document,
+    here. More: parts of at most PART_SIZE, each a share of what is left for the cores,
+    so the last ones shrink to about LAST_PART: the processes end nearly together, a core
+    idles at most while another renders one small part."""
     cores = cores or os.cpu_count() or 1
-    return max(1, math.ceil(sections / PART_SIZE), min(cores, sections // MIN_PART))
+    if sections <= PART_SIZE or sections < SOLO:
+        return [sections]
+    sizes, left = [], sections
+    while left:
+        size = min(PART_SIZE, max(LAST_PART, math.ceil(left / (2 * cores))))
+        size = left if left - size < LAST_PART else size  # no crumb at the end
+        sizes.append(size)
+        left -= size
+    return sorted(sizes, reverse=True)
 
 
 def sections_to_pdf(
-    head: str, sections: list[str], tail: str, files: Iterable[str] = ()
+    head: str,
+    sections: Iterable[str],
+    tail: str,
+    files: Iterable[str] = (),
+    count: int | None = None,
 ) -> tuple[bytes, int]:
     """head + sections + tail as ONE PDF: (bytes, page count). Many sections are cut into
-    parts (see part_count) rendered in parallel, then joined in order. `files`: as for
-    html_to_pdf."""
+    parts (see part_sizes) rendered in parallel, then joined in order. `sections` may be
+    an iterator, with its `count`: each part is handed over as soon as its sections are
+    built, while the other processes start. `files`: as for html_to_pdf."""
     files = tuple(files)
-    n = part_count(len(sections))
-    size = math.ceil(len(sections) / n)
-    htmls = [head + "".join(sections[i : i + size]) + tail for i in range(0, len(sections), size)]
-    if len(htmls) == 1:
-        return _render(htmls[0], files)
-    # spawn, not fork: a fresh interpreter shares no database connection or Pango state
-    context = multiprocessing.get_context("spawn")
-    workers = min(len(htmls), os.cpu_count() or 1)
+    if count is None:
+        sections = list(sections)
+        count = len(sections)
+    sizes = part_sizes(count)
+    htmls = _parts(head, iter(sections), tail, sizes)
+    workers = min(len(sizes), os.cpu_count() or 1)
     if multiprocessing.current_process().daemon:
         workers = 1  # a daemonic process may not start children
-    if workers == 1:  # one core: parts in turn, for the memory bound alone
-        parts = [_render(html, files) for html in htmls]
-    else:
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            parts = list(pool.map(_render, htmls, [files] * len(htmls)))
-    return join_pdfs([pdf for pdf, _pages in parts]), sum(pages for _pdf, pages in parts)
+    if workers == 1:  # one document, or one core: parts in turn, for the memory bound alone
+        return _join(_render(html, files) for html in htmls)
+    # spawn, not fork: a fresh interpreter shares no database connection or Pango state
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        # each submit starts a process while none is idle: both start at the first two
+        # parts, and load WeasyPrint while this process builds the next parts
+        futures = [pool.submit(_render, html, files) for html in htmls]
+        return _join(future.result() for future in futures)
+
+
+def _parts(head: str, sections: Iterator[str], tail: str, sizes: list[int]) -> Iterator[str]:
+    for size in sizes:
+        yield head + "".join(itertools.islice(sections, size)) + tail
 
 
 def _render(html: str, files: tuple[str, ...]) -> tuple[bytes, int]:
@@ -103,15 +131,25 @@ def _render(html: str, files: tuple[str, ...]) -> tuple[bytes, int]:
         return document.write_pdf(), len(document.pages)
 
 
-def join_pdfs(pdfs: list[bytes]) -> bytes:
-    """The PDFs one after the other, as one. pikepdf (qpdf) copies 1,000 letter pages
-    in about 0.2 s of CPU where pypdf took 1 s: on a long run that is serial time."""
+def _join(parts: Iterable[tuple[bytes, int]]) -> tuple[bytes, int]:
+    """The parts (pdf, pages) as one PDF, in order: each is added as it comes, while the
+    next ones still render. pikepdf (qpdf) copies 1,000 letter pages in about 0.2 s of
+    CPU where pypdf took 1 s."""
     import pikepdf
 
-    out = pikepdf.new()
-    sources = [pikepdf.open(io.BytesIO(pdf)) for pdf in pdfs]  # open until saved
-    for source in sources:
-        out.pages.extend(source.pages)
+    parts = iter(parts)
+    first, pages = next(parts)
+    out, sources = None, []  # the sources stay open until saved
+    for pdf, count in parts:
+        if out is None:
+            out = pikepdf.new()
+            sources.append(pikepdf.open(io.BytesIO(first)))
+            out.pages.extend(sources[-1].pages)
+        sources.append(pikepdf.open(io.BytesIO(pdf)))
+        out.pages.extend(sources[-1].pages)
+        pages += count
+    if out is None:  # one part: as it is
+        return first, pages
     buffer = io.BytesIO()
     out.save(buffer)
-    return buffer.getvalue()
+    return buffer.getvalue(), pages

@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from stdnum import iso11649
 from stdnum.iso7064 import mod_97_10
 
-from .qrcodes import qr_png
+from .qrcodes import PRINT_SCALE, SCALE, qr_png
 
 logger = logging.getLogger(__name__)
 
@@ -199,9 +199,10 @@ class PaymentCode:
         return "data:image/png;base64," + base64.b64encode(self.png).decode("ascii")
 
 
-def payment_code(company, customer, documents, amount) -> PaymentCode | None:
+def payment_code(company, customer, documents, amount, *, scale: int = SCALE) -> PaymentCode | None:
     """The payment code for `amount` due on `documents`, or None when the company has no
-    IBAN, the amount is not positive, or the currency has no code (only EUR and CHF do)."""
+    IBAN, the amount is not positive, or the currency has no code (only EUR and CHF do).
+    `scale`: the picture's pixels per module (receivables.qrcodes)."""
     amount = Decimal(amount).quantize(Decimal("0.01"))
     iban = compact_iban(company.iban)
     if not iban or amount <= 0:
@@ -215,7 +216,8 @@ def payment_code(company, customer, documents, amount) -> PaymentCode | None:
             remittance=remittance,
             bic=company.bic,
         )
-        return PaymentCode("epc", iban, company.bic, amount, "EUR", remittance, qr_png(payload))
+        png = qr_png(payload, scale=scale)
+        return PaymentCode("epc", iban, company.bic, amount, "EUR", remittance, png)
     if company.currency == "CHF":
         try:
             bill = swiss_qr_bill(company, customer, amount, remittance)
@@ -225,7 +227,7 @@ def payment_code(company, customer, documents, amount) -> PaymentCode | None:
         svg_out = io.StringIO()
         bill.as_svg(svg_out)
         svg = re.sub(r"^<\?xml[^>]*>\s*", "", svg_out.getvalue())
-        png = qr_png(bill.qr_data().encode("utf-8"))  # Swiss QR-bill: UTF-8, level M
+        png = qr_png(bill.qr_data().encode("utf-8"), scale=scale)  # Swiss: UTF-8, level M
         return PaymentCode("qrbill", iban, company.bic, amount, "CHF", remittance, png, svg)
     return None
 
@@ -341,7 +343,8 @@ def payment_block(
         amount = sum((d.amount - d.paid_amount for d in invoices), Decimal("0"))
     if not invoices or amount <= 0:
         return "", ""
-    code = payment_code(company, customer, invoices, amount)  # one QR, not one per part
+    scale = PRINT_SCALE if for_print else SCALE
+    code = payment_code(company, customer, invoices, amount, scale=scale)  # one QR for both
     if code is None:
         return "", ""
     return (

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from receivables.models import Company, Customer
-from receivables.qrcodes import qr_png
+from receivables.qrcodes import PRINT_SCALE, qr_png
 
 from .keywords import Block
 
@@ -81,9 +81,11 @@ def add_link_for_edit(
 
 
 def qr_data_uri(url: str) -> str:
+    """The link's QR code for a printed letter (sized and drawn sharp by its style sheet)."""
     import base64
 
-    return "data:image/png;base64," + base64.b64encode(qr_png(url.encode())).decode()
+    png = qr_png(url.encode(), scale=PRINT_SCALE)
+    return "data:image/png;base64," + base64.b64encode(png).decode()
 
 
 def link_block(url: str, *, printed: bool) -> Block:

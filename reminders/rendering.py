@@ -359,7 +359,8 @@ class Renderer:
         if pay_html:
             msg.body_html += pay_html
             msg.body_text = f"{msg.body_text.rstrip()}\n\n{pay_text}\n"
-        if msg.channel == Channel.LETTER:
+        # a letter written to go out (issue_links) is laid out when printed (reminders.letters)
+        if msg.channel == Channel.LETTER and not self.issue_links:
             letter = build_letter(
                 self.company, msg.recipient, msg.subject, msg.body_html, msg.language, self.as_of
             )

@@ -47,4 +47,5 @@ class LetterChannel:
             raise ValueError("no letter to print")
         head, tail = _frame()
         logos = {letter.head.logo_path for letter in letters if letter.head.logo_path}
-        return sections_to_pdf(head, [letter_html(letter) for letter in letters], tail, logos)
+        sections = (letter_html(letter) for letter in letters)  # built as the parts go
+        return sections_to_pdf(head, sections, tail, logos, count=len(letters))

@@ -166,6 +166,9 @@ def test_a_long_run_prints_in_parts_joined_in_customer_order(late_invoice, compa
     from printing import pdf as pdf_module
 
     monkeypatch.setattr(pdf_module, "PART_SIZE", 2)
+    monkeypatch.setattr(pdf_module, "SOLO", 0)
+    monkeypatch.setattr(pdf_module, "LAST_PART", 1)
+    assert len(pdf_module.part_sizes(5)) > 1  # several documents, joined as they come back
     names = [f"Client {c}" for c in "EDCBA"]
     docs = []
     for i, name in enumerate(names):
@@ -187,12 +190,15 @@ def test_a_long_run_prints_in_parts_joined_in_customer_order(late_invoice, compa
 
 
 def test_parts_follow_the_cores_and_stay_bounded():
-    from printing.pdf import part_count
+    from printing.pdf import LAST_PART, PART_SIZE, part_sizes
 
-    assert part_count(30, cores=2) == 1  # a few letters: one document, no other process
-    assert part_count(200, cores=2) == 2  # one part per core
-    assert part_count(1000, cores=2) == 4  # at most 250 letters per document (memory)
-    assert part_count(1000, cores=1) == 4
+    assert part_sizes(30, cores=2) == [30]  # a few letters: one document, no other process
+    for count, cores in ((150, 2), (1000, 2), (1001, 2), (5000, 1)):
+        sizes = part_sizes(count, cores)
+        assert sum(sizes) == count and len(sizes) > cores
+        assert max(sizes) <= PART_SIZE  # memory stays bounded
+        assert sizes == sorted(sizes, reverse=True)  # small parts last: cores end together
+        assert LAST_PART <= sizes[-1] < 2 * LAST_PART
 
 
 def test_printing_gives_the_garbage_collector_back_as_it_found_it():
