@@ -359,8 +359,7 @@ class Renderer:
         if pay_html:
             msg.body_html += pay_html
             msg.body_text = f"{msg.body_text.rstrip()}\n\n{pay_text}\n"
-        # a letter written to go out (issue_links) is laid out when printed (reminders.letters)
-        if msg.channel == Channel.LETTER and not self.issue_links:
+        if msg.channel == Channel.LETTER and not self.issue_links:  # going out: laid out at print
             letter = build_letter(
                 self.company, msg.recipient, msg.subject, msg.body_html, msg.language, self.as_of
             )
