@@ -97,6 +97,9 @@ def link_block(url: str, *, printed: bool) -> Block:
     html = f'<a href="{escape(url)}">{escape(url)}</a>'
     if printed:  # floated beside the words by the letter's style sheet (channels/letter)
         alt = escape(_("QR code du lien vers votre espace client"))
-        img = f'<img class="portal-qr" src="{qr_data_uri(url)}" alt="{alt}" width="60" height="60">'
+        img = (
+            f'<img class="portal-qr" src="{qr_data_uri(url)}" alt="{alt}" width="60" height="60"'
+            ' style="image-rendering:pixelated">'
+        )  # one pixel a module: sharp on screen too
         html = img + html
     return Block(url, html)
