@@ -19,6 +19,7 @@ from decimal import Decimal
 from email.utils import formataddr
 
 from django.conf import settings
+from django.db import connection, transaction
 from django.db.models import Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_noop
@@ -110,10 +111,19 @@ def claim(
     )
     if batch_id is not None:
         due = due.filter(batch_id=batch_id)
-    candidates = due.order_by("next_attempt_at", "pk").values("pk")[:limit]
-    Reminder.objects.filter(pk__in=Subquery(candidates), state=ReminderState.QUEUED).update(
-        state=ReminderState.SENDING, claimed_at=now, claimed_by=token, handed_at=None
-    )
+    candidates = due.order_by("next_attempt_at", "pk")
+    with transaction.atomic():
+        if connection.features.has_select_for_update_skip_locked:
+            # PostgreSQL: lock the candidates first, skipping rows another worker is
+            # claiming: it used to wait on them, find them taken, claim nothing and stop with
+            # the batch half sent. Not a subquery of the UPDATE, which may run it again.
+            ids = candidates.select_for_update(skip_locked=True).values_list("pk", flat=True)
+            taken = list(ids[:limit])
+        else:  # SQLite: one UPDATE holds the only write lock, nobody claims meanwhile
+            taken = Subquery(candidates.values("pk")[:limit])
+        Reminder.objects.filter(pk__in=taken, state=ReminderState.QUEUED).update(
+            state=ReminderState.SENDING, claimed_at=now, claimed_by=token, handed_at=None
+        )
     rows = list(
         Reminder.objects.filter(claimed_by=token, state=ReminderState.SENDING).order_by("pk")
     )

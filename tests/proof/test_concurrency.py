@@ -134,3 +134,32 @@ def test_a_scan_during_a_send_keeps_the_sent_level_and_sends_once(batch_setup, s
     assert Document.objects.filter(dunning_level=2).count() == 40
     scan(as_of=harness.AS_OF)
     assert Document.objects.filter(dunning_level=2, pending_level=2).count() == 0
+
+
+def test_a_worker_claiming_while_another_claims_takes_the_next_rows(batch_setup):
+    """Two workers of one batch claim at the same moment: the second takes the next rows
+    at once (SKIP LOCKED). It used to wait on the first's rows, find them taken, claim
+    nothing and stop with the batch half sent (half the workers, half the rate)."""
+    from reminders.outbox import claim
+
+    batch = harness.make_reminders(6, batch_setup)
+    first_holds, second_done = threading.Event(), threading.Event()
+
+    def first():
+        with transaction.atomic():  # its claim stays uncommitted while the second claims
+            rows = claim(3, batch.pk)
+            first_holds.set()
+            second_done.wait(30)
+        return [r.pk for r in rows]
+
+    def second():
+        first_holds.wait(30)
+        try:
+            return [r.pk for r in claim(3, batch.pk)]
+        finally:
+            second_done.set()
+
+    mine, theirs = _together(first, second)
+    assert not isinstance(mine, Exception) and not isinstance(theirs, Exception), (mine, theirs)
+    assert len(mine) == len(theirs) == 3 and not set(mine) & set(theirs)
+    assert Reminder.objects.filter(batch=batch, state=ReminderState.SENDING).count() == 6
