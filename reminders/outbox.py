@@ -19,7 +19,7 @@ from decimal import Decimal
 from email.utils import formataddr
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_noop
@@ -111,17 +111,11 @@ def claim(
     )
     if batch_id is not None:
         due = due.filter(batch_id=batch_id)
-    candidates = due.order_by("next_attempt_at", "pk")
-    with transaction.atomic():
-        if connection.features.has_select_for_update_skip_locked:
-            # PostgreSQL: lock the candidates first, skipping rows another worker is
-            # claiming: it used to wait on them, find them taken, claim nothing and stop with
-            # the batch half sent. Not a subquery of the UPDATE, which may run it again.
-            ids = candidates.select_for_update(skip_locked=True).values_list("pk", flat=True)
-            taken = list(ids[:limit])
-        else:  # SQLite: one UPDATE holds the only write lock, nobody claims meanwhile
-            taken = Subquery(candidates.values("pk")[:limit])
-        Reminder.objects.filter(pk__in=taken, state=ReminderState.QUEUED).update(
+    candidates = due.order_by("next_attempt_at", "pk").values("pk")[:limit]
+    if connection.features.has_select_for_update_skip_locked:
+        _claim_skipping_locked(candidates, now, token)
+    else:  # SQLite: one UPDATE holds the only write lock, nobody claims meanwhile
+        Reminder.objects.filter(pk__in=Subquery(candidates), state=ReminderState.QUEUED).update(
             state=ReminderState.SENDING, claimed_at=now, claimed_by=token, handed_at=None
         )
     rows = list(
@@ -238,6 +232,21 @@ class Transports:
     def close(self) -> None:
         for opened in self.opened.values():
             opened.close()
+
+
+def _claim_skipping_locked(candidates, now, token: str) -> None:
+    """PostgreSQL: one statement, in autocommit, whose CTE (run once) locks the candidates
+    and skips rows another worker is claiming: a plain `IN (subquery)` made a worker wait on
+    them, find them taken, claim nothing and stop with the batch half sent."""
+    select, params = candidates.query.sql_with_params()
+    table = connection.ops.quote_name(Reminder._meta.db_table)
+    sql = (
+        f"WITH c AS ({select} FOR UPDATE SKIP LOCKED) UPDATE {table} r SET state = %s,"  # noqa: S608 - compiled ORM SQL, values bound
+        " claimed_at = %s, claimed_by = %s, handed_at = NULL FROM c"
+        " WHERE r.id = c.pk AND r.state = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, ReminderState.SENDING, now, token, ReminderState.QUEUED])
 
 
 def drain(batch_id: int | None = None, stop=None, chunk: int | None = None) -> DrainStats:
