@@ -7,7 +7,6 @@ preview of thousands of documents costs a handful of queries, not thousands.
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import F
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -16,7 +15,7 @@ from dunning.policies import policy_for
 from dunning.reckoner import Reckoner
 from dunning.reckoning import Reckoning
 from receivables.models import Company, Customer, Document, DocumentKind, DocumentState
-from receivables.models.document import INVOICE_LIKE, LIFECYCLE_STOPS
+from receivables.models.document import LIFECYCLE_STOPS
 from receivables.paycodes import payment_block
 
 from .attachments import pdf_filename
@@ -212,11 +211,7 @@ class Renderer:
         In no set order; `known` (loaded already; each one a parameter) not read again."""
         overdue: dict[int, list[Document]] = {pk: [] for pk in customer_ids}
         others = Document.objects.filter(
-            customer_id__in=customer_ids,
-            kind__in=INVOICE_LIKE,
-            state=DocumentState.OPEN,
-            due_date__lt=self.as_of,
-            paid_amount__lt=F("amount"),
+            Document.overdue_filter(self.as_of), customer_id__in=customer_ids
         ).exclude(pk__in=[d.pk for d in known])
         for doc in [*others, *(d for d in known if d.overdue_on(self.as_of))]:
             overdue[doc.customer_id].append(doc)

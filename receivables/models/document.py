@@ -298,9 +298,15 @@ class Document(CompanyScoped):
     def days_late(self, as_of) -> int:
         return (as_of - self.due_date).days
 
+    @staticmethod
+    def overdue_filter(as_of) -> Q:
+        """An open invoice or debit note, not paid in full, past due on `as_of` (a
+        customer's overdue documents, reminders.rendering); `overdue_on` on a loaded row."""
+        return Q(kind__in=INVOICE_LIKE, state=DocumentState.OPEN, due_date__lt=as_of,
+                 paid_amount__lt=F("amount"))  # fmt: skip
+
     def overdue_on(self, as_of) -> bool:
-        """An open invoice or debit note, not paid in full, past due on `as_of`: the
-        filter of a customer's overdue documents (reminders.rendering), on a loaded row."""
+        """`overdue_filter` on a loaded row."""
         return (
             self.kind in INVOICE_LIKE
             and self.state == DocumentState.OPEN
