@@ -4,11 +4,15 @@ after the server answered (reminders/outbox.py argues why that makes "sent once"
 One commit per message: the last outcome is written together with the next hand-over,
 so it is always on disk before the next message goes. On PostgreSQL the common steps (an
 outcome that needs nothing but SQL, and the next hand-over) are one prepared statement
-run in autocommit (`outbox_sql.step`): one round trip instead of five.
+run in autocommit (`outbox_sql.step`): one round trip instead of five. There a message
+sent is committed with its `sent_at` and stays 'sending' until the end of its chunk,
+when one statement makes the chunk's sent rows 'sent' and moves their documents on
+(`Ledger.finish`); a worker that dies before leaves them for `outbox.flag_stale`, which
+finishes them once their lease ran out: never sent again, never moved twice.
 """
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -104,6 +108,7 @@ class Ledger:
     def __init__(self, stats: DrainStats):
         self.stats = stats
         self.due: tuple[Reminder, Outcome] | None = None
+        self.unfinished: dict[int, date] = {}  # sent, documents to move: id -> its day
 
     def note(self, row: Reminder, outcome: Outcome) -> None:
         self.flush()
@@ -139,18 +144,28 @@ class Ledger:
         plain = (ReminderState.SENT, ReminderState.QUEUED, ReminderState.NEEDS_REVIEW)
         return outcome.state in plain and not _claims_charges(row, outcome)
 
+    def finish(self) -> None:
+        """The sent rows settled so far become 'sent', their documents moved on: one
+        statement, at the end of each chunk (PostgreSQL)."""
+        if self.unfinished:
+            sql.finish_sent(self.unfinished)
+            self.unfinished = {}
+
     def _step(self, hand: tuple | None) -> bool:
         """The due outcome and the next hand-over in one statement; whether handed."""
         settle = None
         if self.due is not None:
             row, outcome = self.due
             now = timezone.now()
-            sent = outcome.state == ReminderState.SENT
-            today = row.company.today(now) if sent else None  # its documents move on
-            settle = (row.pk, row.claimed_by, _changes(row, outcome, now), today)
+            changes = _changes(row, outcome, now)
+            if outcome.state == ReminderState.SENT:  # 'sent' with its chunk (finish)
+                del changes["state"]
+            settle = (row.pk, row.claimed_by, changes)
         settled, handed = sql.step(settle, hand)
         if self.due is not None:
             due, self.due = self.due, None
             if settled:  # else flagged stale meanwhile: the review list has it
                 _count(*due, self.stats)
+                if due[1].state == ReminderState.SENT:
+                    self.unfinished[due[0].pk] = due[0].company.today(now)
         return handed

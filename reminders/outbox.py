@@ -19,7 +19,7 @@ from decimal import Decimal
 from email.utils import formataddr
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_noop
@@ -33,7 +33,7 @@ from . import lease
 from .delivery import DeliveryError, Email, EmailTransport, transport_class
 from .ledger import DrainStats, Ledger, Outcome
 from .models import Attachment, Batch, Reminder, ReminderDocument, ReminderState
-from .outcomes import close_if_done
+from .outcomes import close_if_done, mark_documents_sent
 from .rendering import EMAIL_CHANNELS
 from .wording import word_claimed
 
@@ -51,13 +51,15 @@ INTERRUPTED = gettext_noop(
 
 
 def flag_stale(now=None) -> int:
-    """Rows left in 'sending' whose lease ran out: their worker died. One never handed to
-    the server goes back to the queue; one handed over may have left: a person decides.
-    Returns how many went to review."""
+    """Rows left in 'sending' whose lease ran out: their worker died. One it had settled
+    as sent (`sent_at`, see reminders/ledger.py) is finished: 'sent', its documents moved
+    on. One never handed to the server goes back to the queue; one handed over may have
+    left: a person decides. Returns how many went to review."""
     now = now or timezone.now()
     stale = Reminder.objects.filter(
         state=ReminderState.SENDING, claimed_at__lt=lease.expired_before(now)
     )
+    _finish_sent(stale.filter(sent_at__isnull=False))
     stale.filter(handed_at__isnull=True).update(
         state=ReminderState.QUEUED, claimed_by="", next_attempt_at=now
     )
@@ -65,6 +67,18 @@ def flag_stale(now=None) -> int:
         state=ReminderState.NEEDS_REVIEW,
         last_error=INTERRUPTED,
     )
+
+
+def _finish_sent(rows) -> None:
+    """Sent rows a dead worker left 'sending': each becomes 'sent' by a conditional
+    update, and only the one that made it so moves its documents on (two workers
+    looking at once cannot move them twice)."""
+    for row in rows.select_related("company").only("pk", "sent_at", "company"):
+        with transaction.atomic():
+            if Reminder.objects.filter(
+                pk=row.pk, state=ReminderState.SENDING, sent_at__isnull=False
+            ).update(state=ReminderState.SENT):
+                mark_documents_sent([row.pk], row.company.today(row.sent_at))
 
 
 @dataclass(frozen=True)
@@ -274,8 +288,10 @@ def drain(batch_id: int | None = None, stop=None, chunk: int | None = None) -> D
                         break
                     _send_one(channel, row, cache, ledger)
                 ledger.flush()
+                ledger.finish()
     finally:
         ledger.flush()
+        ledger.finish()
         channel.close()
     _close_batches(stats.batches)
     return stats

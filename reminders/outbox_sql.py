@@ -51,18 +51,21 @@ def _reminder_update(vendor: str, columns: tuple[str, ...], add_attempt: bool = 
     return f"UPDATE {_table(Reminder)} SET {', '.join(sets)} WHERE {where}"
 
 
-def _reminded_sets(level: str = "%s") -> str:
-    """A document got its reminder: its level (`level`), last date (a parameter), pending
-    level and to-remind cleared (three more), count + 1."""
-    names = ("last_reminder_date", "pending_level", "to_remind", "to_remind_since")
+def _reminded_sets(level: str = "%s", day: str = "%s", reminders: str = "1") -> str:
+    """A document got `reminders` reminders: its level (`level`), last date (`day`),
+    pending level and to-remind cleared (three parameters), count + `reminders`."""
+    names = ("pending_level", "to_remind", "to_remind_since")
     sets = [f"{_quoted(Document, 'dunning_level')} = {level}"]
+    sets.append(f"{_quoted(Document, 'last_reminder_date')} = {day}")
     sets += [f"{_quoted(Document, name)} = %s" for name in names]
     count = _quoted(Document, "reminder_count")
-    return ", ".join([*sets, f"{count} = {_table(Document)}.{count} + 1"])
+    return ", ".join([*sets, f"{count} = {_table(Document)}.{count} + {reminders}"])
 
 
-def _reminded_values(today: date) -> list:
-    return [_adapt(today), None, False, None]
+def _reminded_values(today: date | None = None) -> list:
+    """The parameters of `_reminded_sets`: the day (unless given as an expression), then
+    the cleared pending level and to-remind."""
+    return ([] if today is None else [_adapt(today)]) + [None, False, None]
 
 
 @cache
@@ -154,22 +157,12 @@ def documents_reminded(links, today: date) -> None:
 
 
 @cache
-def _step(columns: tuple[str, ...] | None, move_documents: bool, hand: bool) -> str:
-    """PostgreSQL: settle a reminder (and move its documents on, read from its
-    ReminderDocument rows), hand another over; answers (settled, handed) as 0 or 1."""
+def _step(columns: tuple[str, ...] | None, hand: bool) -> str:
+    """PostgreSQL: settle a reminder, hand another over; answers (settled, handed) as 0
+    or 1."""
     pk, parts = _quoted(Reminder, "id"), []
     if columns is not None:
         parts.append(f"settled AS ({_reminder_update('postgresql', columns)} RETURNING {pk})")
-    if move_documents:
-        link, doc = _table(ReminderDocument), _table(Document)
-        rank, reminder, document = (
-            f"{link}.{_quoted(ReminderDocument, name)}"
-            for name in ("level_rank", "reminder", "document")
-        )
-        parts.append(
-            f"moved AS (UPDATE {doc} SET {_reminded_sets(rank)} FROM {link} JOIN settled "
-            f"ON {reminder} = settled.{pk} WHERE {doc}.{_quoted(Document, 'id')} = {document})"
-        )
     if hand:
         update = _reminder_update("postgresql", ("handed_at",), add_attempt=True)
         parts.append(f"handed AS ({update} RETURNING {pk})")
@@ -180,28 +173,64 @@ def _step(columns: tuple[str, ...] | None, move_documents: bool, hand: bool) -> 
 
 def step(settle: tuple | None, hand: tuple | None) -> tuple[bool, bool]:
     """PostgreSQL: one message's outcome and the next one's hand-over in ONE statement.
-    `settle`: (pk, token, changes, today: its documents move on, or None); `hand`: (pk,
-    token, now). In autocommit (the worker's) it is its own transaction: one round trip
-    where BEGIN, three UPDATEs and COMMIT took five, and prepared (server-side binding),
-    so the server parses and plans it once per connection: about half the database's
-    CPU per message. Answers (settled, handed)."""
-    params, columns, today = [], None, None
+    `settle`: (pk, token, changes); `hand`: (pk, token, now). In autocommit (the
+    worker's) it is its own transaction: one round trip where BEGIN, the UPDATEs and
+    COMMIT took several, and prepared (server-side binding), so the server parses and
+    plans it once per connection. A message sent is settled with its `sent_at` and
+    stays 'sending' until `finish_sent` (its documents move on with the chunk's).
+    Answers (settled, handed)."""
+    params, columns = [], None
     if settle is not None:
-        pk, token, changes, today = settle
+        pk, token, changes = settle
         unknown = set(changes) - OUTCOME_COLUMNS
         if unknown:
             raise ValueError(f"not an outcome column: {sorted(unknown)}")
         columns = tuple(changes)
         params += [*changes.values(), pk, ReminderState.SENDING.value, token]
-        if today is not None:
-            params += _reminded_values(today)
     if hand is not None:
         pk, token, now = hand
         params += [now, pk, ReminderState.SENDING.value, token]
     with _server_bound() as cursor:
-        cursor.execute(_step(columns, today is not None, hand is not None), params, prepare=True)
+        cursor.execute(_step(columns, hand is not None), params, prepare=True)
         settled, handed = cursor.fetchone()
     return settled == 1, handed == 1
+
+
+@cache
+def _finish_sent() -> str:
+    """PostgreSQL: rows settled as sent become 'sent' and their documents move on (per
+    document: its highest level, the day, one more reminder per row that carried it)."""
+    r, rd, doc = _table(Reminder), _table(ReminderDocument), _table(Document)
+    pk, state, sent_at = (_quoted(Reminder, n) for n in ("id", "state", "sent_at"))
+    rank, reminder, document = (
+        f"{rd}.{_quoted(ReminderDocument, n)}" for n in ("level_rank", "reminder", "document")
+    )
+    return (
+        "WITH s(id, day) AS (SELECT * FROM unnest(%s::bigint[], %s::date[])),"
+        f" done AS (UPDATE {r} SET {state} = %s FROM s WHERE {r}.{pk} = s.id"
+        f" AND {r}.{state} = %s AND {r}.{sent_at} IS NOT NULL RETURNING {r}.{pk} AS id, s.day),"
+        f" moves AS (SELECT {document} AS id, max({rank}) AS level, max(done.day) AS day,"
+        f" count(*) AS n FROM {rd} JOIN done ON {reminder} = done.id GROUP BY {document}),"
+        f" moved AS (UPDATE {doc} SET {_reminded_sets('moves.level', 'moves.day', 'moves.n')}"
+        f" FROM moves WHERE {doc}.{_quoted(Document, 'id')} = moves.id)"
+        " SELECT count(*) FROM done"
+    )
+
+
+def finish_sent(days: dict[int, date]) -> int:
+    """PostgreSQL: the rows `days` names (reminder id -> the company's day it was sent),
+    settled as sent by `step`, become 'sent' and their documents move on, in ONE
+    statement for a chunk (a statement per message spent more on the documents' indexes
+    and triggers than on the update). Only rows still waiting for this are finished, so
+    a row finished meanwhile (`outbox.flag_stale`) does not move its documents twice.
+    Answers how many it finished."""
+    if not days:
+        return 0
+    params = [list(days), list(days.values()), ReminderState.SENT.value]
+    params += [ReminderState.SENDING.value, *_reminded_values()]
+    with _server_bound() as cursor:
+        cursor.execute(_finish_sent(), params, prepare=True)
+        return cursor.fetchone()[0]
 
 
 @contextmanager

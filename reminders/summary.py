@@ -56,7 +56,9 @@ def batch_summary(batch: Batch) -> BatchSummary:
     )
     for row in rows:
         state = row.state
-        if state == ReminderState.SENDING and row.claimed_at and row.claimed_at < lost:
+        if state == ReminderState.SENDING and row.sent_at:  # accepted, 'sent' with its chunk
+            state = ReminderState.SENT
+        elif state == ReminderState.SENDING and row.claimed_at and row.claimed_at < lost:
             state = INTERRUPTED
         counts[row.channel][state] += 1
         totals[state] += 1

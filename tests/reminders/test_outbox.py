@@ -185,7 +185,8 @@ def test_each_outcome_is_recorded_before_the_next_message_goes(
     late_invoice, company, smtp_server, monkeypatch
 ):
     """A crash can only leave the message being sent in doubt: when the server receives
-    message n, messages 1..n-1 are already recorded as sent."""
+    message n, messages 1..n-1 are already recorded as sent (their `sent_at`; on
+    PostgreSQL the rows turn 'sent' with their chunk, see reminders/ledger.py)."""
     customers = [
         Customer.objects.create(company=company, code=f"K{i}", name=f"K{i}", emails=f"k{i}@x.org")
         for i in range(4)
@@ -197,13 +198,17 @@ def test_each_outcome_is_recorded_before_the_next_message_goes(
     def watching_send(channel, email):
         rows = Reminder.objects.filter(batch=batch)
         seen.append(
-            (rows.filter(state="sent").count(), rows.filter(handed_at__isnull=False).count())
+            (
+                rows.filter(sent_at__isnull=False).count(),
+                rows.filter(handed_at__isnull=False).count(),
+            )
         )
         return send(channel, email)
 
     monkeypatch.setattr(EmailChannel, "send", watching_send)
     assert drain(batch.pk).sent == 4
     assert seen == [(0, 1), (1, 2), (2, 3), (3, 4)]  # (sent, handed over) as message n goes
+    assert Reminder.objects.filter(batch=batch, state="sent").count() == 4
 
 
 def test_a_document_paid_after_queueing_is_not_reminded(late_invoice, company, smtp_server):
