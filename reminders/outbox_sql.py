@@ -113,12 +113,7 @@ def words(rows) -> None:
         + [row.pk, ReminderState.SENDING.value, row.claimed_by]
         for row in rows
     ]
-    if connection.vendor == "postgresql":
-        with _server_bound() as cursor:  # prepared after a few rows (prepare_threshold)
-            cursor.executemany(sql, params)
-        return
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
+    _executemany(sql, params)
 
 
 @cache
@@ -139,6 +134,16 @@ def insert(model, objs) -> None:
     params = [
         [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields] for obj in objs
     ]
+    _executemany(sql, params)
+
+
+def _executemany(sql: str, params: list) -> None:
+    """On PostgreSQL through a server-binding cursor: the statement is parsed once per
+    connection, not once per row as Django's client-binding cursor sends it."""
+    if connection.vendor == "postgresql":
+        with _server_bound() as cursor:  # prepared after a few rows (prepare_threshold)
+            cursor.executemany(sql, params)
+        return
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
 
