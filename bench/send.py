@@ -264,6 +264,13 @@ def main() -> None:
                     f"x{(cpu + db.value) / smtp_cpu if smtp_cpu else float('nan'):.1f} the SMTP "
                     "server's CPU"
                 )
+            if sent:
+                whole = cpu + db.value + smtp_cpu  # every CPU-second this run's messages cost
+                print(
+                    f"e-mails ceiling: {os.cpu_count()} cores / {whole / sent * 1000:.2f} ms of CPU "
+                    f"per message (sender, database, SMTP server) = {sent * os.cpu_count() / whole:.0f}"
+                    " messages/s with these costs, both cores busy"
+                )
             if sent != args.emails or count.value != args.emails:
                 print("MISMATCH: some messages were not delivered exactly once")
 
@@ -285,6 +292,10 @@ def main() -> None:
             print(
                 f"letters floor: WeasyPrint alone, same HTML, {args.letters / floor_cpu:.1f} "
                 f"letters per CPU-second -> ours is {floor_cpu / cpu:.2f} of it  {load()}"
+            )
+            print(
+                f"letters ceiling: {os.cpu_count()} cores x WeasyPrint alone = "
+                f"{os.cpu_count() * args.letters / floor_cpu:.1f} letters/s at best on this machine"
             )
     server.terminate()
 
