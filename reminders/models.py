@@ -201,6 +201,14 @@ class Reminder(CompanyScoped):
         return gettext(self.last_error) if self.last_error else ""
 
     @property
+    def shown_state(self) -> str:
+        """The state a person reads: a message the server accepted is sent, even while
+        its row waits, 'sending', for the end of its chunk (reminders/ledger.py)."""
+        if self.state == ReminderState.SENDING and self.sent_at:
+            return ReminderState.SENT
+        return self.state
+
+    @property
     def is_email(self) -> bool:
         return self.channel in (Channel.EMAIL, Channel.FIRM_EMAIL)
 

@@ -55,10 +55,8 @@ def batch_summary(batch: Batch) -> BatchSummary:
         .order_by("customer__name", "pk")
     )
     for row in rows:
-        state = row.state
-        if state == ReminderState.SENDING and row.sent_at:  # accepted, 'sent' with its chunk
-            state = ReminderState.SENT
-        elif state == ReminderState.SENDING and row.claimed_at and row.claimed_at < lost:
+        state = row.shown_state
+        if state == ReminderState.SENDING and row.claimed_at and row.claimed_at < lost:
             state = INTERRUPTED
         counts[row.channel][state] += 1
         totals[state] += 1

@@ -15,6 +15,7 @@ from reminders.ledger import Ledger
 from reminders.models import Reminder, ReminderState
 from reminders.outbox import drain, flag_stale
 from reminders.summary import batch_summary
+from web.screens.history import timeline
 
 from .conftest import AS_OF
 
@@ -53,6 +54,10 @@ def test_sent_rows_left_by_a_dead_worker_are_finished_once(late_invoice, company
 
     summary = batch_summary(batch)  # accepted by the server: shown sent, not interrupted
     assert summary.totals == {ReminderState.SENT: 2}
+    shown = [e for e in timeline(company, documents=docs) if e.kind == "reminder"]
+    assert [(str(e.status), e.status_class) for e in shown] == [
+        (str(ReminderState.SENT.label), "done")
+    ] * 2  # the documents' history reads « envoyé » too
 
     assert flag_stale() == 0  # none for review: they were accepted
     assert set(batch.reminders.values_list("state", flat=True)) == {ReminderState.SENT}

@@ -86,11 +86,11 @@ def _entries(company, *, documents=None, customer=None) -> list[Entry]:
             detail=_("Pièces : %(n)s · à : %(to)s")
             % {"n": numbers, "to": ", ".join(r.recipient) or "—"}
             + (f" · {r.last_error}" if r.last_error else ""),
-            status=_("non distribué") if r.undelivered else r.get_state_display(),
+            status=_("non distribué") if r.undelivered else ReminderState(r.shown_state).label,
             subject=r.subject,
             body=r.body_text or strip_tags(r.body_html),
             url=reverse("batch_summary", args=[r.batch_id]) if r.batch_id else "",
-            status_class="stop" if r.undelivered else STATE_CLASS.get(r.state, ""),
+            status_class="stop" if r.undelivered else STATE_CLASS.get(r.shown_state, ""),
         )
         if r.undelivered:
             entry.detail += " · " + _("non distribué : %(w)s") % {"w": r.undelivered}
