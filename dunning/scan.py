@@ -231,6 +231,28 @@ class ScanSQL:
             ) u GROUP BY customer_id"""
         return sql, p1 + p2
 
+    def customers(self) -> tuple[str, list]:
+        """One row per customer and policy kind: the policy its documents of that kind
+        follow (its own, else its company's default), its direct-debit rule, the
+        customer's holds and its unallocated money. Resolved once per customer rather than
+        by four joins on each of a million documents (a third of a scan's reading)."""
+        credit_sql, credit_params = self.credit()
+        own_filter, own_params = self.company_filter("c0.company_id")
+        sql = f"""
+            SELECT c0.id, k.kind, COALESCE(cp.id, dp.id) AS policy_id,
+                   CASE WHEN cp.id IS NOT NULL THEN cp.skip_direct_debit
+                        ELSE dp.skip_direct_debit END AS skip_direct_debit,
+                   c0.blocked_until, c0.no_reminders, c0.awaiting_reply,
+                   COALESCE(cr.credit, 0) AS credit
+            FROM receivables_customer c0
+            CROSS JOIN (SELECT 'invoice' AS kind UNION ALL SELECT 'quote') k
+            LEFT JOIN dunning_policy cp ON cp.id = c0.policy_id AND cp.kind = k.kind
+            LEFT JOIN dunning_policy dp
+                   ON dp.company_id = c0.company_id AND dp.kind = k.kind AND dp.is_default = TRUE
+            LEFT JOIN ({credit_sql}) cr ON cr.customer_id = c0.id
+            WHERE 1 = 1{own_filter}{self.fence()}"""
+        return sql, credit_params + own_params
+
     def plan_parts(self) -> str:
         """Each planned document's first part not yet paid (its balance still above what
         may be left after it), and whether the plan still holds on as_of (one mark)."""
@@ -250,10 +272,8 @@ class ScanSQL:
         """One row per document that is followed or still carries a dunning state."""
         d = "%s"  # as_of, repeated below
         bal = self.money("d.amount - d.paid_amount")
-        credit = self.money("COALESCE(cr.credit, 0)")
-        skip = (
-            "(CASE WHEN cp.id IS NOT NULL THEN cp.skip_direct_debit ELSE dp.skip_direct_debit END)"
-        )
+        credit = self.money("c.credit")
+        skip = "c.skip_direct_debit"
         dunnable_states = " OR ".join(
             f"(d.kind = '{kind}' AND d.state IN ({', '.join(repr(s) for s in states)}))"
             for kind, states in DUNNABLE_STATES.items()
@@ -298,10 +318,10 @@ class ScanSQL:
         # One CASE, a hold that ends on a date marked "~" (a second CASE cost 1/10 of a scan)
         reason = "CASE " + " ".join(f"WHEN {c} THEN {TILDE + ' || ' if t else ''}{r}"
                                     for c, r, t in conditions) + " ELSE '' END"  # fmt: skip
-        credit_sql, credit_params = self.credit()
+        customers, customer_params = self.customers()
         doc_filter, doc_params = self.company_filter("d.company_id")
         sql = f"""
-            SELECT d.id AS id, COALESCE(cp.id, dp.id) AS policy_id,
+            SELECT d.id AS id, c.policy_id AS policy_id,
                    d.dunning_level AS g_level, d.reminder_count AS g_count,
                    d.state AS g_state, d.paid_amount AS g_paid,
                    d.pending_level AS old_pending, d.to_remind AS old_to_remind,
@@ -312,23 +332,19 @@ class ScanSQL:
                    s.rank AS nrank, {at_date} AS at_date,
                    {reason} AS reason
             FROM receivables_document d
-            JOIN receivables_customer c ON c.id = d.customer_id
-            LEFT JOIN dunning_policy cp ON cp.id = c.policy_id AND cp.kind = {POLICY_KIND}
-            LEFT JOIN dunning_policy dp
-                   ON dp.company_id = d.company_id AND dp.kind = {POLICY_KIND} AND dp.is_default = TRUE
+            JOIN ({customers}) c ON c.id = d.customer_id AND c.kind = {POLICY_KIND}
             LEFT JOIN ({self.steps()}) s
-                   ON s.policy_id = COALESCE(cp.id, dp.id)
+                   ON s.policy_id = c.policy_id
                   AND s.from_level = CASE WHEN d.dunning_level > ({MAX_RANK})
                                           THEN ({MAX_RANK}) ELSE d.dunning_level END
             LEFT JOIN ({self.plan_parts()}) pl ON pl.document_id = d.id AND pl.holds = 1
-            LEFT JOIN ({credit_sql}) cr ON cr.customer_id = d.customer_id
             WHERE d.kind IN ('invoice', 'debit_note', 'quote'){doc_filter}
               AND (d.state IN ('open', 'expired') OR d.pending_level IS NOT NULL
                    OR d.to_remind = TRUE OR d.next_action_date IS NOT NULL
                    OR d.stop_reason <> ''){self.fence()}"""
-        # Parameters in textual order: the as_of marks of the reason CASE, then the plan
-        # parts, the credit subquery, the document filter.
-        params = [self.as_of] * (len(dated) + 1) + credit_params + doc_params
+        # Parameters in textual order: the as_of marks of the reason CASE, the customers
+        # subquery, then the plan parts and the document filter.
+        params = [self.as_of] * len(dated) + customer_params + [self.as_of] + doc_params
         return sql, params
 
     def create_temp(self) -> tuple[str, list]:
