@@ -19,6 +19,7 @@ from dunning.models import Channel
 from receivables.models import Company
 
 from . import attachments as files
+from . import outbox_sql as sql
 from .already import refuse_repeat
 from .editing import apply_edit, clean_edit
 from .letters import letters_pdf
@@ -71,7 +72,7 @@ def create_batch(
             batch = Batch.objects.create(
                 company=company, created_by=user, channel=channel or "", counts=preview.counts
             )
-            _write_rows(company, batch, preview, words)
+            written = _write_rows(company, batch, preview, words)
     except IntegrityError as exc:  # a concurrent send took a document first
         again = preview_batch(
             company, documents, channel, user, group_by_customer, as_of=as_of, words=False
@@ -80,11 +81,13 @@ def create_batch(
         raise ValidationError(
             _("Une des pièces vient d'être relancée à ce niveau par quelqu'un d'autre ; réessayez.")
         ) from exc
+    transaction.on_commit(lambda: sql.refresh_statistics(written))  # before the workers plan
     transaction.on_commit(lambda: enqueue_batch(batch.pk))
     return batch
 
 
-def _write_rows(company: Company, batch: Batch, preview: BatchPreview, words: bool) -> None:
+def _write_rows(company: Company, batch: Batch, preview: BatchPreview, words: bool) -> int:
+    """The rows of the batch; answers how many."""
     now = timezone.now()
     pairs = [(m, ReminderState.QUEUED) for m in preview.messages] + [
         (m, ReminderState.FAILED) for m in preview.failures
@@ -128,6 +131,7 @@ def _write_rows(company: Company, batch: Batch, preview: BatchPreview, words: bo
     ReminderDocument.objects.bulk_create(links, batch_size=1000)
     Attachment.objects.bulk_create(attached, batch_size=1000)
     Reminder.objects.filter(batch=batch).update(message_id=_message_id_expression(company))
+    return len(rows)
 
 
 def _message_id_expression(company: Company):

@@ -238,6 +238,24 @@ def finish_sent(days: dict[int, date]) -> int:
         return cursor.fetchone()[0]
 
 
+def refresh_statistics(added: int) -> bool:
+    """PostgreSQL: ANALYZE the outbox tables when a batch has just added more rows than
+    autovacuum waits for (50 + a tenth of the table) — what it would do within a minute,
+    done now because the workers start at once: with the planner still counting the
+    table as it was (empty, on a new installation), each chunk's reads scan every row
+    (bench/send.py, 1.8 ms instead of 0.07). Answers whether it analyzed."""
+    if connection.vendor != "postgresql":
+        return False
+    reminders, links = _table(Reminder), _table(ReminderDocument)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [reminders])
+        counted = max(cursor.fetchone()[0], 0)  # -1: never analyzed
+        if added <= 50 + 0.1 * counted:
+            return False
+        cursor.execute(f"ANALYZE {reminders}, {links}")
+    return True
+
+
 @contextmanager
 def _server_bound():
     """psycopg's own server-side binding cursor (Django's bind on the client, so each
