@@ -372,15 +372,19 @@ class ScanSQL:
 
     def update(self) -> str:
         t = "receivables_document"
+        # The guard: the row still as the scan read it. Written IS DISTINCT FROM, which a
+        # hash join cannot use as a key, so it hashes the id alone and checks the rest on
+        # each match (six keys hashed cost a tenth of a first scan).
+        guard = " OR ".join(self.distinct(f"{t}.{column}", f"s.{old}") for column, old in (
+            ("dunning_level", "g_level"), ("reminder_count", "g_count"), ("state", "g_state"),
+            ("paid_amount", "g_paid"), ("to_remind", "old_to_remind"),
+            ("pending_level", "old_pending")))  # fmt: skip
         return f"""
             UPDATE {t} SET pending_level = s.new_pending, to_remind = (s.new_pending IS NOT NULL),
                            to_remind_since = s.new_since, next_action_date = s.new_next,
                            stop_reason = s.new_stop
             FROM {TEMP} s
-            WHERE {t}.id = s.id AND {t}.dunning_level = s.g_level
-              AND {t}.reminder_count = s.g_count AND {t}.state = s.g_state
-              AND {t}.paid_amount = s.g_paid AND {t}.to_remind = s.old_to_remind
-              AND NOT {self.distinct(f"{t}.pending_level", "s.old_pending")}"""
+            WHERE {t}.id = s.id AND NOT ({guard})"""
 
     def update_counted(self) -> str:
         """The UPDATE, its changes of to_remind and pending_level (the guard held their old
