@@ -208,6 +208,16 @@ class Reminder(CompanyScoped):
             return ReminderState.SENT
         return self.state
 
+    @staticmethod
+    def in_shown_state(state: str) -> Q:
+        """The rows a person reads in `state` (`shown_state`), as a filter."""
+        accepted = Q(state=ReminderState.SENDING, sent_at__isnull=False)
+        if state == ReminderState.SENT:
+            return Q(state=state) | accepted
+        if state == ReminderState.SENDING:
+            return Q(state=state) & ~accepted
+        return Q(state=state)
+
     @property
     def is_email(self) -> bool:
         return self.channel in (Channel.EMAIL, Channel.FIRM_EMAIL)

@@ -55,3 +55,17 @@ def test_the_outbox_rejects_bad_arguments(cli, scanned):
     queued = Reminder.objects.get(state="queued")
     run = cli("outbox", "--retry", str(queued.pk))
     assert run.code == 1
+
+
+def test_the_outbox_lists_a_message_the_server_accepted_as_sent(cli, scanned):
+    """A row accepted by the server but waiting for its chunk's end (a worker died just
+    then) reads as sent, as on the screens: listing it as 'sending' would invite a resend."""
+    from django.utils import timezone
+
+    cli("remind", "--as-of", AS_OF, "--no-send")
+    queued = Reminder.objects.get(state="queued")
+    Reminder.objects.filter(pk=queued.pk).update(state="sending", sent_at=timezone.now())
+    assert "ANYWAY" not in cli("outbox", "--state", "sending").out
+    run = cli("outbox", "--state", "sent", "--format", "json")
+    assert run.code == 0, run.err
+    assert '"state": "sent"' in run.out and "ANYWAY" in run.out

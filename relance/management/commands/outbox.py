@@ -59,7 +59,9 @@ class Command(BaseCommand):
 
     def _list(self, company, opts):
         if opts["state"]:
-            rows = Reminder.objects.for_company(company).filter(state=opts["state"])
+            rows = Reminder.objects.for_company(company).filter(
+                Reminder.in_shown_state(opts["state"])
+            )
         else:
             rows = review.stuck_reminders(company)
         rows = list(
@@ -76,7 +78,7 @@ class Command(BaseCommand):
                     "customer": r.customer.name,
                     "documents": [link.document.number for link in r.links.all()],
                     "channel": r.channel,
-                    "state": r.state,
+                    "state": r.shown_state,
                     "attempts": r.attempts,
                     "error": r.last_error,
                 }
@@ -94,7 +96,7 @@ class Command(BaseCommand):
                 clip(r.customer.name, 24),
                 clip(", ".join(link.document.number for link in r.links.all()), 20),
                 r.channel,
-                r.state,
+                r.shown_state,
                 str(r.attempts),
                 clip(r.last_error, 60),
             ]
