@@ -81,9 +81,13 @@ def create_batch(
         raise ValidationError(
             _("Une des pièces vient d'être relancée à ce niveau par quelqu'un d'autre ; réessayez.")
         ) from exc
-    transaction.on_commit(lambda: sql.refresh_statistics(written))  # before the workers plan
-    transaction.on_commit(lambda: enqueue_batch(batch.pk))
+    transaction.on_commit(lambda: _start_sending(batch, written))
     return batch
+
+
+def _start_sending(batch: Batch, written: int) -> None:
+    sql.refresh_statistics(written)  # before the workers plan their reads
+    enqueue_batch(batch.pk)
 
 
 def _write_rows(company: Company, batch: Batch, preview: BatchPreview, words: bool) -> int:
