@@ -46,6 +46,7 @@ from .scan_sql import TEMP, ScanSQL
 
 FEW_CHANGES = 100_000
 BIG_WORK_MEM = "128MB"  # ~64 MB of hash table per million changed rows
+PARALLEL_TUPLE_COST = "0.01"  # PostgreSQL's default: 0.1
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,10 @@ def _scan_day(
     sql = ScanSQL(connection.vendor, as_of, company_ids)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {TEMP}")
+        if connection.vendor == "postgresql":
+            # Parallel workers read and compute the rows (1.7 → 1.4 s on 1 M): passing
+            # them to the leader costs far less than the planner's default reckons.
+            _set_local(cursor, {"parallel_tuple_cost": PARALLEL_TUPLE_COST})
         cursor.execute(*sql.create_temp())
         found = cursor.rowcount  # PostgreSQL: rows of the temporary table
         if connection.vendor == "postgresql":
