@@ -17,6 +17,7 @@ from dunning.models import Channel, Level
 from receivables.models import Company, Document, DocumentKind
 
 from . import links
+from .models import Template
 from .rendering import (
     EMAIL_CHANNELS,
     Message,
@@ -90,6 +91,17 @@ def default_channel(document: Document) -> str | None:
     return level.channel if level else None
 
 
+def _word(renderer: Renderer, to_word: list[tuple[Message, Template]]) -> None:
+    """Word the checked messages that need words now, after reading their customers'
+    other overdue documents in one query (a batch of e-mails, worded by the workers as
+    they leave, reads none: it was a tenth of writing a batch of 10,000)."""
+    if not to_word:
+        return
+    renderer.preload([d for msg, _t in to_word for d in msg.documents], live=False)
+    for msg, template in to_word:
+        renderer.word(msg, template)
+
+
 def preview_batch(
     company: Company,
     documents: Iterable,
@@ -117,12 +129,13 @@ def preview_batch(
     as_of = as_of or company.today()
     docs = scoped_documents(company, documents)
     renderer = Renderer(company, as_of, issue_links=issue_links)
-    renderer.preload(docs, overdue=word_first is None)
+    renderer.preload(docs, overdue=False)  # the overdue of those worded only, below
     if issue_links:  # letters worded to go out: their links made at once, saved below
         renderer.links = links.issuer(company)
     messages: list[Message] = []
     failures: list[Message] = []
     already: list[tuple[int, int]] = []
+    to_word: list[tuple[Message, Template]] = []
 
     def fail(customer, group, level, why, ch=None):
         failures.append(
@@ -173,13 +186,12 @@ def preview_batch(
                 document_ranks={d.pk: lv.rank for d, lv in part},
             )
             reroute_undeliverable(msg)
-            if msg.error:
-                pass
-            elif word_first is None or len(messages) < word_first:
-                renderer.render(msg, words)
-            else:
-                renderer.check(msg)
+            template = None if msg.error else renderer.check(msg)
+            if template is not None and (word_first is None or len(messages) < word_first):
+                if words or msg.channel not in EMAIL_CHANNELS:  # else worded as it leaves
+                    to_word.append((msg, template))
             (failures if msg.error else messages).append(msg)
+    _word(renderer, to_word)
     if renderer.links is not None:
         renderer.links.save()  # in the caller's transaction, with the rows that carry them
     return BatchPreview(as_of=as_of, messages=messages, failures=failures, already_live=already)

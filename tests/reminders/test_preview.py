@@ -267,3 +267,19 @@ def test_an_invoice_stopped_on_the_e_invoicing_platform_is_not_reminded_by_hand(
     assert reasons[("REJ",)] == "statut plateforme 213 Rejetée"
     assert reasons[("REF",)] == "statut plateforme 210 Refusée"
     assert not preview.messages
+
+
+def test_what_goes_worded_lists_the_customers_other_overdue_invoices(late_invoice, company):
+    """Letters are worded when the batch is written, e-mails when the preview shows them
+    (and, in a batch, as they leave): each names the customer's other overdue invoices,
+    read once for the messages worded (none for a batch of e-mails)."""
+    chased = late_invoice(number="CHASED")
+    late_invoice(number="OTHER", due_date=date(2026, 3, 2), to_remind=False, pending_level=None)
+    [shown] = preview_batch(company, [chased], as_of=AS_OF, word_first=1).messages
+    [checked] = preview_batch(company, [chased], as_of=AS_OF, words=False).messages
+    assert not checked.body_text and checked.recipient  # checked only: worded as it leaves
+    batch = create_batch(company, [chased], channel="letter", as_of=AS_OF)
+    [letter] = batch.reminders.all()
+    for words in (shown.body_text, letter.body_text):
+        chased_part, others = words.split("Autres pièces échues")
+        assert "CHASED" in chased_part and "OTHER" in others
