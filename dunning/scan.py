@@ -47,6 +47,8 @@ from .scan_sql import TEMP, ScanSQL
 FEW_CHANGES = 100_000
 BIG_WORK_MEM = "128MB"  # ~64 MB of hash table per million changed rows
 PARALLEL_TUPLE_COST = "0.01"  # PostgreSQL's default: 0.1
+# what the scan sets for its own statements (SET LOCAL), then sets back
+PLANNER_SETTINGS = ("enable_hashjoin", "enable_mergejoin", "work_mem", "parallel_tuple_cost")
 
 
 @dataclass(frozen=True)
@@ -105,10 +107,11 @@ def _scan_day(
     sql = ScanSQL(connection.vendor, as_of, company_ids)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {TEMP}")
+        saved = {}
         if connection.vendor == "postgresql":
             # Parallel workers read and compute the rows (1.7 → 1.4 s on 1 M): passing
             # them to the leader costs far less than the planner's default reckons.
-            _set_local(cursor, {"parallel_tuple_cost": PARALLEL_TUPLE_COST})
+            saved = _set_local(cursor, {"parallel_tuple_cost": PARALLEL_TUPLE_COST})
         cursor.execute(*sql.create_temp())
         found = cursor.rowcount  # PostgreSQL: rows of the temporary table
         if connection.vendor == "postgresql":
@@ -135,15 +138,19 @@ def _scan_day(
         else:  # SQLite: its row triggers count the changes
             cursor.execute(sql.update())
             changed = cursor.rowcount
-        if connection.vendor == "postgresql":  # later writes of an outer transaction
-            _set_local(cursor, {"relance.scan": "off"})
+        if connection.vendor == "postgresql":  # what follows in an outer transaction
+            _set_local(cursor, {**saved, "relance.scan": "off"})  # plans as before
         cursor.execute(f"DROP TABLE {TEMP}")
     return changed, changes
 
 
-def _set_local(cursor, settings: dict[str, str]) -> None:  # SET LOCAL of several at once
-    cursor.execute("SELECT " + ", ".join("set_config(%s, %s, true)" for _ in settings),
-                   [v for pair in settings.items() for v in pair])  # fmt: skip
+def _set_local(cursor, settings: dict[str, str]) -> dict[str, str]:
+    """SET LOCAL of several at once. Answers the planner settings the scan changes as
+    they were before this statement (read in the same one), to be set back at its end."""
+    read = ", ".join(f"current_setting('{name}')" for name in PLANNER_SETTINGS)
+    sets = ", ".join("set_config(%s, %s, true)" for _ in settings)
+    cursor.execute(f"SELECT {read}, {sets}", [v for pair in settings.items() for v in pair])
+    return dict(zip(PLANNER_SETTINGS, cursor.fetchone(), strict=False))
 
 
 def _change(row, as_of: date) -> Change:

@@ -25,6 +25,7 @@ from .rendering import (
     customer_problem,
     document_problem,
     language_of,
+    worded_now,
 )
 
 
@@ -187,9 +188,9 @@ def preview_batch(
             )
             reroute_undeliverable(msg)
             template = None if msg.error else renderer.check(msg)
-            if template is not None and (word_first is None or len(messages) < word_first):
-                if words or msg.channel not in EMAIL_CHANNELS:  # else worded as it leaves
-                    to_word.append((msg, template))
+            shown = word_first is None or len(messages) < word_first
+            if template is not None and shown and worded_now(msg, words):
+                to_word.append((msg, template))
             (failures if msg.error else messages).append(msg)
     _word(renderer, to_word)
     if renderer.links is not None:

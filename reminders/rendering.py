@@ -282,7 +282,7 @@ class Renderer:
         for an e-mail: only check that it can be worded (recipient, template); the
         outbox words it just before sending (`reminders.wording`)."""
         template = self.check(msg)
-        if template is not None and (words or msg.channel not in EMAIL_CHANNELS):
+        if template is not None and worded_now(msg, words):
             self.word(msg, template)
         return msg
 
@@ -362,6 +362,12 @@ class Renderer:
                 self._letters = transport(Channel.LETTER)
             msg.letter_html = self._letters.layout(letter)
         return msg
+
+
+def worded_now(msg: Message, words: bool) -> bool:
+    """Whether a checked message is worded as it is checked: always a letter (laid out
+    for print), an e-mail only with `words` (else the worker words it as it leaves)."""
+    return words or msg.channel not in EMAIL_CHANNELS
 
 
 def add_breakdown(msg: Message, words: str) -> None:
