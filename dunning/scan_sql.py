@@ -17,7 +17,6 @@ from .rules import DIRECT_DEBIT, DUNNABLE_STATES
 
 TEMP = "dunning_scan_tmp"
 MAX_RANK = "SELECT MAX(rank) FROM dunning_level"
-# a debit note (the charges invoiced) follows the invoice procedure
 TILDE = "'~'"  # marks a temporary stop reason inside the scan's SQL
 
 

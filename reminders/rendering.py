@@ -365,8 +365,7 @@ class Renderer:
 
 
 def worded_now(msg: Message, words: bool) -> bool:
-    """Whether a checked message is worded as it is checked: always a letter (laid out
-    for print), an e-mail only with `words` (else the worker words it as it leaves)."""
+    """A letter is worded as it is checked; an e-mail with `words`, else as it leaves."""
     return words or msg.channel not in EMAIL_CHANNELS
 
 
