@@ -288,6 +288,8 @@ def main() -> None:
                 f"letters: {args.letters} letters, {pages} pages, {len(pdf) // 1024} KiB; "
                 f"batch written in {t1 - t0:.1f} s, PDF in {t2 - t1:.1f} s"
             )
+            if pages != args.letters:  # every bench letter fits on one page
+                print(f"PAGES: {pages} pages for {args.letters} letters (one each expected)")
             cpu = cpu_seconds(me) - c0
             print(f"letters end to end: {args.letters / (t2 - t0):.1f} letters/s (wall clock)")
             print(f"letters CPU: {cpu:.1f} s -> {args.letters / cpu:.1f} letters per CPU-second")

@@ -23,6 +23,7 @@ import os
 import statistics
 import sys
 import time
+import warnings
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -175,8 +176,15 @@ def main() -> None:
     import django
 
     django.setup()
+    import logging
+
     from django.core.management import call_command
     from django.test import Client
+
+    # the request log (a line per page) and WhiteNoise's missing static folder would
+    # bury the figures
+    logging.getLogger("relance.http").setLevel(logging.WARNING)
+    warnings.filterwarnings("ignore", message="No directory at")
 
     from receivables.models import Document
     from receivables.worklist import ORDERINGS, SORT_KEYS, worklist, worklist_totals
