@@ -80,6 +80,7 @@ class Letter:
     body_html: str  # already substituted and escaped by the caller
     reference: str = ""
     extra: dict = field(default_factory=dict)
+    continued: str = ""  # atop the letter's later pages: whose letter, what it is about
 
     @property
     def recipient_text(self) -> str:

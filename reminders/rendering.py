@@ -127,12 +127,9 @@ def customer_problem(customer: Customer, as_of: date) -> str:
 def letterhead(company: Company) -> Letterhead:
     contact = " · ".join(p for p in (company.phone, company.email) if p)
     legal = " · ".join(
-        p
-        for p in (
-            f"SIREN {company.siren}" if company.siren else "",
-            f"TVA {company.vat_number}" if company.vat_number else "",
-        )
-        if p
+        label + value
+        for label, value in (("SIREN ", company.siren), ("TVA ", company.vat_number))
+        if value
     )
     return Letterhead(
         name=company.display_name,
@@ -159,13 +156,14 @@ def place_date(company: Company, on: date, language: str) -> str:
 def build_letter(
     company: Company, recipient: list[str], subject: str, body_html: str, language: str, on: date
 ) -> Letter:
-    prefix = "Objet : " if language == "fr" else "Subject: "
+    prefix, more = ("Objet : ", "suite") if language == "fr" else ("Subject: ", "continued")
     return Letter(
         head=letterhead(company),
         recipient=recipient,
         place_date=place_date(company, on, language),
         subject=prefix + subject,
         body_html=body_html,
+        continued=" · ".join([*recipient[:1], subject, more]),
     )
 
 

@@ -2,6 +2,7 @@
 page, or the title of its reckoning at the foot of a page whose table went to the next."""
 
 import io
+from datetime import date
 
 from pypdf import PdfReader
 
@@ -70,3 +71,32 @@ def test_the_reckonings_title_goes_over_with_its_table():
         assert "Solde de F-0" in with_title, f"{paragraphs}: {with_title!r}"
         moved += "Décompte au" not in texts[0]
     assert moved  # the range does push the table to a second page
+
+
+def test_a_letters_later_pages_say_whose_letter_they_continue():
+    # A page that comes loose from its letter (the payment slip pushed to page 2, say)
+    # still names the customer and the subject; a letter's first page does not, and the
+    # next letter's first page does not carry the previous letter's name.
+    long = _letter(40)
+    long.continued = "Client SARL · Relance de F-1 · suite"
+    short = _letter(2)
+    short.recipient = ["Autre Client SA", "3 rue des Roses", "69001 Lyon"]
+    short.continued = "Autre Client SA · Relance de F-2 · suite"
+    pdf, pages = LetterChannel().send([long, short])
+    texts = [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+    assert pages == len(texts) == 3
+    assert "suite" not in texts[0]
+    assert "Client SARL · Relance de F-1 · suite" in texts[1]
+    assert "Autre Client SA" in texts[2] and "suite" not in texts[2]
+
+
+def test_build_letter_words_the_running_header_in_the_customers_language():
+    from receivables.models import Company
+    from reminders.rendering import build_letter
+
+    company = Company(name="Atelier Dupont SARL", address="1 place du Marché\n35000 Rennes")
+    on = date(2026, 12, 4)
+    fr = build_letter(company, ["Client SARL", "2 rue des Lilas"], "Impayé F-1", "", "fr", on)
+    en = build_letter(company, ["Client Ltd", "2 Lilac Lane"], "Unpaid F-1", "", "en", on)
+    assert fr.continued == "Client SARL · Impayé F-1 · suite"
+    assert en.continued == "Client Ltd · Unpaid F-1 · continued"
