@@ -238,3 +238,15 @@ def test_the_sender_in_the_envelope_is_djangos(locmem):
 @given(st.from_regex(PLAIN_ADDRESS, fullmatch=True))
 def test_a_plain_address_is_its_own_sanitized_form(addr):
     assert envelope_address(addr, "utf-8") == sanitize_address(addr, "utf-8") == addr
+
+
+def test_the_envelope_names_bare_addresses_whatever_the_headers_say(smtp_server):
+    # MAIL FROM and RCPT TO carry the address alone: the sender's name, a recipient's
+    # name, and an internationalised domain (punycode) are left to the headers
+    case = CASES["non-ascii names and subject"]
+    channel = EmailChannel()
+    channel.send(case)
+    channel.close()
+    [received] = smtp_server.received
+    assert received.mail_from == "compta@alice.example"
+    assert received.rcpt_tos == ["u@example.org", "plain@example.org", "jose@xn--exmple-cua.org"]
