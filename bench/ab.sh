@@ -31,5 +31,6 @@ for side in old new; do
   log=$old/$side.log
   sender=$(sed -nE 's/.*sender ([0-9.]+) ms CPU per message, SMTP server ([0-9.]+) ms.*/sender \1 ms, SMTP server \2 ms/p' "$log")
   backends=$(sed -nE 's/.*PostgreSQL backends ([0-9.]+) ms.*/PostgreSQL \1 ms/p' "$log")
-  echo "$side ($([ $side = old ] && echo "$rev" || git rev-parse --short HEAD)): $sender, $backends per e-mail; $(grep -c MISMATCH "$log" || true) mismatch"
+  batch=$(sed -nE 's/.*e-mails CPU: batch ([0-9.]+ s).*/batch \1 CPU/p' "$log")
+  echo "$side ($([ $side = old ] && echo "$rev" || echo "this tree")): $sender, $backends per e-mail, $batch; $(grep -c MISMATCH "$log" || true) mismatch"
 done

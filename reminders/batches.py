@@ -96,12 +96,14 @@ def _write_rows(company: Company, batch: Batch, preview: BatchPreview, words: bo
     pairs = [(m, ReminderState.QUEUED) for m in preview.messages] + [
         (m, ReminderState.FAILED) for m in preview.failures
     ]
+    # ids, not objects: these rows are only written (an object's assignment also asks
+    # the database router, per row and per relation)
     rows = [
         Reminder(
-            company=company,
-            batch=batch,
-            customer=m.customer,
-            level=m.level,
+            company_id=company.pk,
+            batch_id=batch.pk,
+            customer_id=m.customer.pk,
+            level_id=m.level.pk if m.level else None,
             level_rank=m.level.rank if m.level else 0,
             level_name=m.level.name if m.level else "",
             channel=m.channel,
@@ -123,8 +125,8 @@ def _write_rows(company: Company, batch: Batch, preview: BatchPreview, words: bo
     for (m, state), row in zip(pairs, rows, strict=True):
         links += [
             ReminderDocument(
-                reminder=row,
-                document=doc,
+                reminder_id=row.pk,
+                document_id=doc.pk,
                 level_rank=m.document_ranks.get(doc.pk, row.level_rank),
                 live=state == QUEUED,
             )
