@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from babel.numbers import format_decimal
 from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from receivables.models import Company
@@ -30,16 +31,18 @@ def iso_date(value: str) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise ArgumentTypeError(f"{value!r} is not a date like 2026-03-13") from None
+        raise ArgumentTypeError(
+            _("%(v)r n'est pas une date comme 2026-03-13") % {"v": value}
+        ) from None
 
 
 def positive_int(value: str) -> int:
     try:
         number = int(value)
     except ValueError:
-        raise ArgumentTypeError(f"{value!r} is not a whole number") from None
+        raise ArgumentTypeError(_("%(v)r n'est pas un nombre entier") % {"v": value}) from None
     if number < 1:
-        raise ArgumentTypeError(f"{value!r} must be 1 or more")
+        raise ArgumentTypeError(_("%(v)r doit valoir 1 ou plus") % {"v": value})
     return number
 
 
@@ -58,20 +61,28 @@ def resolve_company(value: str | None) -> Company:
         found = found or companies.filter(name__iexact=value)
         if len(found) == 1:
             return found[0]
-        raise BadArguments(f"--company: no company {value!r}. Known: {_names(companies)}")
+        raise BadArguments(
+            _("--company : pas de société %(v)r. Connues : %(k)s")
+            % {"v": value, "k": _names(companies)}
+        )
     count = companies.count()
     if count == 1:
         return companies.first()
     if count == 0:
         raise BadArguments(
-            "no company yet: create it with `relance setup --company NAME --admin LOGIN`"
-            " (or load the demo: `relance load_demo`)"
+            _(
+                "pas encore de société : créez-la avec `relance setup --company NOM --admin "
+                "IDENTIFIANT` (ou chargez la démo : `relance load_demo`)"
+            )
         )
-    raise BadArguments(f"several companies: choose one with --company ({_names(companies)})")
+    raise BadArguments(
+        _("plusieurs sociétés : choisissez-en une avec --company (%(k)s)")
+        % {"k": _names(companies)}
+    )
 
 
 def _names(companies) -> str:
-    return ", ".join(f"{c.pk}={c.name}" for c in companies[:20]) or "none"
+    return ", ".join(f"{c.pk}={c.name}" for c in companies[:20]) or _("aucune")
 
 
 def progress(total: int, desc: str, **kwargs) -> tqdm:

@@ -17,7 +17,7 @@ from .conftest import AS_OF
 def test_daily_scans_and_sends_nothing_without_auto_send(cli, overdue):
     run = cli("daily", "--as-of", AS_OF)
     assert run.code == 0, run.err
-    assert "3 changed, 3 to remind" in run.out
+    assert "3 changée(s), 3 à relancer" in run.out
     assert not Batch.objects.exists()
 
 
@@ -27,8 +27,8 @@ def test_daily_sends_the_automatic_levels_when_the_company_wants(cli, overdue, d
     Level.objects.filter(policy__company=dunning_company, rank=1).update(automatic=True)
     run = cli("daily", "--as-of", AS_OF)
     assert run.code == 1  # Sans Mail cannot be mailed
-    assert "automatic batch #" in run.out
-    assert "see `relance outbox`" in run.err
+    assert "lot automatique n° " in run.out
+    assert "voir `relance outbox`" in run.err
     assert [m.to for m in mail.outbox] == [["daisy@anyway.example"]]
     assert Invoice.objects.get(number="A-1").reminder_count == 1
     again = cli("daily", "--as-of", AS_OF)  # the next run sends nothing twice ...
@@ -36,7 +36,7 @@ def test_daily_sends_the_automatic_levels_when_the_company_wants(cli, overdue, d
     assert Invoice.objects.get(number="A-1").reminder_count == 1
     # ... and does not report the same failure again: it waits in the outbox.
     assert (again.code, Batch.objects.count()) == (0, 1)
-    assert "nothing automatic to send" in again.out
+    assert "rien d'automatique à envoyer" in again.out
 
 
 def test_daily_leaves_non_automatic_levels_to_a_person(cli, overdue, dunning_company):
@@ -44,7 +44,7 @@ def test_daily_leaves_non_automatic_levels_to_a_person(cli, overdue, dunning_com
     dunning_company.save()
     run = cli("daily", "--as-of", AS_OF)
     assert (run.code, mail.outbox) == (0, [])
-    assert "nothing automatic to send" in run.out
+    assert "rien d'automatique à envoyer" in run.out
 
 
 def test_daily_rejects_bad_arguments(cli, overdue):

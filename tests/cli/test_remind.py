@@ -11,16 +11,16 @@ from .conftest import AS_OF
 def test_a_dry_run_shows_what_would_go_and_fail_and_writes_nothing(cli, scanned):
     run = cli("remind", "--dry-run", "--as-of", AS_OF)
     assert run.code == 1  # one would fail: that is an error in the data
-    assert "Would go out: 1 reminder(s)" in run.out
+    assert "Partiraient : 1 relance(s)" in run.out
     assert "ANYWAY SARL" in run.out and "daisy@anyway.example" in run.out
-    assert "Would fail: 1" in run.out and "Sans Mail" in run.out
+    assert "Échoueraient : 1" in run.out and "Sans Mail" in run.out
     assert not Batch.objects.exists() and not mail.outbox
 
 
 def test_remind_sends_and_prints_the_summary(cli, scanned):
     run = cli("remind", "--as-of", AS_OF)
     assert run.code == 1  # Sans Mail failed
-    assert "Batch #" in run.out and "summary" in run.out
+    assert "Lot n° " in run.out and "bilan" in run.out
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["daisy@anyway.example"]
     a1 = Invoice.objects.get(number="A-1")
@@ -39,9 +39,9 @@ def test_remind_by_customer_documents_all_good_exits_0(cli, scanned):
 
 def test_remind_by_level_or_channel_narrows_the_run(cli, scanned):
     run = cli("remind", "--level", "3", "--as-of", AS_OF)
-    assert (run.code, run.out.strip()) == (0, "Nothing to remind.")
+    assert (run.code, run.out.strip()) == (0, "Rien à relancer.")
     run = cli("remind", "--channel", "letter", "--as-of", AS_OF)
-    assert (run.code, run.out.strip()) == (0, "Nothing to remind.")
+    assert (run.code, run.out.strip()) == (0, "Rien à relancer.")
     assert not Batch.objects.exists()
 
 
@@ -51,3 +51,16 @@ def test_remind_rejects_bad_arguments(cli, scanned):
     assert cli("remind", "--documents", "a,b").code == 2
     run = cli("remind", "--documents", "999999", "--dry-run")
     assert run.code == 2 and "999999" in run.err
+
+
+def test_the_terminal_speaks_the_sites_language_french_first_english_complete(
+    cli, scanned, settings
+):
+    # French by default, like the screens; a site set to English gets every line in English
+    run = cli("remind", "--dry-run", "--as-of", AS_OF)
+    assert "Partiraient : 1 relance(s)" in run.out and "Réclamé" in run.out
+    assert "Échoueraient : 1" in run.out and "Would" not in run.out
+    settings.LANGUAGE_CODE = "en"
+    run = cli("remind", "--dry-run", "--as-of", AS_OF)
+    assert "Would go out: 1 reminder(s)" in run.out and "Claimed" in run.out
+    assert "Would fail: 1" in run.out and "Partiraient" not in run.out

@@ -31,7 +31,7 @@ def test_it_writes_json_with_filters(cli, scanned, worklist_ready):
 
 def test_bad_arguments_exit_2_with_a_message(cli, scanned, worklist_ready):
     run = cli("worklist", "--as-of", "13/03/2026")
-    assert run.code == 2 and "not a date" in run.err
+    assert run.code == 2 and "n'est pas une date" in run.err
     run = cli("worklist", "--order", "nonsense")
     assert run.code == 2 and "nonsense" in run.err
     run = cli("worklist", "--company", "Nobody")

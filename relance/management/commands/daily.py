@@ -1,6 +1,7 @@
 """relance daily: what the scheduler runs each morning (scan, then automatic sends)."""
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from receivables.models import Company
 from relance.clitools import DATA_ERRORS, iso_date, resolve_company
@@ -38,22 +39,30 @@ class Command(BaseCommand):
         failed = 0
         for company in companies:
             report = daily_run(company, as_of=opts["as_of"], send=not opts["no_send"])
-            line = (
-                f"{company.name}: {report.as_of} scanned, {report.changed} changed, "
-                f"{report.to_remind} to remind"
-            )
+            line = _("%(c)s : scan du %(d)s, %(n)s changée(s), %(r)s à relancer") % {
+                "c": company.name,
+                "d": report.as_of,
+                "n": report.changed,
+                "r": report.to_remind,
+            }
             for batch in report.batches:
                 if not opts["background"]:
                     send_batch(batch, show_progress=False)
                 summary = batch_summary(batch)
                 failed += len(summary.errors) + len(summary.needs_review)
-                line += f"; automatic batch #{batch.pk}: {summary.totals}"
+                line += "; " + _("lot automatique n° %(b)s : %(t)s") % {
+                    "b": batch.pk,
+                    "t": summary.totals,
+                }
             if not report.batches and company.auto_send and not opts["no_send"]:
-                line += "; nothing automatic to send"
+                line += "; " + _("rien d'automatique à envoyer")
             self.stdout.write(line)
         swept = pending_imports.sweep()
         if swept:
-            self.stdout.write(f"{swept} abandoned import upload(s) removed")
+            self.stdout.write(_("%(n)s import(s) abandonné(s) supprimé(s)") % {"n": swept})
         if failed:
-            self.stderr.write(f"{failed} automatic reminder(s) failed: see `relance outbox`.")
+            self.stderr.write(
+                _("%(n)s relance(s) automatique(s) en échec : voir `relance outbox`.")
+                % {"n": failed}
+            )
             raise SystemExit(DATA_ERRORS)

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from relance.clitools import (
     BadArguments,
@@ -37,21 +38,30 @@ class Command(BaseCommand):
         if opts["batch"]:
             batch = batches.filter(pk=opts["batch"]).first()
             if batch is None:
-                raise BadArguments(f"--batch: no batch {opts['batch']} in {company}")
+                raise BadArguments(
+                    _("--batch : pas de lot n° %(b)s chez %(c)s")
+                    % {"b": opts["batch"], "c": company}
+                )
         else:
             batch = (
                 batches.filter(reminders__channel="letter").order_by("-created_at", "-pk").first()
             )
             if batch is None:
-                raise DataErrors(f"no batch with letters in {company}")
-        path = Path(opts["output"] or f"letters-{batch.pk}.pdf")
+                raise DataErrors(_("aucun lot avec des lettres chez %(c)s") % {"c": company})
+        path = Path(opts["output"] or _("lettres-%(b)s.pdf") % {"b": batch.pk})
         if path.exists() and not opts["force"]:
-            raise BadArguments(f"{path} exists: choose another --output or add --force")
+            raise BadArguments(
+                _("%(p)s existe : choisissez un autre --output ou ajoutez --force") % {"p": path}
+            )
         if not path.parent.is_dir():
-            raise BadArguments(f"--output: no folder {path.parent}")
+            raise BadArguments(_("--output : pas de dossier %(d)s") % {"d": path.parent})
         try:
             pdf, pages = letters_pdf(batch)
         except ValidationError as exc:
-            raise DataErrors(f"batch #{batch.pk}: {' '.join(exc.messages)}") from exc
+            raise DataErrors(
+                _("lot n° %(b)s : %(e)s") % {"b": batch.pk, "e": " ".join(exc.messages)}
+            ) from exc
         path.write_bytes(pdf)
-        self.stdout.write(f"{path}: {pages} page(s), batch #{batch.pk}")
+        self.stdout.write(
+            _("%(p)s : %(n)s page(s), lot n° %(b)s") % {"p": path, "n": pages, "b": batch.pk}
+        )

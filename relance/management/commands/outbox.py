@@ -3,6 +3,7 @@
 import json
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from relance.clitools import (
     BadArguments,
@@ -54,7 +55,7 @@ class Command(BaseCommand):
     def _reminder(company, pk):
         reminder = Reminder.objects.for_company(company).filter(pk=pk).first()
         if reminder is None:
-            raise BadArguments(f"no reminder {pk} in {company}")
+            raise BadArguments(_("pas de relance n° %(r)s chez %(c)s") % {"r": pk, "c": company})
         return reminder
 
     def _list(self, company, opts):
@@ -87,12 +88,12 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(items, default=str, ensure_ascii=False, indent=1))
             return
         if not rows:
-            self.stdout.write("Nothing stuck in the outbox." if not opts["state"] else "None.")
+            self.stdout.write(_("Rien de bloqué à l'envoi.") if not opts["state"] else _("Aucune."))
             return
         lines = [
             [
                 str(r.pk),
-                f"{r.created_at:%Y-%m-%d %H:%M}",
+                f"{r.created_at.astimezone(company.zone):%Y-%m-%d %H:%M}",  # its clock
                 clip(r.customer.name, 24),
                 clip(", ".join(link.document.number for link in r.links.all()), 20),
                 r.channel,
@@ -102,9 +103,20 @@ class Command(BaseCommand):
             ]
             for r in rows
         ]
-        headers = ["Id", "Created", "Customer", "Documents", "Channel", "State", "Tries", "Error"]
+        headers = [
+            _("N°"),
+            _("Créée"),
+            _("Client"),
+            _("Pièces"),
+            _("Canal"),
+            _("État"),
+            _("Essais"),
+            _("Erreur"),
+        ]
         self.stdout.write(table(lines, headers, right={0, 6}))
-        self.stdout.write("\n`relance outbox --retry ID` to try again, `--cancel ID` to drop one.")
+        self.stdout.write(
+            "\n" + _("`relance outbox --retry ID` pour réessayer, `--cancel ID` pour l'abandonner.")
+        )
 
     def _retry(self, reminder):
         try:
@@ -114,19 +126,26 @@ class Command(BaseCommand):
         if batch is not None:
             send_batch(batch)
             reminder.refresh_from_db()
-            self.stdout.write(f"reminder #{reminder.pk}: retried in batch #{batch.pk}")
+            self.stdout.write(
+                _("relance n° %(r)s : renvoyée dans le lot n° %(b)s")
+                % {"r": reminder.pk, "b": batch.pk}
+            )
         else:
-            self.stdout.write(f"reminder #{reminder.pk}: back in the queue")
+            self.stdout.write(_("relance n° %(r)s : remise en file") % {"r": reminder.pk})
 
     def _cancel(self, reminder):
         if not cancel_reminder(reminder):
             raise DataErrors(
-                f"reminder #{reminder.pk} is {reminder.state}: only a queued one can be cancelled"
+                _("relance n° %(r)s à l'état %(s)s : seule une relance en file s'annule")
+                % {"r": reminder.pk, "s": reminder.state}
             )
-        self.stdout.write(f"reminder #{reminder.pk}: cancelled")
+        self.stdout.write(_("relance n° %(r)s : annulée") % {"r": reminder.pk})
 
     def _mark_sent(self, reminder):
         if reminder.state != "needs_review":
-            raise DataErrors(f"reminder #{reminder.pk} is {reminder.state}, not needs_review")
+            raise DataErrors(
+                _("relance n° %(r)s à l'état %(s)s, pas needs_review")
+                % {"r": reminder.pk, "s": reminder.state}
+            )
         resolve_needs_review(reminder, was_sent=True)
-        self.stdout.write(f"reminder #{reminder.pk}: marked sent")
+        self.stdout.write(_("relance n° %(r)s : marquée envoyée") % {"r": reminder.pk})

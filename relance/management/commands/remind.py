@@ -4,6 +4,7 @@ import json
 from argparse import ArgumentTypeError
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from api.serializers import batch_out, message_out
 from relance.clitools import (
@@ -28,7 +29,9 @@ def _ids(value: str) -> list[int]:
     try:
         return [int(v) for v in value.split(",") if v.strip()]
     except ValueError:
-        raise ArgumentTypeError(f"{value!r} is not a list of ids like 12,15,18") from None
+        raise ArgumentTypeError(
+            _("%(v)r n'est pas une liste d'identifiants comme 12,15,18") % {"v": value}
+        ) from None
 
 
 class Command(BaseCommand):
@@ -84,7 +87,9 @@ class Command(BaseCommand):
             else:
                 result, batch = runs.create(company, selection, as_of=opts["as_of"])
         except LookupError as exc:
-            raise BadArguments(f"--documents: unknown ids {exc.args[0]}") from exc
+            raise BadArguments(
+                _("--documents : identifiants inconnus %(ids)s") % {"ids": exc.args[0]}
+            ) from exc
         if batch is not None and not opts["no_send"]:
             send_batch(batch)
         if opts["format"] == "json":
@@ -103,33 +108,38 @@ class Command(BaseCommand):
 
     def _text(self, result, batch, dry_run: bool) -> None:
         if not result.messages and not result.failures:
-            self.stdout.write("Nothing to remind.")
+            self.stdout.write(_("Rien à relancer."))
             return
-        title = "Would go out" if dry_run else "Going out"
-        self.stdout.write(f"{title}: {len(result.messages)} reminder(s) as of {result.as_of}")
+        title = _("Partiraient") if dry_run else _("Partent")
+        self.stdout.write(
+            _("%(t)s : %(n)s relance(s) au %(d)s")
+            % {"t": title, "n": len(result.messages), "d": result.as_of}
+        )
+        headers = _headers()
         if result.messages:
             rows = [_message_row(m) for m in result.messages]
-            self.stdout.write(table(rows, HEADERS, right={len(HEADERS) - 1}))
+            self.stdout.write(table(rows, headers, right={len(headers) - 1}))
         if result.failures:
             self.stdout.write("")
+            failing = _("Échoueraient") if dry_run else _("En échec")
             self.stdout.write(
-                self.style.ERROR(f"{'Would fail' if dry_run else 'Failed'}: {len(result.failures)}")
+                self.style.ERROR(_("%(t)s : %(n)s") % {"t": failing, "n": len(result.failures)})
             )
             rows = [_message_row(m)[:4] + [clip(m.error, 70)] for m in result.failures]
-            self.stdout.write(table(rows, HEADERS[:4] + ["Why"]))
+            self.stdout.write(table(rows, headers[:4] + [_("Pourquoi")]))
         counts = ", ".join(f"{k} {v}" for k, v in result.counts.items() if v)
-        self.stdout.write(f"\nCounts: {counts or 'none'}")
+        self.stdout.write("\n" + _("Totaux : %(c)s") % {"c": counts or _("aucun")})
         if batch is not None:
             self._summary(batch)
 
     def _summary(self, batch) -> None:
         summary = batch_summary(batch)
-        self.stdout.write(f"\nBatch #{batch.pk} summary")
+        self.stdout.write("\n" + _("Lot n° %(b)s : bilan") % {"b": batch.pk})
         rows = [
             [channel] + [str(states.get(s, 0)) for s in STATES]
             for channel, states in sorted(summary.counts.items())
         ]
-        self.stdout.write(table(rows, ["Channel", *STATES], right=set(range(1, 7))))
+        self.stdout.write(table(rows, [_("Canal"), *STATES], right=set(range(1, 7))))
         for line in summary.errors + summary.needs_review:
             docs = ", ".join(line.documents)
             self.stdout.write(
@@ -137,12 +147,18 @@ class Command(BaseCommand):
             )
         if summary.letters_pages:
             self.stdout.write(
-                f"Letters: {summary.letters_pages} page(s) — "
-                f"`relance letters --batch {batch.pk} -o letters.pdf` to print them."
+                _(
+                    "Lettres : %(p)s page(s) — `relance letters --batch %(b)s -o lettres.pdf` "
+                    "pour les imprimer."
+                )
+                % {"p": summary.letters_pages, "b": batch.pk}
             )
         queued_phone = summary.counts.get("phone", {}).get("queued", 0)
         if queued_phone:
-            self.stdout.write(f"Calls to make: {queued_phone} (log them in the app or the API).")
+            self.stdout.write(
+                _("Appels à passer : %(n)s (notez-les dans l'application ou par l'API).")
+                % {"n": queued_phone}
+            )
 
     def _json(self, result, batch) -> None:
         body = {
@@ -155,7 +171,11 @@ class Command(BaseCommand):
         self.stdout.write(json.dumps(body, default=str, ensure_ascii=False, indent=1))
 
 
-HEADERS = ["Customer", "Documents", "Level", "Channel", "To", "Subject", "Claimed"]
+def _headers() -> list[str]:
+    """In the language active when the table is printed (French unless set otherwise)."""
+    return [_("Client"), _("Pièces"), _("Niveau"), _("Canal"), _("À"), _("Objet"), _("Réclamé")]
+
+
 STATES = ["queued", "sending", "sent", "failed", "cancelled", "needs_review"]
 
 
