@@ -37,7 +37,9 @@ def main() -> None:
     if args == ["help", "--commands"]:
         args = ["help"]
     try:
-        execute_from_command_line(["relance", *args])
+        django.setup()
+        with translation.override(_language()):  # as the overview: French unless LANG is English
+            execute_from_command_line(["relance", *args])
     except Exception as exc:
         if not isinstance(exc, bad_input_errors()):
             raise  # a bug: its traceback must be seen

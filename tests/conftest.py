@@ -14,8 +14,12 @@ from receivables.models import Company, Customer, Invoice, Membership, Role
 
 
 @pytest.fixture(autouse=True)
-def default_language():
-    """Each test starts in French: a request in English leaves its thread in English."""
+def default_language(monkeypatch):
+    """Each test starts in French: a request in English leaves its thread in English, and
+    the console script follows the terminal's LANG (relance.cli), whatever the machine's."""
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    monkeypatch.delenv("LANGUAGE", raising=False)
+    monkeypatch.delenv("LC_ALL", raising=False)
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.deactivate()

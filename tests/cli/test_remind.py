@@ -64,3 +64,24 @@ def test_the_terminal_speaks_the_sites_language_french_first_english_complete(
     run = cli("remind", "--dry-run", "--as-of", AS_OF)
     assert "Would go out: 1 reminder(s)" in run.out and "Claimed" in run.out
     assert "Would fail: 1" in run.out and "Partiraient" not in run.out
+
+
+def test_the_relance_command_speaks_english_when_lang_says_so(scanned, monkeypatch, capsys):
+    # the console script follows the terminal's language, as its overview does
+    import pytest
+
+    from relance.cli import main
+
+    monkeypatch.delenv("LANGUAGE", raising=False)
+    monkeypatch.delenv("LC_ALL", raising=False)
+    for lang, expected, other in (
+        ("en_GB.UTF-8", "Would go out: 1 reminder(s)", "Partiraient"),
+        ("fr_FR.UTF-8", "Partiraient : 1 relance(s)", "Would go out"),
+        ("C.UTF-8", "Partiraient : 1 relance(s)", "Would go out"),
+    ):
+        monkeypatch.setenv("LANG", lang)
+        monkeypatch.setattr("sys.argv", ["relance", "remind", "--dry-run", "--as-of", AS_OF])
+        with pytest.raises(SystemExit):  # one reminder would fail: exit 1
+            main()
+        out = capsys.readouterr().out
+        assert expected in out and other not in out, (lang, out)
