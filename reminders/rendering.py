@@ -156,12 +156,13 @@ def place_date(company: Company, on: date, language: str) -> str:
 def build_letter(
     company: Company, recipient: list[str], subject: str, body_html: str, language: str, on: date
 ) -> Letter:
-    prefix, more = ("Objet : ", "suite") if language == "fr" else ("Subject: ", "continued")
+    with translation.override(language):  # the customer's, from the catalogues
+        titled, more = _("Objet : %(s)s") % {"s": subject}, _("suite")
     return Letter(
         head=letterhead(company),
         recipient=recipient,
         place_date=place_date(company, on, language),
-        subject=prefix + subject,
+        subject=titled,
         body_html=body_html,
         continued=" · ".join([*recipient[:1], subject, more]),
     )
