@@ -159,7 +159,7 @@ class Reminder(CompanyScoped):
         max_length=12,
         choices=ReminderState.choices,
         default=ReminderState.QUEUED,
-    )  # indexed first in `reminder_outbox` (state, next_attempt_at)
+    )  # indexed first in `reminder_outbox_order` (state, next_attempt_at, id)
     attempts = models.PositiveSmallIntegerField(_("tentatives"), default=0)
     next_attempt_at = models.DateTimeField(_("prochaine tentative"), default=timezone.now)
     claimed_at = models.DateTimeField(_("pris en charge le"), null=True, blank=True)
@@ -187,7 +187,10 @@ class Reminder(CompanyScoped):
         verbose_name_plural = _("rappels")
         ordering = ["-created_at", "-pk"]
         indexes = [
-            models.Index(fields=["state", "next_attempt_at"], name="reminder_outbox"),
+            # in the claim's order (outbox.claim): a chunk is the index's first rows, not
+            # a sort of every queued row (a batch of 10,000 made that 200 sorts of
+            # thousands of rows: 5.8 ms of database CPU per claim, quadratic in its size)
+            models.Index(fields=["state", "next_attempt_at", "id"], name="reminder_outbox_order"),
             models.Index(fields=["company", "customer"], name="reminder_customer"),
         ]
 

@@ -146,13 +146,21 @@ def claim(
     for row in rows:
         row.outbox_links, row.wording_error = links[row.pk], ""
     to_word = [row for row in rows if row.words_pending and still_owed(row)]
-    if to_word:
-        # before reading the attachments: it adds some (their bytes kept for the sender)
-        word_claimed(to_word, renderers, cache.put if cache is not None else None)
+    written = {}
+    if to_word:  # their attachments as written, their bytes kept for the sender
+        written = word_claimed(to_word, renderers, cache.put if cache is not None else None)
+    for reminder_id, attached in written.items():
+        files[reminder_id] = [File(a.filename, a.file.name, a.mimetype) for a in attached]
+    # only the others' are read: written before (with their batch, or by an earlier
+    # claim). Reading back the chunk's own cost a query each (bench/send.py: a scan of
+    # the whole table, which grows as the batch goes out and which no ANALYZE has seen)
+    unread = [pk for pk in ids if pk not in written]
     for reminder_id, *values in (
-        Attachment.objects.filter(reminder_id__in=ids)
+        Attachment.objects.filter(reminder_id__in=unread)
         .order_by("pk")
         .values_list("reminder_id", "filename", "file", "mimetype")
+        if unread
+        else ()
     ):
         files[reminder_id].append(File(*values))
     for row in rows:

@@ -24,11 +24,15 @@ from .rendering import Message, Renderer
 NO_LEVEL = gettext_noop("Le niveau de relance de ce rappel n'existe plus.")
 
 
-def word_claimed(rows: list[Reminder], renderers: dict | None = None, keep=None) -> None:
+def word_claimed(
+    rows: list[Reminder], renderers: dict | None = None, keep=None
+) -> dict[int, list[Attachment]]:
     """Word claimed rows (`outbox_links` loaded) and attach their PDFs, in one commit.
-    Sets each row's words, or its `wording_error` (it then fails). `renderers`: the worker's run keeps one per company and day
-    (templates, policies and rates read once per run, not once per chunk); `keep`: see
-    `attachments.attach`."""
+    Sets each row's words, or its `wording_error` (it then fails). `renderers`: the
+    worker's run keeps one per company and day (templates, policies and rates read once
+    per run, not once per chunk); `keep`: see `attachments.attach`. Answers the
+    attachments written for each row (none for a row that failed), so the sender need
+    not read them back."""
     renderers = {} if renderers is None else renderers
     documents = (
         Document.objects.filter(pk__in={link.document_id for r in rows for link in r.outbox_links})
@@ -42,6 +46,7 @@ def word_claimed(rows: list[Reminder], renderers: dict | None = None, keep=None)
     for row in rows:
         by_company[row.company_id].append(row)
     worded, attached, stored, issuers = [], [], {}, []
+    written: dict[int, list[Attachment]] = {row.pk: [] for row in rows}
     for company_rows in by_company.values():
         company = company_rows[0].company
         key = (company.pk, company.today())
@@ -63,6 +68,7 @@ def word_claimed(rows: list[Reminder], renderers: dict | None = None, keep=None)
                 if not row.wording_error:
                     worded.append(row)
                     attached += files_of_row
+                    written[row.pk] = files_of_row
         finally:
             renderer.links = None
     with transaction.atomic():  # the links are on file with the words that carry them
@@ -70,6 +76,7 @@ def word_claimed(rows: list[Reminder], renderers: dict | None = None, keep=None)
             issuer.save()
         sql.words(worded)
         sql.insert(Attachment, attached)
+    return written
 
 
 def _word(
