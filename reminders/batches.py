@@ -5,6 +5,7 @@ record_past_send  reminders sent before Relance, written as sent on their day
 """
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
@@ -96,56 +97,89 @@ def _write_rows(company: Company, batch: Batch, preview: BatchPreview, words: bo
     pairs = [(m, ReminderState.QUEUED) for m in preview.messages] + [
         (m, ReminderState.FAILED) for m in preview.failures
     ]
-    # ids, not objects: these rows are only written (an object's assignment also asks
-    # the database router, per row and per relation)
-    rows = [
-        Reminder(
-            company_id=company.pk,
-            batch_id=batch.pk,
-            customer_id=m.customer.pk,
-            level_id=m.level.pk if m.level else None,
-            level_rank=m.level.rank if m.level else 0,
-            level_name=m.level.name if m.level else "",
-            channel=m.channel,
-            language=m.language,
-            recipient=m.recipient,
-            subject=m.subject,
-            body_text=m.body_text,
-            body_html=m.body_html,
-            words_pending=not words and state == QUEUED and m.channel in EMAIL_CHANNELS,
-            state=state,
-            last_error=m.error,
-            next_attempt_at=now,
-            created_at=now,
-        )
-        for m, state in pairs
-    ]
-    Reminder.objects.bulk_create(rows, batch_size=500)
+    values = [_row(company, batch, m, state, words, now) for m, state in pairs]
+    ids = sql.new_ids(Reminder, len(values))
+    if ids is None:  # SQLite: the keys come back from the insert, then the Message-IDs
+        rows = Reminder.objects.bulk_create([Reminder(**v) for v in values], batch_size=500)
+        Reminder.objects.filter(batch=batch).update(message_id=_message_id_expression(company))
+    else:  # PostgreSQL: the keys first, so each row is written whole, by COPY
+        domain = _message_domain(company)
+        for v, pk in zip(values, ids, strict=True):
+            v.update(id=pk, message_id=f"<reminder-{pk}.{company.pk}@{domain}>")
+        sql.copy(Reminder, values)
+        rows = [_Written(v["id"], v["level_rank"], v["words_pending"], v) for v in values]
     links, attached, stored = [], [], {}
     for (m, state), row in zip(pairs, rows, strict=True):
         links += [
-            ReminderDocument(
-                reminder_id=row.pk,
-                document_id=doc.pk,
-                level_rank=m.document_ranks.get(doc.pk, row.level_rank),
-                live=state == QUEUED,
-            )
+            {
+                "reminder_id": row.pk,
+                "document_id": doc.pk,
+                "level_rank": m.document_ranks.get(doc.pk, row.level_rank),
+                "live": state == QUEUED,
+            }
             for doc in m.documents
         ]
         if state == QUEUED and m.channel in EMAIL_CHANNELS and not row.words_pending:
-            attached += files.attach(row, m.documents, stored)
-    ReminderDocument.objects.bulk_create(links, batch_size=1000)
+            attached += files.attach(_saved(row), m.documents, stored)
+    if ids is None:
+        ReminderDocument.objects.bulk_create(
+            [ReminderDocument(**link) for link in links], batch_size=1000
+        )
+    else:
+        sql.copy(ReminderDocument, links)
     Attachment.objects.bulk_create(attached, batch_size=1000)
-    Reminder.objects.filter(batch=batch).update(message_id=_message_id_expression(company))
     return len(rows)
 
 
+def _row(company: Company, batch: Batch, m, state: str, words: bool, now: datetime) -> dict:
+    """A message's outbox row, as values (ids, not objects: an object's assignment also
+    asks the database router, per row and per relation)."""
+    return {
+        "company_id": company.pk,
+        "batch_id": batch.pk,
+        "customer_id": m.customer.pk,
+        "level_id": m.level.pk if m.level else None,
+        "level_rank": m.level.rank if m.level else 0,
+        "level_name": m.level.name if m.level else "",
+        "channel": m.channel,
+        "language": m.language,
+        "recipient": m.recipient,
+        "subject": m.subject,
+        "body_text": m.body_text,
+        "body_html": m.body_html,
+        "words_pending": not words and state == QUEUED and m.channel in EMAIL_CHANNELS,
+        "state": state,
+        "last_error": m.error,
+        "next_attempt_at": now,
+        "created_at": now,
+    }
+
+
+@dataclass(frozen=True)
+class _Written:
+    """A row written by COPY: what the links and attachments need of it."""
+
+    pk: int
+    level_rank: int
+    words_pending: bool
+    values: dict
+
+
+def _saved(row) -> Reminder:
+    """The row as a model object (the attachments' foreign key wants one)."""
+    return Reminder(**row.values) if isinstance(row, _Written) else row
+
+
+def _message_domain(company: Company) -> str:
+    return (company.email or "").rpartition("@")[2] or "relance"
+
+
 def _message_id_expression(company: Company):
-    domain = (company.email or "").rpartition("@")[2] or "relance"
+    """`<reminder-PK.COMPANY@DOMAIN>`, as `_write_rows` writes it on PostgreSQL."""
     return Concat(
         Value("<reminder-"),
         Cast("pk", CharField()),
-        Value(f".{company.pk}@{domain}>"),
+        Value(f".{company.pk}@{_message_domain(company)}>"),
         output_field=CharField(),
     )
 

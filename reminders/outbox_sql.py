@@ -1,4 +1,4 @@
-"""The outbox's per-message writes, as SQL written once.
+"""The outbox's per-message writes, as SQL written once; a batch's rows by COPY.
 
 Building an UPDATE through the ORM costs about 0.8 ms of CPU, eight times what the
 database spends running it, and every reminder needs three of them (handed over, its
@@ -14,6 +14,7 @@ from datetime import date, datetime
 from functools import cache
 
 from django.db import connection
+from django.db.models import JSONField
 
 from receivables.models import Document
 
@@ -135,6 +136,42 @@ def insert(model, objs) -> None:
         [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields] for obj in objs
     ]
     _executemany(sql, params)
+
+
+def new_ids(model, n: int) -> list[int] | None:
+    """PostgreSQL: `n` new primary keys of `model`, ascending, drawn from its identity
+    sequence, so that rows can be written by `copy` with their keys known beforehand.
+    None elsewhere (SQLite has no sequence: `bulk_create` reads them back)."""
+    if connection.vendor != "postgresql":
+        return None
+    sql = "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [model._meta.db_table, model._meta.pk.column, n])
+        return sorted(pk for (pk,) in cursor.fetchall())
+
+
+def copy(model, rows: list[dict]) -> None:
+    """PostgreSQL: write `rows` of `model` (each: attname -> value, the same names in
+    every row; a field left out takes its default, a primary key left out the
+    database's) with one COPY, in the caller's transaction: what `bulk_create` does for
+    a batch's outbox rows, without building a model object and compiling a placeholder
+    per value (a third of writing a batch of 10,000). Only for models none of whose
+    fields computes its value on save (`pre_save`: auto_now, files)."""
+    if not rows:
+        return
+    given = rows[0].keys()
+    fields = [f for f in model._meta.concrete_fields if f.attname in given or not f.primary_key]
+    defaults = {f.attname: f.get_default() for f in fields if f.attname not in given}
+    prepared = [f for f in fields if isinstance(f, JSONField)]  # Jsonb adapters
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    names = [f.attname for f in fields]
+    with connection.cursor() as cursor, connection.wrap_database_errors:
+        with cursor.cursor.copy(f"COPY {_table(model)} ({columns}) FROM STDIN") as out:
+            for row in rows:
+                values = {**defaults, **row}
+                for f in prepared:
+                    values[f.attname] = f.get_db_prep_save(values[f.attname], connection)
+                out.write_row([values[name] for name in names])
 
 
 def _executemany(sql: str, params: list) -> None:

@@ -6,6 +6,7 @@ import threading
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, close_old_connections, connection, transaction
 
 from dunning.scan import scan
@@ -111,6 +112,22 @@ def test_the_database_constraint_is_what_stops_the_duplicate(batch_setup):
         ReminderDocument.objects.create(
             reminder=twin, document=link.document, level_rank=link.level_rank, live=True
         )
+
+
+def test_a_batch_the_constraint_refuses_as_it_is_written_leaves_nothing(batch_setup, monkeypatch):
+    """A live reminder the service's checks did not see (it came in between) is refused
+    by the constraint while the batch's rows are written (by COPY on PostgreSQL): the
+    user is told to try again, and nothing of the batch stays."""
+    batch = harness.make_reminders(3, batch_setup)
+    company = batch.company
+    docs = list(Document.objects.filter(company=company))
+    before = sorted(Reminder.objects.values_list("pk", "state"))
+    monkeypatch.setattr("reminders.rendering.Renderer.already_live", lambda *a: False)
+    monkeypatch.setattr("reminders.batches.refuse_repeat", lambda preview: None)
+    with pytest.raises(ValidationError, match="vient d'être relancée"):
+        create_batch(company, docs, channel="email", as_of=harness.AS_OF)
+    assert sorted(Reminder.objects.values_list("pk", "state")) == before
+    assert ReminderDocument.objects.filter(live=True).count() == 3
 
 
 def test_a_scan_during_a_send_keeps_the_sent_level_and_sends_once(batch_setup, settings):
