@@ -5,14 +5,10 @@ record_past_send  reminders sent before Relance, written as sent on their day
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Value
-from django.db.models.fields import CharField
-from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -98,37 +94,28 @@ def _write_rows(company: Company, batch: Batch, preview: BatchPreview, words: bo
         (m, ReminderState.FAILED) for m in preview.failures
     ]
     values = [_row(company, batch, m, state, words, now) for m, state in pairs]
-    ids = sql.new_ids(Reminder, len(values))
-    if ids is None:  # SQLite: the keys come back from the insert, then the Message-IDs
-        rows = Reminder.objects.bulk_create([Reminder(**v) for v in values], batch_size=500)
-        Reminder.objects.filter(batch=batch).update(message_id=_message_id_expression(company))
-    else:  # PostgreSQL: the keys first, so each row is written whole, by COPY
-        domain = _message_domain(company)
-        for v, pk in zip(values, ids, strict=True):
-            v.update(id=pk, message_id=f"<reminder-{pk}.{company.pk}@{domain}>")
-        sql.copy(Reminder, values)
-        rows = [_Written(v["id"], v["level_rank"], v["words_pending"], v) for v in values]
+    # the keys first, so each row is written whole, its Message-ID with it
+    domain = (company.email or "").rpartition("@")[2] or "relance"
+    for v, pk in zip(values, sql.new_ids(Reminder, len(values)), strict=True):
+        v.update(id=pk, message_id=f"<reminder-{pk}.{company.pk}@{domain}>")
+    sql.write(Reminder, values)
     links, attached, stored = [], [], {}
-    for (m, state), row in zip(pairs, rows, strict=True):
+    for (m, state), row in zip(pairs, values, strict=True):
         links += [
             {
-                "reminder_id": row.pk,
+                "reminder_id": row["id"],
                 "document_id": doc.pk,
-                "level_rank": m.document_ranks.get(doc.pk, row.level_rank),
+                "level_rank": m.document_ranks.get(doc.pk, row["level_rank"]),
                 "live": state == QUEUED,
             }
             for doc in m.documents
         ]
-        if state == QUEUED and m.channel in EMAIL_CHANNELS and not row.words_pending:
-            attached += files.attach(_saved(row), m.documents, stored)
-    if ids is None:
-        ReminderDocument.objects.bulk_create(
-            [ReminderDocument(**link) for link in links], batch_size=1000
-        )
-    else:
-        sql.copy(ReminderDocument, links)
+        if state == QUEUED and m.channel in EMAIL_CHANNELS and not row["words_pending"]:
+            # the attachments' foreign key wants the row as an object
+            attached += files.attach(Reminder(**row), m.documents, stored)
+    sql.write(ReminderDocument, links)
     Attachment.objects.bulk_create(attached, batch_size=1000)
-    return len(rows)
+    return len(values)
 
 
 def _row(company: Company, batch: Batch, m, state: str, words: bool, now: datetime) -> dict:
@@ -149,39 +136,10 @@ def _row(company: Company, batch: Batch, m, state: str, words: bool, now: dateti
         "body_html": m.body_html,
         "words_pending": not words and state == QUEUED and m.channel in EMAIL_CHANNELS,
         "state": state,
-        "last_error": m.error,
+        "last_error": str(m.error),
         "next_attempt_at": now,
         "created_at": now,
     }
-
-
-@dataclass(frozen=True)
-class _Written:
-    """A row written by COPY: what the links and attachments need of it."""
-
-    pk: int
-    level_rank: int
-    words_pending: bool
-    values: dict
-
-
-def _saved(row) -> Reminder:
-    """The row as a model object (the attachments' foreign key wants one)."""
-    return Reminder(**row.values) if isinstance(row, _Written) else row
-
-
-def _message_domain(company: Company) -> str:
-    return (company.email or "").rpartition("@")[2] or "relance"
-
-
-def _message_id_expression(company: Company):
-    """`<reminder-PK.COMPANY@DOMAIN>`, as `_write_rows` writes it on PostgreSQL."""
-    return Concat(
-        Value("<reminder-"),
-        Cast("pk", CharField()),
-        Value(f".{company.pk}@{_message_domain(company)}>"),
-        output_field=CharField(),
-    )
 
 
 def record_past_send(
