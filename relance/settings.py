@@ -220,9 +220,7 @@ RELANCE_SEND_WORKERS = int(os.environ.get("RELANCE_SEND_WORKERS", "3"))
 
 # -- Outbox (reminders/outbox.py, reminders/lease.py; docs/reliability.md) -------------
 # Read from the environment here, and by the outbox at each call (tests override them).
-# E-mails a worker claims at once. 100: a chunk's reads and writes cost less per e-mail
-# than at 50 (bench/send.py: about 0.1 ms of CPU each), and three workers still end a big
-# batch together (at 200 the last chunk left the others idle for a second).
+# E-mails a worker claims at once (bench/send.py: 50 cost more per e-mail, 200 idled workers).
 RELANCE_OUTBOX_CHUNK = int(os.environ.get("RELANCE_OUTBOX_CHUNK", "100"))
 # Tries of a temporary error (4xx, network) before the reminder is marked failed.
 RELANCE_OUTBOX_MAX_ATTEMPTS = int(os.environ.get("RELANCE_OUTBOX_MAX_ATTEMPTS", "5"))
