@@ -14,7 +14,7 @@ from datetime import date, datetime
 from functools import cache
 
 from django.db import connection
-from django.db.models import DateField, DecimalField, JSONField
+from django.db.models import DateField, DecimalField, FileField, JSONField
 
 from receivables.models import Document
 
@@ -117,25 +117,13 @@ def words(rows) -> None:
     _executemany(sql, params)
 
 
-@cache
-def _insert(vendor: str, model, names: tuple[str, ...]) -> str:
-    columns = ", ".join(_quoted(model, name) for name in names)
-    return f"INSERT INTO {_table(model)} ({columns}) VALUES ({', '.join(['%s'] * len(names))})"
-
-
 def insert(model, objs) -> None:
-    """Insert unsaved `objs` of `model` (their pk is not read back): what `bulk_create`
-    does for a chunk's attachments and portal links, without its per-object SQL
-    compilation (about a tenth of a reminder's CPU). Defaults and `pre_save` apply, as
-    there (auto_now_add dates, file names)."""
-    if not objs:
-        return
+    """Insert unsaved `objs` of `model` (their pk is not read back) with `write`: what
+    `bulk_create` does for a chunk's attachments, without its per-object SQL compilation
+    (about a tenth of a reminder's CPU). Defaults and `pre_save` apply, as there
+    (auto_now_add dates, file names)."""
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    sql = _insert(connection.vendor, model, tuple(f.name for f in fields))
-    params = [
-        [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields] for obj in objs
-    ]
-    _executemany(sql, params)
+    write(model, [{f.attname: f.pre_save(obj, True) for f in fields} for obj in objs])
 
 
 def new_ids(model, n: int) -> list[int]:
@@ -175,10 +163,10 @@ def write(model, rows: list[dict]) -> None:
     given = rows[0].keys()
     fields = [f for f in model._meta.concrete_fields if f.attname in given or not f.primary_key]
     defaults = {f.attname: f.get_default() for f in fields if f.attname not in given}
-    # what the driver cannot take as it is: JSON, and on SQLite dates and decimals
-    kinds = (
-        (JSONField,) if connection.vendor == "postgresql" else (JSONField, DateField, DecimalField)
-    )
+    # what the driver cannot take as it is: JSON, files, and on SQLite dates and decimals
+    kinds = (JSONField, FileField)
+    if connection.vendor != "postgresql":
+        kinds += (DateField, DecimalField)
     prepared = [f for f in fields if isinstance(f, kinds)]
     names = [f.attname for f in fields]
 
