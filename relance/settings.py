@@ -119,9 +119,9 @@ DATABASES = {
 }
 DATABASES["default"].setdefault("OPTIONS", {}).setdefault("prepare_threshold", 5)  # outbox_sql
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL + a busy timeout let the web server and the worker share the file. FULL: each
-    # commit is on disk before it returns (NORMAL may lose the last ones on a power cut:
-    # a reminder's hand-over forgotten would send it again).
+    # WAL, a busy timeout and a queue of writers (relance/sqlite) share the file; tests: in
+    # memory. FULL: a commit is on disk when it returns (NORMAL: a hand-over lost, resent).
+    DATABASES["default"].update(ENGINE="relance.sqlite", TEST={"NAME": ":memory:"})
     SQLITE_SYNCHRONOUS = os.environ.get("RELANCE_SQLITE_SYNCHRONOUS", "FULL").upper()
     if SQLITE_SYNCHRONOUS not in ("FULL", "NORMAL", "EXTRA"):
         raise ImproperlyConfigured("RELANCE_SQLITE_SYNCHRONOUS must be FULL, EXTRA or NORMAL")
