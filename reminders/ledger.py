@@ -4,11 +4,12 @@ after the server answered (reminders/outbox.py argues why that makes "sent once"
 One commit per message: the last outcome is written together with the next hand-over,
 so it is always on disk before the next message goes. On PostgreSQL the common steps (an
 outcome that needs nothing but SQL, and the next hand-over) are one prepared statement
-run in autocommit (`outbox_sql.step`): one round trip instead of five. There a message
-sent is committed with its `sent_at` and stays 'sending' until the end of its chunk,
-when one statement makes the chunk's sent rows 'sent' and moves their documents on
-(`Ledger.finish`); a worker that dies before leaves them for `outbox.flag_stale`, which
-finishes them once their lease ran out: never sent again, never moved twice.
+run in autocommit (`outbox_sql.step`): one round trip instead of five. On both databases
+a message sent is committed with its `sent_at` and stays 'sending' until the end of its
+chunk, when the chunk's sent rows turn 'sent' and their documents move on together
+(`Ledger.finish`: shorter commits per message, which on SQLite hold the only write
+lock); a worker that dies before leaves them for `outbox.flag_stale`, which finishes
+them once their lease ran out: never sent again, never moved twice.
 """
 
 from dataclasses import dataclass, field
@@ -71,17 +72,25 @@ def _claims_charges(row: Reminder, outcome: Outcome) -> bool:
     )
 
 
-def record(row: Reminder, outcome: Outcome, stats: DrainStats) -> None:
-    """Commit one message's outcome, right after the server answered."""
+def record(row: Reminder, outcome: Outcome, stats: DrainStats, unfinished: dict) -> None:
+    """Commit one message's outcome, right after the server answered. Sent without a
+    debit note to issue: its `sent_at` only, the row noted in `unfinished` (it turns
+    'sent' with its chunk, `Ledger.finish`)."""
     now = timezone.now()
+    changes = _changes(row, outcome, now)
+    later = outcome.state == ReminderState.SENT and not _claims_charges(row, outcome)
+    if later:
+        del changes["state"]
     with transaction.atomic(savepoint=False):  # inside the hand-over: no SAVEPOINT round trips
-        if not sql.settle(row.pk, row.claimed_by, _changes(row, outcome, now)):
+        if not sql.settle(row.pk, row.claimed_by, changes):
             return  # flagged stale meanwhile: the review list has it
-        if outcome.state == ReminderState.SENT:
+        if outcome.state == ReminderState.SENT and not later:
             links = [(link.level_rank, link.document_id) for link in row.outbox_links]
             sql.documents_reminded(links, row.company.today(now))
         elif outcome.state in (ReminderState.FAILED, ReminderState.CANCELLED):
             release_documents([row.pk])
+    if later:
+        unfinished[row.pk] = row.company.today(now)
     if _claims_charges(row, outcome):
         invoice_charges_claimed([row.pk], row.company.today(now))
     _count(row, outcome, stats)
@@ -132,7 +141,7 @@ class Ledger:
             self._step(None)
             return
         due, self.due = self.due, None
-        record(*due, self.stats)
+        record(*due, self.stats, self.unfinished)
 
     def _one_statement(self) -> bool:
         """PostgreSQL, and an outcome (if any) that SQL alone writes: sent without a debit
@@ -147,8 +156,8 @@ class Ledger:
         return outcome.state in plain and not _claims_charges(row, outcome)
 
     def finish(self) -> None:
-        """The sent rows settled so far become 'sent', their documents moved on: one
-        statement, at the end of each chunk (PostgreSQL)."""
+        """The sent rows settled so far become 'sent', their documents moved on, at the
+        end of each chunk (one statement on PostgreSQL, one transaction on SQLite)."""
         if self.unfinished:
             sql.finish_sent(self.unfinished)
             self.unfinished = {}

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from functools import cache
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import DateField, DecimalField, FileField, JSONField
 
 from receivables.models import Document
@@ -275,19 +275,53 @@ def _finish_sent() -> str:
 
 
 def finish_sent(days: dict[int, date]) -> int:
-    """PostgreSQL: the rows `days` names (reminder id -> the company's day it was sent),
-    settled as sent by `step`, become 'sent' and their documents move on, in ONE
-    statement for a chunk (a statement per message spent more on the documents' indexes
-    and triggers than on the update). Only rows still waiting for this are finished, so
-    a row finished meanwhile (`outbox.flag_stale`) does not move its documents twice.
-    Answers how many it finished."""
+    """The rows `days` names (reminder id -> the company's day it was sent), settled as
+    sent, become 'sent' and their documents move on, for a whole chunk at once (a
+    statement per message spent more on the documents' indexes and triggers than on the
+    update): ONE statement on PostgreSQL, two in one transaction on SQLite. Only rows
+    still waiting for this are finished, so a row finished meanwhile
+    (`outbox.flag_stale`) does not move its documents twice. Answers how many it
+    finished."""
     if not days:
         return 0
+    if connection.vendor != "postgresql":
+        return _finish_sent_sqlite(days)
     params = [list(days), list(days.values()), ReminderState.SENT.value]
     params += [ReminderState.SENDING.value, *_reminded_values()]
     with _server_bound() as cursor:
         cursor.execute(_finish_sent(), params, prepare=True)
         return cursor.fetchone()[0]
+
+
+def _finish_sent_sqlite(days: dict[int, date]) -> int:
+    """`finish_sent` on SQLite (no UPDATE in a WITH): the rows, then their documents, in
+    one transaction, which holds the only write lock."""
+    r, rd, doc = _table(Reminder), _table(ReminderDocument), _table(Document)
+    pk, state, sent_at = (_quoted(Reminder, n) for n in ("id", "state", "sent_at"))
+    marks = ", ".join(["%s"] * len(days))
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {r} SET {state} = %s WHERE {pk} IN ({marks}) AND {state} = %s"
+            f" AND {sent_at} IS NOT NULL RETURNING {pk}",
+            [ReminderState.SENT.value, *days, ReminderState.SENDING.value],
+        )
+        done = [row[0] for row in cursor.fetchall()]
+        if done:
+            rank, reminder, document = (
+                _quoted(ReminderDocument, n) for n in ("level_rank", "reminder_id", "document_id")
+            )
+            pairs = ", ".join(["(%s, %s)"] * len(done))
+            moves = (
+                f"SELECT l.{document} AS id, max(l.{rank}) AS level, max(d.column2) AS day,"
+                f" count(*) AS n FROM {rd} l JOIN (VALUES {pairs}) d ON l.{reminder} = d.column1"
+                f" GROUP BY l.{document}"
+            )
+            cursor.execute(
+                f"UPDATE {doc} SET {_reminded_sets('m.level', 'm.day', 'm.n')}"
+                f" FROM ({moves}) m WHERE {doc}.{_quoted(Document, 'id')} = m.id",
+                _reminded_values() + [v for i in done for v in (i, _adapt(days[i]))],
+            )
+    return len(done)
 
 
 def refresh_statistics(added: int) -> bool:

@@ -1,12 +1,10 @@
 """A worker that dies after the server accepted its messages but before their rows turned
-'sent' (on PostgreSQL a chunk's sent rows turn 'sent' together, reminders/ledger.py):
+'sent' (a chunk's sent rows turn 'sent' together, reminders/ledger.py):
 the next run finishes them. Nothing is sent again, nothing goes to review, and each
 document moves on to its level exactly once."""
 
 from datetime import timedelta
 
-import pytest
-from django.db import connection
 from django.utils import timezone
 
 from receivables.models import Customer, Document
@@ -73,11 +71,6 @@ def test_sent_rows_left_by_a_dead_worker_are_finished_once(late_invoice, company
         assert doc.reminder_count == 1
 
 
-@pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="SQLite writes each outcome with its documents in one transaction: its rows "
-    "are never left accepted but not yet 'sent'",
-)
 def test_a_worker_dying_before_its_chunk_ends_sends_nothing_again(
     late_invoice, company, smtp_server, monkeypatch, settings
 ):
