@@ -129,11 +129,10 @@ def claim(
     candidates = due.order_by("next_attempt_at", "pk").values("pk")[:limit]
     if connection.features.has_select_for_update_skip_locked:
         _claim_skipping_locked(candidates, now, token)
-    else:  # SQLite: one UPDATE holds the only write lock (queued: relance/sqlite)
-        with transaction.atomic():
-            Reminder.objects.filter(pk__in=Subquery(candidates), state=ReminderState.QUEUED).update(
-                state=ReminderState.SENDING, claimed_at=now, claimed_by=token, handed_at=None
-            )
+    else:  # SQLite: one UPDATE holds the only write lock, nobody claims meanwhile
+        Reminder.objects.filter(pk__in=Subquery(candidates), state=ReminderState.QUEUED).update(
+            state=ReminderState.SENDING, claimed_at=now, claimed_by=token, handed_at=None
+        )
     rows = list(
         Reminder.objects.filter(claimed_by=token, state=ReminderState.SENDING).order_by("pk")
     )

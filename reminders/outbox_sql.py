@@ -253,24 +253,44 @@ def step(settle: tuple | None, hand: tuple | None) -> tuple[bool, bool]:
     return settled == 1, handed == 1
 
 
+def _moved_documents() -> str:
+    """`moves` (per document of the rows in `done(id, day)`: its highest level, the day,
+    how many of the rows carried it), and the UPDATE that moves each document on."""
+    rd, doc = _table(ReminderDocument), _table(Document)
+    rank, reminder, document = (
+        f"{rd}.{_quoted(ReminderDocument, n)}" for n in ("level_rank", "reminder", "document")
+    )
+    moves = (
+        f"SELECT {document} AS id, max({rank}) AS level, max(done.day) AS day, count(*) AS n"
+        f" FROM {rd} JOIN done ON {reminder} = done.id GROUP BY {document}"
+    )
+    update = (
+        f"UPDATE {doc} SET {_reminded_sets('moves.level', 'moves.day', 'moves.n')}"
+        f" FROM moves WHERE {doc}.{_quoted(Document, 'id')} = moves.id"
+    )
+    return moves, update
+
+
+def _sent_rows(where_ids: str) -> str:
+    """UPDATE to 'sent' the rows `where_ids` picks (its `{pk}`: their qualified key) that
+    were settled as sent and are still 'sending'; RETURNING their ids."""
+    r = _table(Reminder)
+    pk, state, sent_at = (_quoted(Reminder, n) for n in ("id", "state", "sent_at"))
+    return (
+        f"UPDATE {r} SET {state} = %s {where_ids.format(pk=f'{r}.{pk}')}"
+        f" AND {r}.{state} = %s AND {r}.{sent_at} IS NOT NULL RETURNING {r}.{pk} AS id"
+    )
+
+
 @cache
 def _finish_sent() -> str:
     """PostgreSQL: rows settled as sent become 'sent' and their documents move on (per
     document: its highest level, the day, one more reminder per row that carried it)."""
-    r, rd, doc = _table(Reminder), _table(ReminderDocument), _table(Document)
-    pk, state, sent_at = (_quoted(Reminder, n) for n in ("id", "state", "sent_at"))
-    rank, reminder, document = (
-        f"{rd}.{_quoted(ReminderDocument, n)}" for n in ("level_rank", "reminder", "document")
-    )
+    moves, update = _moved_documents()
     return (
         "WITH s(id, day) AS (SELECT * FROM unnest(%s::bigint[], %s::date[])),"
-        f" done AS (UPDATE {r} SET {state} = %s FROM s WHERE {r}.{pk} = s.id"
-        f" AND {r}.{state} = %s AND {r}.{sent_at} IS NOT NULL RETURNING {r}.{pk} AS id, s.day),"
-        f" moves AS (SELECT {document} AS id, max({rank}) AS level, max(done.day) AS day,"
-        f" count(*) AS n FROM {rd} JOIN done ON {reminder} = done.id GROUP BY {document}),"
-        f" moved AS (UPDATE {doc} SET {_reminded_sets('moves.level', 'moves.day', 'moves.n')}"
-        f" FROM moves WHERE {doc}.{_quoted(Document, 'id')} = moves.id)"
-        " SELECT count(*) FROM done"
+        f" done AS ({_sent_rows('FROM s WHERE {pk} = s.id')}, s.day),"
+        f" moves AS ({moves}), moved AS ({update}) SELECT count(*) FROM done"
     )
 
 
@@ -293,35 +313,31 @@ def finish_sent(days: dict[int, date]) -> int:
         return cursor.fetchone()[0]
 
 
+SQLITE_ROWS_PER_STATEMENT = 10_000  # two parameters each: within SQLite's 32,766
+
+
 def _finish_sent_sqlite(days: dict[int, date]) -> int:
-    """`finish_sent` on SQLite (no UPDATE in a WITH): the rows, then their documents, in
-    one transaction, which holds the only write lock."""
-    r, rd, doc = _table(Reminder), _table(ReminderDocument), _table(Document)
-    pk, state, sent_at = (_quoted(Reminder, n) for n in ("id", "state", "sent_at"))
-    marks = ", ".join(["%s"] * len(days))
+    """`finish_sent` on SQLite, which has no UPDATE inside a WITH: the rows, then their
+    documents, the same SQL in two statements, in one transaction (the only write lock)."""
+    moves, update = _moved_documents()
+    ids, finished = list(days), 0
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {r} SET {state} = %s WHERE {pk} IN ({marks}) AND {state} = %s"
-            f" AND {sent_at} IS NOT NULL RETURNING {pk}",
-            [ReminderState.SENT.value, *days, ReminderState.SENDING.value],
-        )
-        done = [row[0] for row in cursor.fetchall()]
-        if done:
-            rank, reminder, document = (
-                _quoted(ReminderDocument, n) for n in ("level_rank", "reminder_id", "document_id")
-            )
-            pairs = ", ".join(["(%s, %s)"] * len(done))
-            moves = (
-                f"SELECT l.{document} AS id, max(l.{rank}) AS level, max(d.column2) AS day,"
-                f" count(*) AS n FROM {rd} l JOIN (VALUES {pairs}) d ON l.{reminder} = d.column1"
-                f" GROUP BY l.{document}"
-            )
+        for start in range(0, len(ids), SQLITE_ROWS_PER_STATEMENT):
+            part = ids[start : start + SQLITE_ROWS_PER_STATEMENT]
+            where = f"WHERE {{pk}} IN ({', '.join(['%s'] * len(part))})"
             cursor.execute(
-                f"UPDATE {doc} SET {_reminded_sets('m.level', 'm.day', 'm.n')}"
-                f" FROM ({moves}) m WHERE {doc}.{_quoted(Document, 'id')} = m.id",
-                _reminded_values() + [v for i in done for v in (i, _adapt(days[i]))],
+                _sent_rows(where), [ReminderState.SENT.value, *part, ReminderState.SENDING.value]
             )
-    return len(done)
+            done = [row[0] for row in cursor.fetchall()]
+            if not done:
+                continue
+            values = ", ".join(["(%s, %s)"] * len(done))
+            cursor.execute(
+                f"WITH done(id, day) AS (VALUES {values}), moves AS ({moves}) {update}",
+                [v for i in done for v in (i, _adapt(days[i]))] + _reminded_values(),
+            )
+            finished += len(done)
+    return finished
 
 
 def refresh_statistics(added: int) -> bool:

@@ -125,3 +125,30 @@ def test_a_forked_worker_queues_apart_from_its_parent(tmp_path):
     child.join(30)
     queue.leave()
     assert result.value == 0  # the child waited (then went on, past its short timeout)
+
+
+def test_a_write_outside_a_transaction_waits_its_turn_too(database):
+    """An `.update()` or a `save()` in autocommit: while another writer holds the queue it
+    waits for it (rather than SQLite's sleeps), then writes."""
+    connection, queue = database
+    holder = WriterQueue(queue, timeout=20)
+    holder.enter()
+    written = threading.Event()
+
+    def write():
+        with connection.cursor() as cursor:
+            cursor.execute("INSERT INTO note VALUES ('b')")
+        written.set()
+
+    connection.inc_thread_sharing()  # the writer runs on a thread of its own
+    writer = threading.Thread(target=write)
+    writer.start()
+    assert not written.wait(0.2)
+    holder.leave()
+    assert written.wait(10)
+    writer.join()
+    connection.dec_thread_sharing()
+    assert _free(queue)  # its turn ended with the statement
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT text FROM note")
+        assert cursor.fetchall() == [("b",)]

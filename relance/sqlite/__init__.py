@@ -1,2 +1,2 @@
-"""The embedded database's backend: Django's SQLite backend whose writers queue on a
+"""The embedded database's backend: Django's SQLite backend whose writes queue on a
 file lock (`writers.py`) instead of SQLite's back-off sleeps."""

@@ -5,9 +5,11 @@ document moves on to its level exactly once."""
 
 from datetime import timedelta
 
+import pytest
 from django.utils import timezone
 
 from receivables.models import Customer, Document
+from reminders import outbox_sql
 from reminders.batches import create_batch
 from reminders.ledger import Ledger
 from reminders.models import Reminder, ReminderState
@@ -71,9 +73,11 @@ def test_sent_rows_left_by_a_dead_worker_are_finished_once(late_invoice, company
         assert doc.reminder_count == 1
 
 
+@pytest.mark.parametrize("rows_per_statement", [10_000, 2])  # SQLite: 3 rows in 2 parts
 def test_a_worker_dying_before_its_chunk_ends_sends_nothing_again(
-    late_invoice, company, smtp_server, monkeypatch, settings
+    late_invoice, company, smtp_server, monkeypatch, settings, rows_per_statement
 ):
+    monkeypatch.setattr(outbox_sql, "SQLITE_ROWS_PER_STATEMENT", rows_per_statement)
     docs = _late_invoices(late_invoice, company, 3)
     batch = create_batch(company, docs, as_of=AS_OF)
     with monkeypatch.context() as m:
